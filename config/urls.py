@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from mprating.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("mprating.accounts.urls")),
+    path("cabinet/", include("mprating.accounts.cabinet_urls")),
+    path("backoffice/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,42 @@
+"""Login by e-mail or phone (DESIGN.md §3: «login by e-mail or phone»)."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from mprating.accounts.models import User
+from mprating.accounts.phones import try_normalize_phone
+
+
+def find_user_by_login(login: str) -> User | None:
+    """The user whose e-mail or phone is `login`; a phone in any common spelling."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    phone = try_normalize_phone(login)
+    if phone is None:
+        return None
+    return User.objects.filter(phone=phone).first()
+
+
+class EmailOrPhoneBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs,
+    ) -> User | None:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = find_user_by_login(username)
+        if user is None:
+            # Hash anyway so that a missing account takes as long as a wrong password.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,178 @@
+"""Cabinet and sign-in forms: they check the format of input; rules live in services."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+
+from mprating.accounts.backends import find_user_by_login
+from mprating.accounts.inn import normalize_inn
+from mprating.accounts.models import CrossScheme, User
+from mprating.accounts.phones import normalize_phone
+from mprating.accounts.services import PersonalData
+from mprating.core.tasks import enqueue_on_commit
+
+NAME_MAX = 100
+
+
+class PersonalDataForm(forms.Form):
+    last_name = forms.CharField(label="Фамилия", max_length=NAME_MAX)
+    first_name = forms.CharField(label="Имя", max_length=NAME_MAX)
+    middle_name = forms.CharField(label="Отчество", max_length=NAME_MAX, required=False)
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        error_messages={"invalid": "Введите e-mail полностью, например ivanov@mail.ru."},
+    )
+    phone = forms.CharField(
+        label="Телефон",
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 916 123-45-67"}),
+        help_text="По телефону, как и по e-mail, можно входить в кабинет.",
+    )
+    company_name = forms.CharField(label="Название компании", max_length=255, required=False)
+    inn = forms.CharField(
+        label="ИНН",
+        max_length=20,
+        required=False,
+        help_text="10 цифр для организации или 12 для ИП и физлица; нужен для счетов.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_inn(self) -> str:
+        raw = self.cleaned_data["inn"].strip()
+        return normalize_inn(raw) if raw else ""
+
+    def personal_data(self) -> PersonalData:
+        data = self.cleaned_data
+        return PersonalData(
+            last_name=data["last_name"].strip(),
+            first_name=data["first_name"].strip(),
+            middle_name=data["middle_name"].strip(),
+            email=data["email"],
+            phone=data["phone"],
+            company_name=data["company_name"].strip(),
+            inn=data["inn"],
+        )
+
+
+class RegistrationForm(PersonalDataForm):
+    password1 = forms.CharField(
+        label="Пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Не короче 8 символов, не только цифры и не похожий на ваши данные.",
+    )
+    password2 = forms.CharField(
+        label="Пароль ещё раз",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(
+        label="Я даю согласие на обработку моих персональных данных",
+        error_messages={
+            "required": "Без согласия на обработку персональных данных зарегистрироваться нельзя."
+        },
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Пароли не совпадают.")
+        elif password1:
+            probe = User(
+                email=data.get("email", ""),
+                last_name=data.get("last_name", ""),
+                first_name=data.get("first_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user=probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SearchSettingsForm(forms.Form):
+    markup_percent = forms.DecimalField(
+        label="Индивидуальная наценка, %",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "min_value": "Наценка не может быть меньше 0 %.",
+            "max_value": "Наценка не может быть больше 100 %.",
+            "max_decimal_places": "Не больше двух знаков после запятой.",
+            "invalid": "Введите число, например 7,5.",
+            "required": "Укажите наценку; 0 — без наценки.",
+        },
+        help_text=(
+            "Прибавляется ко всем ценам, которые вы видите в поиске, — удобно показывать экран "
+            "своим покупателям. Платите вы при этом настоящую цену: в корзине, заказах и "
+            "финансах наценки нет."
+        ),
+    )
+    cross_scheme = forms.TypedChoiceField(
+        label="Схема кросс-связей",
+        coerce=int,
+        choices=CrossScheme.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Чем длиннее цепочка кросс-связей, тем больше аналогов найдётся, но тем ниже точность "
+            "и скорость поиска. Обычным покупателям лучше схема №1, профессионалам — №2 или №3."
+        ),
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Sign in by e-mail or phone; a blocked client is told so after a correct password."""
+
+    username = forms.CharField(
+        label="E-mail или телефон",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": "Неверный e-mail, телефон или пароль.",
+        "inactive": "Доступ к сервису приостановлен. Обратитесь в поддержку магазина.",
+    }
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login" and self._is_blocked_account():
+                raise ValidationError(
+                    self.error_messages["inactive"], code="inactive"
+                ) from exc
+            raise
+
+    def _is_blocked_account(self) -> bool:
+        user = find_user_by_login(self.cleaned_data.get("username", ""))
+        password = self.cleaned_data.get("password") or ""
+        return bool(user and not user.is_active and user.check_password(password))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the letter is sent by the task worker after commit."""
+
+    email = forms.EmailField(
+        label="E-mail", max_length=254, error_messages={"invalid": "Введите e-mail полностью."}
+    )
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ARG002 — Django passes mail options
+        from mprating.accounts.tasks import send_password_reset_email
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            enqueue_on_commit(send_password_reset_email, user_id=user.pk)

@@ -1,0 +1,167 @@
+"""Users, clients and the history of a client's access.
+
+One login for everyone (DESIGN.md §1): `User` signs in by e-mail or phone; a `Client` is the
+buyer's profile (seed 004 «Личная информация»). A client's access is `User.is_active`: the
+back office switches it (seed 000: «Управлять статусом пользователя: активен или нет»).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from mprating.accounts.phones import format_phone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("E-mail обязателен")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mail", max_length=254)
+    phone = models.CharField(
+        "телефон", max_length=16, null=True, blank=True, help_text="В формате E.164: +79161234567"
+    )
+    last_name = models.CharField("фамилия", max_length=100, blank=True)
+    first_name = models.CharField("имя", max_length=100, blank=True)
+    middle_name = models.CharField("отчество", max_length=100, blank=True)
+    is_staff = models.BooleanField(
+        "сотрудник",
+        default=False,
+        help_text="Может входить в бэкофис; что он там видит, решают роли и права.",
+    )
+    is_active = models.BooleanField(
+        "активен",
+        default=True,
+        help_text="Снимите, чтобы прекратить доступ к сервису: вход и открытые сессии перестают "
+        "работать.",
+    )
+    date_joined = models.DateTimeField("дата регистрации", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(fields=["phone"], name="accounts_user_phone_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone or "")
+
+
+class CrossScheme(models.IntegerChoices):
+    """Seed 004: «Для обычных пользователей … лучше всего использовать схему №1 … Для
+    профессионалов лучше использовать схему №2 или даже №3»."""
+
+    DIRECT = 1, "Схема №1 — только прямые аналоги (рекомендуется)"
+    TWO_STEPS = 2, "Схема №2 — аналоги аналогов"
+    THREE_STEPS = 3, "Схема №3 — цепочки из трёх связей"
+
+
+class Client(models.Model):
+    """A buyer of the store: seed 004 «Личная информация»."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="client"
+    )
+    company_name = models.CharField("название компании", max_length=255, blank=True)
+    inn = models.CharField("ИНН", max_length=12, blank=True)
+    markup_percent = models.DecimalField(
+        "индивидуальная наценка, %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    cross_scheme = models.PositiveSmallIntegerField(
+        "схема кросс-связей", choices=CrossScheme.choices, default=CrossScheme.DIRECT
+    )
+    personal_data_consent_at = models.DateTimeField(
+        "согласие на обработку персональных данных", null=True, blank=True
+    )
+    created_at = models.DateTimeField("зарегистрирован", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "клиент"
+        verbose_name_plural = "клиенты"
+        ordering = ["-created_at", "-id"]
+        permissions = [("change_client_status", "Может блокировать и разблокировать клиентов")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(markup_percent__gte=0) & models.Q(markup_percent__lte=100),
+                name="accounts_client_markup_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cross_scheme__in=[1, 2, 3]),
+                name="accounts_client_cross_scheme_1_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ClientStatusChange(models.Model):
+    """Who switched a client's access, when and why (DESIGN.md §5: every staff change is
+    recorded). Append-only: written by `services.client_set_active`."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
+    is_active = models.BooleanField("доступ после изменения")
+    reason = models.TextField("причина")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="кто изменил",
+    )
+    changed_at = models.DateTimeField("когда", default=timezone.now)
+
+    class Meta:
+        verbose_name = "изменение доступа клиента"
+        verbose_name_plural = "история доступа"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["client", "-changed_at"])]
+
+    def __str__(self) -> str:
+        action = "разблокирован" if self.is_active else "заблокирован"
+        return f"{self.client}: {action}"

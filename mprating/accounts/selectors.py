@@ -1,0 +1,40 @@
+"""Reads for the cabinet frame and the back office «Пользователи» section."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from mprating.accounts.models import Client, ClientStatusChange
+from mprating.core.money import ZERO
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    name: str
+    colour: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CabinetSummary:
+    """Seed 004: «Баланс … всегда выводится в левом фрейме над статусами заказов».
+
+    Until the finance and orders parts exist a client truly has a zero balance and no order
+    positions; those apps extend this selector with real ledger and line queries.
+    """
+
+    balance: Decimal = ZERO
+    status_counts: list[StatusCount] = field(default_factory=list)
+
+
+def cabinet_summary(*, client: Client) -> CabinetSummary:
+    return CabinetSummary(balance=ZERO, status_counts=[])
+
+
+def clients_for_backoffice() -> QuerySet[Client]:
+    return Client.objects.select_related("user")
+
+
+def client_status_history(*, client_id: int) -> QuerySet[ClientStatusChange]:
+    return ClientStatusChange.objects.filter(client_id=client_id).select_related("changed_by")

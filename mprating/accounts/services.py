@@ -1,0 +1,138 @@
+"""Every write to users and clients."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mprating.accounts import roles
+from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.core.errors import ApplicationError
+
+EMAIL_TAKEN = "Пользователь с таким e-mail уже зарегистрирован. Войдите или восстановите пароль."
+PHONE_TAKEN = "Этот номер телефона уже указан у другого пользователя."
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What a client tells about themselves at registration and in «Личная информация».
+
+    E-mail is lower-cased, phone in E.164 and ИНН validated by the form layer.
+    """
+
+    last_name: str
+    first_name: str
+    middle_name: str
+    email: str
+    phone: str
+    company_name: str = ""
+    inn: str = ""
+
+
+def _check_login_free(*, email: str, phone: str, exclude_user_id: int | None = None) -> None:
+    others = User.objects.exclude(pk=exclude_user_id) if exclude_user_id else User.objects.all()
+    if others.filter(email__iexact=email).exists():
+        raise ApplicationError("email_taken", EMAIL_TAKEN, field="email")
+    if others.filter(phone=phone).exists():
+        raise ApplicationError("phone_taken", PHONE_TAKEN, field="phone")
+
+
+@transaction.atomic
+def client_register(*, data: PersonalData, password: str, consent_given: bool) -> Client:
+    """Create a user with the client role and their `Client` profile."""
+    if not consent_given:
+        raise ApplicationError(
+            "consent_required",
+            "Без согласия на обработку персональных данных зарегистрироваться нельзя.",
+            field="consent",
+        )
+    _check_login_free(email=data.email, phone=data.phone)
+    try:
+        # A savepoint, so that a race lost on the unique constraints leaves the
+        # outer transaction usable for the error path.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=data.email,
+                password=password,
+                phone=data.phone,
+                last_name=data.last_name,
+                first_name=data.first_name,
+                middle_name=data.middle_name,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError("email_taken", EMAIL_TAKEN, field="email") from exc
+    user.groups.add(Group.objects.get(name=roles.CLIENT))
+    now = timezone.now()
+    return Client.objects.create(
+        user=user,
+        company_name=data.company_name,
+        inn=data.inn,
+        personal_data_consent_at=now,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def client_update_personal_data(*, client: Client, data: PersonalData) -> Client:
+    user = User.objects.select_for_update().get(pk=client.user_id)
+    _check_login_free(email=data.email, phone=data.phone, exclude_user_id=user.pk)
+    user.last_name = data.last_name
+    user.first_name = data.first_name
+    user.middle_name = data.middle_name
+    user.email = data.email
+    user.phone = data.phone
+    user.save(update_fields=["last_name", "first_name", "middle_name", "email", "phone"])
+    client.company_name = data.company_name
+    client.inn = data.inn
+    client.save(update_fields=["company_name", "inn"])
+    client.user = user
+    return client
+
+
+@transaction.atomic
+def client_update_search_settings(
+    *, client: Client, markup_percent: Decimal, cross_scheme: int
+) -> Client:
+    """Seed 004: «Индивидуальная наценка» and «Схема кросс-связей» (used by search)."""
+    if not Decimal("0") <= markup_percent <= Decimal("100"):
+        raise ApplicationError(
+            "markup_out_of_range",
+            "Наценка должна быть от 0 до 100 %.",
+            field="markup_percent",
+        )
+    if cross_scheme not in (1, 2, 3):
+        raise ApplicationError(
+            "cross_scheme_invalid", "Выберите схему 1, 2 или 3.", field="cross_scheme"
+        )
+    client.markup_percent = markup_percent.quantize(Decimal("0.01"))
+    client.cross_scheme = cross_scheme
+    client.save(update_fields=["markup_percent", "cross_scheme"])
+    return client
+
+
+@transaction.atomic
+def client_set_active(*, client_id: int, active: bool, reason: str, actor: User) -> Client:
+    """Seed 000: «Управлять статусом пользователя: активен или нет, возможно нужно прекратить
+    чей-то доступ к сервису».
+
+    A deactivated client cannot log in, and the session they have stops working on its next
+    request (the auth backend refuses inactive users). The change is recorded with who, when
+    and why.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("reason_required", "Укажите причину.", field="reason")
+    client = Client.objects.select_related("user").get(pk=client_id)
+    user = User.objects.select_for_update().get(pk=client.user_id)
+    if user.is_active == active:
+        state = "уже активен" if active else "уже заблокирован"
+        raise ApplicationError("status_unchanged", f"Клиент {user} {state}.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    ClientStatusChange.objects.create(
+        client=client, is_active=active, reason=reason, changed_by=actor
+    )
+    client.user = user
+    return client

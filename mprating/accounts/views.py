@@ -1,0 +1,190 @@
+"""Sign-up, sign-in and the cabinet's «Личная информация»."""
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from mprating.accounts import services
+from mprating.accounts.decorators import client_required
+from mprating.accounts.forms import (
+    LoginForm,
+    PersonalDataForm,
+    QueuedPasswordResetForm,
+    RegistrationForm,
+    SearchSettingsForm,
+)
+from mprating.accounts.models import Client
+from mprating.core.errors import ApplicationError
+
+AUTH_BACKEND = "mprating.accounts.backends.EmailOrPhoneBackend"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The store's front door: clients go to their cabinet, staff to the back office."""
+    user = request.user
+    if user.is_authenticated:
+        if Client.objects.filter(user_id=user.pk).exists():
+            return redirect("cabinet:home")
+        if user.is_staff:
+            return redirect("admin:index")
+    return render(request, "home.html")
+
+
+def _apply_service_error(form: Form, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_register(
+                data=form.personal_data(),
+                password=form.cleaned_data["password1"],
+                consent_given=form.cleaned_data["consent"],
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            login(request, client.user, backend=AUTH_BACKEND)
+            messages.success(request, "Добро пожаловать! Регистрация завершена.")
+            return redirect("cabinet:home")
+    return render(request, "registration/register.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+# ---- cabinet -------------------------------------------------------------------------------
+
+
+@client_required
+def cabinet_home(request: HttpRequest) -> HttpResponse:
+    return redirect("cabinet:profile")
+
+
+def _profile_forms(client: Client) -> tuple[PersonalDataForm, SearchSettingsForm]:
+    user = client.user
+    personal = PersonalDataForm(
+        initial={
+            "last_name": user.last_name,
+            "first_name": user.first_name,
+            "middle_name": user.middle_name,
+            "email": user.email,
+            "phone": user.phone_display,
+            "company_name": client.company_name,
+            "inn": client.inn,
+        },
+        prefix="personal",
+    )
+    search = SearchSettingsForm(
+        initial={"markup_percent": client.markup_percent, "cross_scheme": client.cross_scheme},
+        prefix="search",
+    )
+    return personal, search
+
+
+def _render_profile(
+    request: HttpRequest,
+    *,
+    personal: PersonalDataForm,
+    search: SearchSettingsForm,
+    partial: str | None = None,
+    saved: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    template = "accounts/profile.html"
+    if partial and request.htmx:
+        template = f"{template}#{partial}"
+    context = {"personal_form": personal, "search_form": search, "saved": saved}
+    return render(request, template, context, status=status)
+
+
+@client_required
+def profile(request: HttpRequest) -> HttpResponse:
+    personal, search = _profile_forms(request.client)
+    return _render_profile(request, personal=personal, search=search)
+
+
+@client_required
+@require_http_methods(["POST"])
+def profile_personal(request: HttpRequest) -> HttpResponse:
+    client = request.client
+    _, search = _profile_forms(client)
+    form = PersonalDataForm(request.POST, prefix="personal")
+    if form.is_valid():
+        try:
+            services.client_update_personal_data(client=client, data=form.personal_data())
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Личные данные сохранены.")
+                return redirect("cabinet:profile")
+            form, _ = _profile_forms(client)
+            return _render_profile(
+                request, personal=form, search=search, partial="personal-form", saved="personal"
+            )
+    return _render_profile(
+        request, personal=form, search=search, partial="personal-form", status=422
+    )
+
+
+@client_required
+@require_http_methods(["POST"])
+def profile_search_settings(request: HttpRequest) -> HttpResponse:
+    client = request.client
+    personal, _ = _profile_forms(client)
+    form = SearchSettingsForm(request.POST, prefix="search")
+    if form.is_valid():
+        try:
+            services.client_update_search_settings(
+                client=client,
+                markup_percent=form.cleaned_data["markup_percent"],
+                cross_scheme=form.cleaned_data["cross_scheme"],
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Настройки поиска сохранены.")
+                return redirect("cabinet:profile")
+            _, form = _profile_forms(client)
+            return _render_profile(
+                request, personal=personal, search=form, partial="search-form", saved="search"
+            )
+    return _render_profile(
+        request, personal=personal, search=form, partial="search-form", status=422
+    )
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Пароль изменён.")
+        return redirect(reverse("cabinet:profile"))
+    return render(request, "accounts/password_change.html", {"form": form})
