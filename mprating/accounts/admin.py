@@ -205,7 +205,9 @@ class ClientAdmin(ModelAdmin):
     def reactivate(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._status_view(request, object_id, active=True)
 
-    @admin.action(description="Заблокировать выбранных клиентов", permissions=["change_client_status"])
+    @admin.action(
+        description="Заблокировать выбранных клиентов", permissions=["change_client_status"]
+    )
     def deactivate_selected(self, request: HttpRequest, queryset: QuerySet[Client]):
         return self._bulk_status(request, queryset, active=False, action_name="deactivate_selected")
 

@@ -40,3 +40,16 @@ class EmailOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The key django-axes counts failures under: one per account, whatever the spelling
+    («8 916 …», «+7916…», «Ivanov@Mail.ru»), so varying it does not reset the counter."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    raw = raw.strip()
+    user = find_user_by_login(raw)
+    if user is not None:
+        return user.email
+    if "@" in raw:
+        return raw.lower()
+    return try_normalize_phone(raw) or raw

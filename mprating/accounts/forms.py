@@ -111,8 +111,8 @@ class SearchSettingsForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={
-            "min_value": "Наценка не может быть меньше 0 %.",
-            "max_value": "Наценка не может быть больше 100 %.",
+            "min_value": "Наценка не может быть меньше 0 %%.",
+            "max_value": "Наценка не может быть больше 100 %%.",
             "max_decimal_places": "Не больше двух знаков после запятой.",
             "invalid": "Введите число, например 7,5.",
             "required": "Укажите наценку; 0 — без наценки.",
@@ -153,9 +153,7 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError as exc:
             if exc.code == "invalid_login" and self._is_blocked_account():
-                raise ValidationError(
-                    self.error_messages["inactive"], code="inactive"
-                ) from exc
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from exc
             raise
 
     def _is_blocked_account(self) -> bool:
@@ -171,7 +169,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         label="E-mail", max_length=254, error_messages={"invalid": "Введите e-mail полностью."}
     )
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ARG002 — Django passes mail options
+    def save(self, *args, **kwargs) -> None:
         from mprating.accounts.tasks import send_password_reset_email
 
         for user in self.get_users(self.cleaned_data["email"]):

@@ -28,9 +28,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
-        (
-            Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),
-        ),
+        (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
         "Настройки",

@@ -53,8 +53,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload")
-                or "body",
+                "field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or "body",
                 "message": _field_message(e),
             }
             for e in exc.errors

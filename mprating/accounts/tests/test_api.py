@@ -1,0 +1,89 @@
+"""`/api/v1/profile`: same rules and messages as the cabinet."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from mprating.accounts.tests.factories import make_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client):
+    account = make_client(last_name="Апишин")
+    client.force_login(account.user)
+    return account
+
+
+def _put(client, body):
+    return client.put(
+        "/api/v1/profile/search-settings", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_profile_requires_a_session(client):
+    assert client.get("/api/v1/profile").status_code == 401
+
+
+def test_profile_returns_only_the_callers_data(client, signed_in):
+    make_client(last_name="Другой", email="other@example.ru")
+
+    body = client.get("/api/v1/profile").json()
+
+    assert body["last_name"] == "Апишин"
+    assert body["email"] == signed_in.user.email
+    assert body["cross_scheme"] == 1
+
+
+def test_search_settings_are_saved(client, signed_in):
+    response = _put(client, {"markup_percent": "12.50", "cross_scheme": 3})
+
+    assert response.status_code == 200
+    signed_in.refresh_from_db()
+    assert (signed_in.markup_percent, signed_in.cross_scheme) == (Decimal("12.50"), 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"markup_percent": "101", "cross_scheme": 1}, "markup_percent", "не больше 100"),
+        ({"markup_percent": "-0.01", "cross_scheme": 1}, "markup_percent", "не меньше 0"),
+        ({"markup_percent": "1.001", "cross_scheme": 1}, "markup_percent", "знаков после"),
+        ({"markup_percent": "5", "cross_scheme": 4}, "cross_scheme", "не больше 3"),
+        ({"cross_scheme": 1}, "markup_percent", "Обязательное поле"),
+    ],
+)
+def test_bad_body_gets_a_russian_message_and_changes_nothing(
+    client, signed_in, body, field, message
+):
+    response = _put(client, body)
+
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert message in errors[field]
+    signed_in.refresh_from_db()
+    assert signed_in.markup_percent == Decimal("0.00")
+
+
+def test_broken_json_is_refused(client, signed_in):
+    response = client.put(
+        "/api/v1/profile/search-settings", data="{oops", content_type="application/json"
+    )
+
+    assert response.status_code in (400, 422)
+
+
+def test_staff_without_a_client_profile_gets_404(client):
+    from mprating.accounts.tests.factories import make_staff
+
+    client.force_login(make_staff())
+
+    assert client.get("/api/v1/profile").status_code == 404
+
+
+def test_openapi_schema_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert "/api/v1/profile" in schema["paths"]
