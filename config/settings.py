@@ -140,6 +140,7 @@ LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -193,6 +194,7 @@ UNFOLD = {
     "SITE_SYMBOL": "storefront",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "mprating.backoffice.dashboard.dashboard_callback",
     "BORDER_RADIUS": "6px",
     "SIDEBAR": {
         "show_search": False,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
@@ -22,6 +23,7 @@ from mprating.accounts import services
 from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.accounts.phones import try_normalize_phone
 from mprating.accounts.selectors import clients_for_backoffice
+from mprating.backoffice.exports import export_xlsx
 from mprating.core.errors import ApplicationError
 
 admin.site.unregister(Group)
@@ -77,16 +79,7 @@ class StatusChangeInline(TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(ModelAdmin):
-    list_display = [
-        "full_name",
-        "email",
-        "phone",
-        "company_name",
-        "created_at",
-        "access",
-        "markup_percent",
-        "cross_scheme",
-    ]
+    list_display = ["full_name", "email", "phone", "company_name", "created_at", "access"]
     list_display_links = ["full_name", "email"]
     list_filter = [ActiveFilter, ("created_at", RangeDateFilter)]
     list_filter_submit = True
@@ -104,7 +97,20 @@ class ClientAdmin(ModelAdmin):
     search_help_text = "ФИО, e-mail, телефон, компания или ИНН"
     ordering = ["-created_at", "-id"]
     inlines = [StatusChangeInline]
-    actions = ["deactivate_selected", "reactivate_selected"]
+    actions = ["deactivate_selected", "reactivate_selected", export_xlsx]
+    export_columns = [
+        ("Фамилия", lambda c: c.user.last_name),
+        ("Имя", lambda c: c.user.first_name),
+        ("Отчество", lambda c: c.user.middle_name),
+        ("E-mail", lambda c: c.user.email),
+        ("Телефон", lambda c: c.user.phone_display),
+        ("Компания", lambda c: c.company_name),
+        ("ИНН", lambda c: c.inn),
+        ("Зарегистрирован", lambda c: c.created_at),
+        ("Активен", lambda c: c.user.is_active),
+        ("Наценка, %", lambda c: c.markup_percent),
+        ("Схема кросс-связей", lambda c: c.cross_scheme),
+    ]
     actions_detail = ["deactivate", "reactivate"]
     fieldsets = [
         (
@@ -159,7 +165,7 @@ class ClientAdmin(ModelAdmin):
 
     @display(description="телефон", ordering="user__phone")
     def phone(self, obj: Client) -> str:
-        return obj.user.phone_display
+        return format_html('<span style="white-space: nowrap">{}</span>', obj.user.phone_display)
 
     @display(
         description="доступ",

@@ -177,3 +177,47 @@ def test_dashboard_and_navigation_show_only_permitted_sections(client, operator)
 
     assert "Клиенты" in page
     assert "Сотрудники" not in page
+
+
+def test_selected_clients_export_to_xlsx_without_formulas(client, operator):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    target = make_client(last_name='=HYPERLINK("http://evil")', company_name="ООО «Колесо»")
+    make_client(last_name="Невыбранный")
+
+    response = client.post(CHANGELIST, {"action": "export_xlsx", ACTION_CHECKBOX_NAME: [target.pk]})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Фамилия", "Имя", "Отчество", "E-mail")
+    assert len(rows) == 2
+    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][5] == "ООО «Колесо»"
+
+
+def test_dashboard_counts_clients(client, operator):
+    make_client()
+    blocked = make_client()
+    services.client_set_active(client_id=blocked.pk, active=False, reason="долг", actor=operator)
+
+    response = client.get(reverse("admin:index"))
+
+    cards = {card["title"]: card["value"] for card in response.context["dashboard_cards"]}
+    assert cards == {
+        "Клиентов всего": 2,
+        "Активных": 1,
+        "Заблокированных": 1,
+        "Новых за 7 дней": 2,
+    }
+
+
+def test_staff_without_permissions_sees_an_empty_dashboard(client):
+    client.force_login(make_staff(email="nobody@example.ru"))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.context["dashboard_cards"] == []
+    assert "Клиенты" not in response.content.decode()

@@ -1,0 +1,29 @@
+"""The back office start page: a summary per section the person may open."""
+
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from mprating.accounts.selectors import client_counts
+
+
+def dashboard_callback(request: HttpRequest, context: dict) -> dict:
+    cards = []
+    if request.user.has_perm("accounts.view_client"):
+        counts = client_counts(since=timezone.now() - timedelta(days=7))
+        clients_url = reverse("admin:accounts_client_changelist")
+        cards += [
+            {"title": "Клиентов всего", "value": counts.total, "url": clients_url},
+            {"title": "Активных", "value": counts.active, "url": f"{clients_url}?active=yes"},
+            {
+                "title": "Заблокированных",
+                "value": counts.blocked,
+                "url": f"{clients_url}?active=no",
+            },
+            {"title": "Новых за 7 дней", "value": counts.new_last_7_days, "url": clients_url},
+        ]
+    context["title"] = context["content_title"] = "Сводка"
+    context["dashboard_cards"] = cards
+    return context
