@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "mprating.core",
     "mprating.accounts",
+    "mprating.garage",
+    "mprating.catalog",
+    "mprating.pickup_points",
+    "mprating.cart",
+    "mprating.orders",
     "mprating.backoffice",
 ]
 

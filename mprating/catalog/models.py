@@ -1,0 +1,218 @@
+"""The parts catalog: brands, products, warehouses, offers, cross-references, categories.
+
+Seed 004: the client's «Индивидуальная наценка» and «Схема кросс-связей» act on search over
+these tables; DESIGN.md §3 «catalog». Articles and brands are stored also normalized
+(`normalize.py`) and always compared in that form.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from mprating.garage.models import Modification
+
+
+class Brand(models.Model):
+    name = models.CharField("бренд", max_length=100)
+    name_normalized = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "бренд"
+        verbose_name_plural = "бренды"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandAlias(models.Model):
+    """Another spelling of a brand, e.g. «MB» → «MERCEDES-BENZ», «VAG» → «VW»."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField("написание", max_length=100)
+    alias_normalized = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "синоним бренда"
+        verbose_name_plural = "синонимы брендов"
+        ordering = ["alias"]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.brand}"
+
+
+class Category(models.Model):
+    """A node of the category tree for «Подбор по параметрам» («масло моторное», …)."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    code = models.SlugField("код", max_length=64, unique=True, help_text="Для импорта и ссылок")
+    name = models.CharField("категория", max_length=128)
+    sort_order = models.PositiveSmallIntegerField("порядок", default=100)
+
+    class Meta:
+        verbose_name = "категория"
+        verbose_name_plural = "категории"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    article = models.CharField("артикул", max_length=64)
+    article_normalized = models.CharField(max_length=64, editable=False)
+    name = models.CharField("наименование", max_length=255, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+    )
+    modifications = models.ManyToManyField(
+        Modification,
+        through="Applicability",
+        related_name="products",
+        verbose_name="применимость",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "товар"
+        verbose_name_plural = "товары"
+        ordering = ["brand__name", "article_normalized"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "article_normalized"], name="catalog_product_brand_article"
+            )
+        ]
+        indexes = [models.Index(fields=["article_normalized"], name="catalog_product_article")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.article}"
+
+
+class Applicability(models.Model):
+    """The product fits this modification (make → model → generation → modification)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    modification = models.ForeignKey(Modification, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "применимость"
+        verbose_name_plural = "применимость"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["modification", "product"], name="catalog_applicability_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} → {self.modification_id}"
+
+
+class Warehouse(models.Model):
+    class Kind(models.TextChoices):
+        HOME = "home", "Домашний склад"
+        TRANSIT = "transit", "Транзитный склад (поставщик)"
+        MARKETPLACE = "marketplace", "Маркетплейс"
+
+    class Marketplace(models.TextChoices):
+        WILDBERRIES = "wildberries", "Wildberries"
+        OZON = "ozon", "Ozon"
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("название", max_length=128)
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    marketplace = models.CharField(
+        "маркетплейс", max_length=16, choices=Marketplace.choices, blank=True
+    )
+    is_active = models.BooleanField("активен", default=True)
+
+    class Meta:
+        verbose_name = "склад"
+        verbose_name_plural = "склады"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="marketplace", marketplace__in=["wildberries", "ozon"])
+                | (~models.Q(kind="marketplace") & models.Q(marketplace="")),
+                name="catalog_warehouse_marketplace_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(models.Model):
+    """A product on sale from one warehouse: the line of a price list.
+
+    `quantity` is what can still be sold; checkout takes the ordered quantity off it.
+    The return policy is copied onto the order line at checkout («Возможность обратного
+    выкупа» in seed 004 shows the policy the line was bought under).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="offers")
+    price = models.DecimalField(
+        "цена, ₽", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    quantity = models.PositiveIntegerField("в наличии, шт.", default=0)
+    min_order_quantity = models.PositiveIntegerField("минимальный заказ, шт.", default=1)
+    delivery_days = models.PositiveSmallIntegerField("срок поставки, дн.", default=0)
+    is_returnable = models.BooleanField("можно вернуть", default=True)
+    return_days = models.PositiveSmallIntegerField(
+        "срок возврата, дн.", default=14, help_text="Сколько дней после получения можно вернуть"
+    )
+    return_deduction_percent = models.DecimalField(
+        "удержание при возврате, %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    updated_at = models.DateTimeField("обновлено", default=timezone.now)
+
+    class Meta:
+        verbose_name = "предложение"
+        verbose_name_plural = "предложения"
+        constraints = [
+            models.UniqueConstraint(fields=["product", "warehouse"], name="catalog_offer_unique"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="catalog_offer_price"),
+            models.CheckConstraint(
+                condition=models.Q(min_order_quantity__gte=1), name="catalog_offer_min_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["warehouse"], name="catalog_offer_warehouse")]
+
+    def __str__(self) -> str:
+        return f"{self.product} @ {self.warehouse}: {self.price}"
+
+
+class CrossLink(models.Model):
+    """Two products that replace each other («кросс-связь»).
+
+    Stored once per pair with `product_a_id < product_b_id`, so «A = B» and «B = A» from two
+    files are the same row; the search walks both columns.
+    """
+
+    product_a = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    product_b = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField("источник", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "кросс-связь"
+        verbose_name_plural = "кросс-связи"
+        constraints = [
+            models.UniqueConstraint(fields=["product_a", "product_b"], name="catalog_cross_pair"),
+            models.CheckConstraint(
+                condition=models.Q(product_a__lt=models.F("product_b")),
+                name="catalog_cross_ordered_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["product_b", "product_a"], name="catalog_cross_b_a")]
+
+    def __str__(self) -> str:
+        return f"{self.product_a_id} ↔ {self.product_b_id}"
