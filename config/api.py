@@ -4,7 +4,10 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from mprating.accounts.api import router as accounts_router
+from mprating.cart.api import router as cart_router
+from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
+from mprating.orders.api import router as orders_router
 
 api = NinjaAPI(
     title="MP Rating API",
@@ -15,3 +18,6 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/cart", cart_router)
+api.add_router("/orders", orders_router)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("mprating.accounts.urls")),
     path("cabinet/", include("mprating.accounts.cabinet_urls")),
+    path("cabinet/catalog/", include("mprating.catalog.urls")),
+    path("cabinet/cart/", include("mprating.cart.urls")),
+    path("cabinet/orders/", include("mprating.orders.urls")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
