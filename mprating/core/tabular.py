@@ -1,0 +1,296 @@
+"""Reading uploaded tables: XLSX, XLS and CSV, streamed row by row.
+
+Used by every import (price lists, cross lists, «Загрузить в корзину»). The format is decided
+by the file's content, not its name, and the two must agree: a renamed picture, a CSV called
+.xlsx, an empty file or a spreadsheet with formulas is refused with a Russian message before a
+single row is used. CSV may be UTF-8 (with or without BOM) or Windows-1251, separated by `;`,
+`,` or tabs. XLSX is read with openpyxl in read-only mode (defusedxml guards it against XML
+bombs), so a million-row file never sits in memory; XLS goes through python-calamine.
+"""
+
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import BinaryIO
+
+from mprating.core.errors import ApplicationError
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXTENSIONS = {".xlsx": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv"}
+FORMAT_NAMES = {"xlsx": "Excel (XLSX)", "xls": "Excel 97–2003 (XLS)", "csv": "CSV"}
+_SNIFF_BYTES = 64 * 1024
+_HEADER_CLEAN = re.compile(r"[^0-9a-zа-яё]+")
+
+csv.field_size_limit(1024 * 1024)
+
+
+class TableError(ApplicationError):
+    def __init__(self, message: str, *, code: str = "bad_file") -> None:
+        super().__init__(code, message, field="file")
+
+
+@dataclass
+class Table:
+    """A table opened for reading: its header row and the data rows after it.
+
+    `rows` yields `(row_number, values)`: the number as a person sees it in Excel (header is
+    row 1 when it is the first line), values as stripped strings, padded to the header width.
+    Blank rows are skipped.
+    """
+
+    format: str
+    headers: list[str]
+    header_row_number: int
+    rows: Iterator[tuple[int, list[str]]] = field(repr=False)
+
+
+def detect_format(head: bytes, filename: str) -> str:
+    extension = PurePath(filename or "").suffix.lower()
+    expected = EXTENSIONS.get(extension)
+    if expected is None:
+        raise TableError(
+            "Загрузите таблицу в формате XLSX, XLS или CSV"
+            + (f" (файл «{extension}» не подходит)." if extension else "."),
+            code="bad_extension",
+        )
+    if not head:
+        raise TableError("Файл пустой.", code="empty_file")
+    if head.startswith(XLSX_MAGIC):
+        actual = "xlsx"
+    elif head.startswith(XLS_MAGIC):
+        actual = "xls"
+    elif b"\x00" in head[:_SNIFF_BYTES]:
+        actual = "binary"
+    else:
+        actual = "csv"
+    if actual != expected:
+        shown = FORMAT_NAMES.get(actual, "не таблица")
+        raise TableError(
+            f"Расширение файла — {extension}, а внутри {shown}. "
+            "Сохраните таблицу заново в формате XLSX, XLS или CSV.",
+            code="disguised_file",
+        )
+    return actual
+
+
+def open_table(file: BinaryIO, *, filename: str, max_rows: int | None = None) -> Table:
+    """Open an uploaded file; raise TableError (Russian message) when it cannot be a table."""
+    file.seek(0)
+    head = file.read(_SNIFF_BYTES)
+    file.seek(0)
+    kind = detect_format(head, filename)
+    if kind == "xlsx":
+        raw_rows = _xlsx_rows(file)
+    elif kind == "xls":
+        raw_rows = _xls_rows(file)
+    else:
+        raw_rows = _csv_rows(file, head)
+    return _with_header(kind, raw_rows, max_rows)
+
+
+def _with_header(kind: str, raw_rows: Iterator[tuple[int, list]], max_rows: int | None) -> Table:
+    header_number, headers = 0, []
+    for number, values in raw_rows:
+        if any(v.strip() for v in values):
+            header_number, headers = number, [v.strip() for v in values]
+            break
+    if not headers:
+        raise TableError("В файле нет ни одной строки.", code="empty_file")
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def data() -> Iterator[tuple[int, list[str]]]:
+        seen = 0
+        width = len(headers)
+        for number, values in raw_rows:
+            cells = [v.strip() for v in values]
+            if not any(cells):
+                continue
+            seen += 1
+            if max_rows is not None and seen > max_rows:
+                raise TableError(
+                    f"В файле больше {max_rows:,} строк с данными: разделите его на части.".replace(
+                        ",", "\u00a0"
+                    ),
+                    code="too_many_rows",
+                )
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            yield number, cells
+
+    return Table(format=kind, headers=headers, header_row_number=header_number, rows=data())
+
+
+# ---- CSV --------------------------------------------------------------------------------------
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    # Cut a possibly split multi-byte character at the end of the sample.
+    for cut in range(4):
+        try:
+            head[: len(head) - cut].decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            continue
+    return "cp1251"
+
+
+def _detect_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _csv_rows(file: BinaryIO, head: bytes) -> Iterator[tuple[int, list[str]]]:
+    encoding = _detect_encoding(head)
+    sample = head.decode(encoding, errors="ignore")
+    delimiter = _detect_delimiter(sample.splitlines()[0] if sample else "")
+    text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="strict")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except UnicodeDecodeError as exc:
+        raise TableError(
+            "Не удалось прочитать текст файла: сохраните CSV в кодировке UTF-8 или Windows-1251.",
+            code="bad_encoding",
+        ) from exc
+    except csv.Error as exc:
+        raise TableError(f"Файл CSV повреждён: {exc}.", code="broken_file") from exc
+    finally:
+        # Leave the uploaded file open for its owner; it may be gone already on GC.
+        with contextlib.suppress(ValueError):
+            text.detach()
+
+
+# ---- XLSX / XLS -------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a person sees: 5.0 → «5», dates as ДД.ММ.ГГГГ."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return (
+            value.strftime("%d.%m.%Y %H:%M")
+            if value.time() != datetime.min.time()
+            else (value.strftime("%d.%m.%Y"))
+        )
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _broken(exc: Exception) -> TableError:
+    return TableError(
+        "Файл повреждён или это не таблица Excel: откройте его в Excel и сохраните заново.",
+        code="broken_file",
+    )
+
+
+def _xlsx_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+    except Exception as exc:  # zipfile, openpyxl and defusedxml raise many kinds on bad files
+        raise _broken(exc) from exc
+    try:
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            values = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    raise TableError(
+                        f"Строка {number}: ячейка {cell.coordinate} содержит формулу. "
+                        "Загрузите таблицу без формул — только значения.",
+                        code="formula_cell",
+                    )
+                values.append(cell_text(cell.value))
+            yield number, values
+    except TableError:
+        raise
+    except Exception as exc:
+        raise _broken(exc) from exc
+    finally:
+        workbook.close()
+
+
+def _xls_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(file)
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine reports every failure as its own error types
+        raise _broken(exc) from exc
+    for number, row in enumerate(rows, start=1):
+        yield number, [cell_text(v) for v in row]
+
+
+# ---- columns and values -----------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    return _HEADER_CLEAN.sub("", (text or "").lower().replace("ё", "е"))
+
+
+def find_columns(
+    headers: list[str], spec: dict[str, tuple[str, ...]], *, required: tuple[str, ...]
+) -> dict[str, int]:
+    """Map fields to column indexes by header names (Russian or English, any case/spacing).
+
+    `spec` maps a field to the header spellings that mean it, e.g.
+    {"article": ("Артикул", "Номер", "Article")}. Missing required fields → TableError.
+    """
+    keys = [header_key(h) for h in headers]
+    found: dict[str, int] = {}
+    for name, spellings in spec.items():
+        wanted = {header_key(s) for s in spellings}
+        for index, key in enumerate(keys):
+            if key in wanted:
+                found[name] = index
+                break
+    missing = [spec[name][0] for name in required if name not in found]
+    if missing:
+        raise TableError(
+            "В первой строке файла не найдены столбцы: "
+            + ", ".join(f"«{m}»" for m in missing)
+            + ". Проверьте заголовки или скачайте шаблон.",
+            code="missing_columns",
+        )
+    return found
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """«1 234,50», «1234.5», «1 234 ₽» → Decimal; None when it is not a number."""
+    cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?|р\.", "", text or "", flags=re.IGNORECASE)
+    cleaned = cleaned.replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_quantity(text: str) -> int | None:
+    """A whole positive number of pieces («3», «3,0», «3 шт.»); None otherwise."""
+    cleaned = re.sub(r"\s|шт\.?", "", text or "", flags=re.IGNORECASE)
+    value = parse_decimal(cleaned)
+    if value is None or value != value.to_integral_value() or value <= 0:
+        return None
+    return int(value)
