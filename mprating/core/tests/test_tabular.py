@@ -164,3 +164,27 @@ def test_parse_decimal(text, value):
 )
 def test_parse_quantity(text, value):
     assert parse_quantity(text) == value
+
+
+def test_xlsx_row_numbers_match_excel_when_the_table_starts_lower():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["B3"], sheet["C3"] = "Бренд", "Артикул"
+    sheet["B5"], sheet["C5"] = "NGK", 5.0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = open_table(io.BytesIO(buffer.getvalue()), filename="order.xlsx")
+
+    assert (table.headers, table.header_row_number) == (["Бренд", "Артикул"], 3)
+    assert list(table.rows) == [(5, ["NGK", "5"])]
+
+
+def test_formula_found_deep_in_a_large_sheet():
+    rows = [["Бренд", "Артикул", "Количество"]] + [["BOSCH", f"A{i}", 1] for i in range(20000)]
+    content = xlsx_bytes(rows, formula=("C15000", "=SUM(C2:C3)"))
+
+    with pytest.raises(TableError) as error:
+        read(content, "order.xlsx")
+
+    assert "C15000" in error.value.message
