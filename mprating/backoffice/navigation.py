@@ -31,6 +31,57 @@ SECTIONS: tuple[Section, ...] = (
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
+        "Каталог",
+        (
+            Item(
+                "Товары", "inventory_2", "admin:catalog_product_changelist", "catalog.view_product"
+            ),
+            Item("Предложения", "sell", "admin:catalog_offer_changelist", "catalog.view_offer"),
+            Item(
+                "Склады",
+                "warehouse",
+                "admin:catalog_warehouse_changelist",
+                "catalog.view_warehouse",
+            ),
+            Item(
+                "Бренды",
+                "branding_watermark",
+                "admin:catalog_brand_changelist",
+                "catalog.view_brand",
+            ),
+            Item(
+                "Кросс-связи",
+                "compare_arrows",
+                "admin:catalog_crosslink_changelist",
+                "catalog.view_crosslink",
+            ),
+            Item(
+                "Категории",
+                "account_tree",
+                "admin:catalog_category_changelist",
+                "catalog.view_category",
+            ),
+            Item(
+                "Применимость",
+                "directions_car",
+                "admin:catalog_applicability_changelist",
+                "catalog.view_applicability",
+            ),
+            Item(
+                "Справочник автомобилей",
+                "garage",
+                "admin:garage_make_changelist",
+                "garage.view_make",
+            ),
+            Item(
+                "Импорт прайсов и кроссов",
+                "upload_file",
+                "admin:catalog_importjob_changelist",
+                "catalog.view_importjob",
+            ),
+        ),
+    ),
+    Section(
         "Настройки",
         (
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),

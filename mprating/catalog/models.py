@@ -216,3 +216,119 @@ class CrossLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_a_id} ↔ {self.product_b_id}"
+
+
+def _import_upload_to(instance: "ImportJob", filename: str) -> str:
+    # The operator's file name is kept in `original_name`; on disk a random name avoids
+    # collisions and never trusts the uploaded name.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """One upload of a price list, cross list, category tree or applicability list.
+
+    Issue 3 «Catalog and price lists»: upload → column mapping → preview → background task
+    with a progress bar → report of rejected rows; a re-import updates instead of
+    duplicating. The task works through `mprating.catalog.imports`.
+    """
+
+    class Kind(models.TextChoices):
+        PRICE_LIST = "price_list", "Прайс-лист склада"
+        CROSSES = "crosses", "Кросс-связи"
+        CATEGORIES = "categories", "Дерево категорий"
+        APPLICABILITY = "applicability", "Применимость к автомобилям"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Настройка"
+        QUEUED = "queued", "В очереди"
+        RUNNING = "running", "Загружается"
+        DONE = "done", "Готово"
+        FAILED = "failed", "Ошибка"
+
+    kind = models.CharField("что загружаем", max_length=16, choices=Kind.choices)
+    file = models.FileField("файл", upload_to=_import_upload_to, max_length=255)
+    original_name = models.CharField("имя файла", max_length=255)
+    file_format = models.CharField("формат", max_length=8, blank=True)
+    headers = models.JSONField("заголовки столбцов", default=list, blank=True)
+    warehouse = models.ForeignKey(
+        Warehouse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name="склад",
+    )
+    column_map = models.JSONField(
+        "соответствие столбцов", default=dict, blank=True, help_text="поле → номер столбца"
+    )
+    zero_missing = models.BooleanField(
+        "обнулить остаток у позиций склада, которых нет в файле", default=False
+    )
+    status = models.CharField(
+        "состояние", max_length=8, choices=Status.choices, default=Status.DRAFT
+    )
+    total_rows = models.PositiveIntegerField("строк в файле", null=True, blank=True)
+    processed_rows = models.PositiveIntegerField("обработано", default=0)
+    created_count = models.PositiveIntegerField("добавлено", default=0)
+    updated_count = models.PositiveIntegerField("обновлено", default=0)
+    unchanged_count = models.PositiveIntegerField("без изменений", default=0)
+    rejected_count = models.PositiveIntegerField("отклонено", default=0)
+    zeroed_count = models.PositiveIntegerField("обнулено остатков", default=0)
+    error_message = models.TextField("ошибка", blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="загрузил",
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    started_at = models.DateTimeField("начат", null=True, blank=True)
+    finished_at = models.DateTimeField("закончен", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "импорт"
+        verbose_name_plural = "импорт файлов"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="price_list") | models.Q(warehouse__isnull=False),
+                name="catalog_importjob_price_list_has_warehouse",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)
+
+
+class ImportRejectedRow(models.Model):
+    """A row of an import file that was not loaded, with the reason in Russian."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejected_rows")
+    row_number = models.PositiveIntegerField("строка")
+    reason = models.CharField("причина", max_length=500)
+    values = models.JSONField("значения", default=list)
+
+    class Meta:
+        verbose_name = "отклонённая строка"
+        verbose_name_plural = "отклонённые строки"
+        ordering = ["job", "row_number", "id"]
+        indexes = [models.Index(fields=["job", "row_number"], name="catalog_rejected_job_row")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.reason}"

@@ -1,0 +1,70 @@
+"""Reads for the import pages: the preview of the first rows and the rejected-rows report."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db.models import QuerySet
+
+from mprating.catalog.imports.fields import RowError
+from mprating.catalog.imports.importers import importer_for
+from mprating.catalog.models import ImportJob, ImportRejectedRow
+from mprating.core.tabular import open_table
+
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    cells: list[str]  # the cells of the mapped fields, in the order of `preview_fields`
+    error: str
+
+
+def preview_fields(job: ImportJob) -> list:
+    """The importer's fields that have a column in this file."""
+    importer = importer_for(job)
+    return [spec for spec in importer.fields if importer.mapped(spec.name)]
+
+
+def import_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
+    """The first rows as the import will read them, each with its check (no database writes).
+
+    The check is the importer's own row parser: a row marked here is rejected by the import
+    with the same reason. Checks that need the catalog (a brand of a cross list missing from
+    the directory) are made by the import itself.
+    """
+    importer = importer_for(job)
+    shown = preview_fields(job)
+    rows = []
+    with job.file.open("rb") as file:
+        table = open_table(file, filename=job.original_name)
+        for number, values in islice(table.rows, limit):
+            try:
+                importer.parse(values)
+                error = ""
+            except RowError as exc:
+                error = exc.reason
+            cells = [importer.cell(values, spec.name) for spec in shown]
+            rows.append(PreviewRow(number=number, cells=cells, error=error))
+        table.rows.close()
+    return rows
+
+
+def import_jobs_for_backoffice() -> QuerySet[ImportJob]:
+    return ImportJob.objects.select_related("warehouse", "created_by")
+
+
+def import_rejected_rows(job: ImportJob) -> QuerySet[ImportRejectedRow]:
+    return job.rejected_rows.order_by("row_number", "id")
+
+
+def import_rejected_table(job: ImportJob) -> tuple[list[str], Iterator[list]]:
+    """Header and rows of the downloadable report: row number, reason, then the file's cells."""
+    header = ["Строка", "Причина", *job.headers]
+
+    def rows() -> Iterator[list]:
+        for row in import_rejected_rows(job).iterator(chunk_size=2000):
+            yield [row.row_number, row.reason, *row.values]
+
+    return header, rows()
