@@ -1,9 +1,20 @@
-"""Reads of the catalog shared by search, the cart import and reorders."""
+"""Reads of the catalog: offers shaped for the client, «Подбор по параметрам», shared lookups.
 
-from django.db.models import QuerySet
+The article search with its cross-reference traversal lives in `search.py`; it and the parts
+selection build their table rows with `offer_rows` here, so the price a client sees is computed
+in one place (`display_price`).
+"""
 
-from mprating.catalog.models import Offer, Product
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from mprating.catalog.models import Applicability, Category, Offer, Product, Warehouse
 from mprating.catalog.normalize import normalize_article
+from mprating.core.money import to_money
+from mprating.garage.models import Generation, Make, Modification, VehicleModel
 
 
 def products_by_article(article: str) -> QuerySet[Product]:
@@ -19,23 +30,375 @@ def products_by_article(article: str) -> QuerySet[Product]:
 def best_offers_for_products(product_ids: list[int]) -> dict[int, Offer]:
     """The offer to pick for each product: in stock first, then cheapest, then fastest.
 
-    One query for any number of products (used row by row by the cart import).
+    One query for any number of products; the ranking happens in SQL (a window per product),
+    so only the winners become objects — the cart import asks for 10,000 products at once.
     """
-    best: dict[int, Offer] = {}
-    offers = (
+    in_stock_first = Case(When(quantity__gt=0, then=Value(0)), default=Value(1))
+    ranked = (
         Offer.objects.filter(product_id__in=product_ids, warehouse__is_active=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("product_id"),
+                order_by=[in_stock_first.asc(), F("price").asc(), F("delivery_days").asc(), "id"],
+            )
+        )
+        .filter(rank=1)
         .select_related("warehouse", "product", "product__brand")
-        .order_by("product_id", "-quantity", "price", "delivery_days", "id")
     )
-    for offer in offers:
-        current = best.get(offer.product_id)
-        if current is None or _better(offer, current):
-            best[offer.product_id] = offer
-    return best
+    return {offer.product_id: offer for offer in ranked}
 
 
-def _better(candidate: Offer, current: Offer) -> bool:
-    def key(offer: Offer) -> tuple:
-        return (offer.quantity <= 0, offer.price, offer.delivery_days, offer.pk)
+# ---- offers as the client sees them ---------------------------------------------------------
 
-    return key(candidate) < key(current)
+HUNDRED = Decimal("100")
+
+WAREHOUSE_KIND_LABELS = {
+    Warehouse.Kind.HOME: "Домашний склад",
+    Warehouse.Kind.TRANSIT: "Транзитный склад",
+    Warehouse.Kind.MARKETPLACE: "Маркетплейс",
+}
+
+SORT_PRICE = "price"
+SORT_PRICE_DESC = "price_desc"
+SORT_DELIVERY = "delivery"
+SORT_CHOICES = [
+    (SORT_PRICE, "Сначала дешёвые"),
+    (SORT_PRICE_DESC, "Сначала дорогие"),
+    (SORT_DELIVERY, "Сначала быстрые"),
+]
+
+
+def display_price(price: Decimal, markup_percent: Decimal) -> Decimal:
+    """The price a client sees in search: the offer price plus the individual markup.
+
+    Seed 004 «Индивидуальная наценка»: «некую фиктивную индивидуальную наценку, которая будет
+    прибавляться к стоимости всех товаров под его логином при поиске … хотя на самом деле он
+    покупает по этой цене минус процент». Only search shows this price; the cart, orders and
+    finance use the real one. Rounded to kopecks, half up.
+    """
+    return to_money(price * (HUNDRED + markup_percent) / HUNDRED)
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """«1 день», «2 дня», «5 дней»."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRow:
+    """One line of a search or selection table; `price` is already the display price."""
+
+    offer_id: int
+    product_id: int
+    brand: str
+    article: str
+    name: str
+    depth: int  # 0 = the requested product, 1..3 = analog of that level
+    warehouse_name: str
+    warehouse_kind: str
+    quantity: int
+    min_order_quantity: int
+    delivery_days: int
+    is_returnable: bool
+    return_days: int
+    return_deduction_percent: Decimal
+    price: Decimal
+
+    @property
+    def warehouse_kind_label(self) -> str:
+        return WAREHOUSE_KIND_LABELS.get(self.warehouse_kind, self.warehouse_kind)
+
+    @property
+    def depth_label(self) -> str:
+        return "запрошенный артикул" if self.depth == 0 else f"аналог {self.depth}-го уровня"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.quantity > 0
+
+    @property
+    def orderable(self) -> bool:
+        return self.quantity >= self.min_order_quantity
+
+    @property
+    def delivery_label(self) -> str:
+        if self.delivery_days == 0:
+            return "сегодня"
+        days = self.delivery_days
+        return f"{days} {plural_ru(days, 'день', 'дня', 'дней')}"
+
+    @property
+    def return_label(self) -> str:
+        """Seed 004 «Возможность обратного выкупа»: the policy the line is bought under."""
+        if not self.is_returnable:
+            return "невозвратный"
+        days = self.return_days
+        label = f"возврат {days} {plural_ru(days, 'день', 'дня', 'дней')}"
+        if self.return_deduction_percent:
+            label += f", удержание {self.return_deduction_percent.normalize():f} %"
+        return label
+
+
+_ROW_FIELDS = (
+    "id",
+    "product_id",
+    "product__brand__name",
+    "product__article",
+    "product__name",
+    "warehouse__name",
+    "warehouse__kind",
+    "price",
+    "quantity",
+    "min_order_quantity",
+    "delivery_days",
+    "is_returnable",
+    "return_days",
+    "return_deduction_percent",
+)
+
+# After the chosen key, the nearer analog wins a tie.
+_SORT_KEYS = {
+    SORT_PRICE: lambda row: (row.price, row.depth, row.delivery_days, row.brand, row.offer_id),
+    SORT_PRICE_DESC: lambda row: (-row.price, row.depth, row.delivery_days, row.offer_id),
+    SORT_DELIVERY: lambda row: (row.delivery_days, row.depth, row.price, row.offer_id),
+}
+
+
+def offer_rows(
+    *,
+    depths: dict[int, int],
+    markup_percent: Decimal,
+    in_stock: bool = False,
+) -> list[OfferRow]:
+    """Offers of active warehouses for the products in `depths` (product id → depth).
+
+    One query whatever the number of products; plain values, no model instances, because the
+    search builds hundreds of rows per request. The real price never leaves this function.
+    """
+    if not depths:
+        return []
+    offers = Offer.objects.filter(product_id__in=list(depths), warehouse__is_active=True)
+    if in_stock:
+        offers = offers.filter(quantity__gt=0)
+    return [
+        OfferRow(
+            offer_id=values["id"],
+            product_id=values["product_id"],
+            brand=values["product__brand__name"],
+            article=values["product__article"],
+            name=values["product__name"],
+            depth=depths[values["product_id"]],
+            warehouse_name=values["warehouse__name"],
+            warehouse_kind=values["warehouse__kind"],
+            quantity=values["quantity"],
+            min_order_quantity=values["min_order_quantity"],
+            delivery_days=values["delivery_days"],
+            is_returnable=values["is_returnable"],
+            return_days=values["return_days"],
+            return_deduction_percent=values["return_deduction_percent"],
+            price=display_price(values["price"], markup_percent),
+        )
+        for values in offers.values(*_ROW_FIELDS)
+    ]
+
+
+def sort_rows(rows: list[OfferRow], sort: str) -> list[OfferRow]:
+    """Requested product first, analogs after; inside each group by `sort`."""
+    key = _SORT_KEYS[sort]
+    return sorted(rows, key=lambda row: (row.depth > 0, key(row)))
+
+
+# ---- «Подбор по параметрам» -----------------------------------------------------------------
+
+SELECTION_PRODUCT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class VehicleChoice:
+    """The four dependent lists of the selection form and what is chosen in them.
+
+    A chosen modification fixes its generation, model and make (the garage links here with
+    `?modification=<id>`); ids that do not belong together are dropped from the right.
+    """
+
+    makes: list[Make]
+    models: list[VehicleModel] = field(default_factory=list)
+    generations: list[Generation] = field(default_factory=list)
+    modifications: list[Modification] = field(default_factory=list)
+    make_id: int | None = None
+    model_id: int | None = None
+    generation_id: int | None = None
+    modification: Modification | None = None
+
+
+def makes_list() -> list[Make]:
+    return list(Make.objects.order_by("sort_order", "name"))
+
+
+def models_for_make(make_id: int | None) -> list[VehicleModel]:
+    if not make_id:
+        return []
+    return list(VehicleModel.objects.filter(make_id=make_id).order_by("name"))
+
+
+def generations_for_model(model_id: int | None) -> list[Generation]:
+    if not model_id:
+        return []
+    return list(Generation.objects.filter(model_id=model_id).order_by("year_from", "name"))
+
+
+def modifications_for_generation(generation_id: int | None) -> list[Modification]:
+    if not generation_id:
+        return []
+    return list(Modification.objects.filter(generation_id=generation_id).order_by("name"))
+
+
+def vehicle_choice(
+    *,
+    make_id: int | None = None,
+    model_id: int | None = None,
+    generation_id: int | None = None,
+    modification_id: int | None = None,
+) -> VehicleChoice:
+    """At most five queries: the modification with its chain, then the four lists."""
+    modification = None
+    if modification_id:
+        modification = (
+            Modification.objects.select_related("generation__model__make")
+            .filter(pk=modification_id)
+            .first()
+        )
+    if modification is not None:
+        generation_id = modification.generation_id
+        model_id = modification.generation.model_id
+        make_id = modification.generation.model.make_id
+    makes = makes_list()
+    if make_id not in {m.pk for m in makes}:
+        make_id = None
+    models = models_for_make(make_id)
+    if model_id not in {m.pk for m in models}:
+        model_id = None
+    generations = generations_for_model(model_id)
+    if generation_id not in {g.pk for g in generations}:
+        generation_id = None
+    return VehicleChoice(
+        makes=makes,
+        models=models,
+        generations=generations,
+        modifications=modifications_for_generation(generation_id),
+        make_id=make_id,
+        model_id=model_id,
+        generation_id=generation_id,
+        modification=modification,
+    )
+
+
+@dataclass
+class CategoryNode:
+    id: int
+    name: str
+    count: int = 0
+    children: list["CategoryNode"] = field(default_factory=list)
+
+
+def category_tree_for_modification(modification_id: int) -> list[CategoryNode]:
+    """The category tree cut down to categories with products that fit this modification.
+
+    Two queries: product counts per category, then the whole (small) category table; a parent
+    counts the products of its subtree (a product has one category, so the sums are exact).
+    """
+    counts = dict(
+        Applicability.objects.filter(
+            modification_id=modification_id, product__category__isnull=False
+        )
+        .values_list("product__category_id")
+        .annotate(n=Count("product_id", distinct=True))
+        .order_by()
+    )
+    if not counts:
+        return []
+    rows = list(Category.objects.values_list("id", "parent_id", "name"))
+    nodes = {pk: CategoryNode(id=pk, name=name) for pk, _, name in rows}
+    parents = {pk: parent_id for pk, parent_id, _ in rows}
+    for category_id, n in counts.items():
+        seen: set[int] = set()
+        current = category_id
+        while current is not None and current not in seen:  # a broken cycle never hangs
+            seen.add(current)
+            nodes[current].count += n
+            current = parents.get(current)
+    roots: list[CategoryNode] = []
+    for pk, parent_id, _ in rows:  # rows come in the tree's display order
+        node = nodes[pk]
+        if node.count == 0:
+            continue
+        if parent_id is None or parent_id not in nodes:
+            roots.append(node)
+        else:
+            nodes[parent_id].children.append(node)
+    return roots
+
+
+def find_category(tree: list[CategoryNode], category_id: int | None) -> CategoryNode | None:
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        if node.id == category_id:
+            return node
+        stack.extend(node.children)
+    return None
+
+
+def _subtree_ids(node: CategoryNode) -> list[int]:
+    ids, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        ids.append(current.id)
+        stack.extend(current.children)
+    return ids
+
+
+@dataclass(frozen=True)
+class SelectionProducts:
+    rows: list[OfferRow]
+    products_total: int  # applicable products of the category (up to the limit + 1)
+    products_with_offers: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.products_total > SELECTION_PRODUCT_LIMIT
+
+    @property
+    def without_offers(self) -> int:
+        return min(self.products_total, SELECTION_PRODUCT_LIMIT) - self.products_with_offers
+
+
+def selection_products(
+    *, modification_id: int, category: CategoryNode, markup_percent: Decimal
+) -> SelectionProducts:
+    """Products of the category subtree that fit the modification, with their offers.
+
+    Two queries; the display price carries the client's markup as in search.
+    """
+    product_ids = list(
+        Applicability.objects.filter(
+            modification_id=modification_id, product__category_id__in=_subtree_ids(category)
+        )
+        .order_by("product_id")
+        .values_list("product_id", flat=True)[: SELECTION_PRODUCT_LIMIT + 1]
+    )
+    rows = offer_rows(
+        depths=dict.fromkeys(product_ids[:SELECTION_PRODUCT_LIMIT], 0),
+        markup_percent=markup_percent,
+    )
+    return SelectionProducts(
+        rows=sort_rows(rows, SORT_PRICE),
+        products_total=len(product_ids),
+        products_with_offers=len({row.product_id for row in rows}),
+    )
