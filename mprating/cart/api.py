@@ -1,3 +1,141 @@
-from ninja import Router
+"""`/api/v1/cart`: the signed-in client's cart over the same services as the cabinet.
 
-router = Router(tags=["cart"])
+Errors of the cart rules come back as 400 `{code, message, errors}` with the Russian message
+of the service («Можно заказать не больше 3 шт.»); a malformed body is 422.
+"""
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from mprating.accounts.models import Client
+from mprating.cart import selectors, services
+from mprating.cart.models import CartLine
+from mprating.core.api import ErrorOut
+from mprating.core.errors import ApplicationError
+
+router = Router(tags=["Корзина"])
+MAX_LIMIT = 500
+
+
+class CartLineOut(Schema):
+    id: int
+    offer_id: int
+    brand: str
+    article: str
+    name: str
+    warehouse: str
+    delivery_days: int
+    price: Decimal = Field(..., description="Цена за штуку без наценки, ₽")
+    quantity: int
+    line_sum: Decimal
+    comment: str
+
+    @staticmethod
+    def from_line(line: CartLine) -> "CartLineOut":
+        offer = line.offer
+        product = offer.product
+        return CartLineOut(
+            id=line.pk,
+            offer_id=offer.pk,
+            brand=product.brand.name,
+            article=product.article,
+            name=product.name,
+            warehouse=offer.warehouse.name,
+            delivery_days=offer.delivery_days,
+            price=offer.price,
+            quantity=line.quantity,
+            line_sum=offer.price * line.quantity,
+            comment=line.comment,
+        )
+
+
+class CartOut(Schema):
+    lines: list[CartLineOut]
+    lines_count: int
+    pieces: int
+    total: Decimal
+
+
+class CartLineIn(Schema):
+    offer_id: int = Field(..., ge=1)
+    quantity: int = Field(..., ge=1, le=1_000_000)
+    comment: str = Field("", max_length=255)
+
+
+class QuantityIn(Schema):
+    quantity: int = Field(..., ge=1, le=1_000_000)
+
+
+class PageIn(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+def _own_client(request: HttpRequest) -> Client:
+    return get_object_or_404(Client, user_id=request.user.pk)
+
+
+def _line_out(client: Client, line_id: int) -> CartLineOut:
+    line = selectors.cart_line_for_client(client=client, line_id=line_id)
+    if line is None:
+        raise ApplicationError("line_not_found", "Такой строки нет в вашей корзине.")
+    return CartLineOut.from_line(line)
+
+
+@router.get("", response=CartOut, summary="Корзина: строки и итог по реальным ценам")
+def cart_get(request: HttpRequest, page: Query[PageIn]) -> CartOut:
+    client = _own_client(request)
+    lines = selectors.cart_lines_for_client(client=client)[page.offset : page.offset + page.limit]
+    totals = selectors.cart_totals(client=client)
+    return CartOut(
+        lines=[CartLineOut.from_line(line) for line in lines],
+        lines_count=totals.lines,
+        pieces=totals.pieces,
+        total=totals.amount,
+    )
+
+
+@router.post(
+    "/lines",
+    response={201: CartLineOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Положить предложение в корзину (или добавить к строке)",
+)
+def cart_line_add(request: HttpRequest, payload: CartLineIn):
+    client = _own_client(request)
+    line = services.cart_add(
+        client=client,
+        offer_id=payload.offer_id,
+        quantity=payload.quantity,
+        comment=payload.comment,
+    )
+    return Status(201, _line_out(client, line.pk))
+
+
+@router.patch(
+    "/lines/{line_id}",
+    response={200: CartLineOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Изменить количество",
+)
+def cart_line_update(request: HttpRequest, line_id: int, payload: QuantityIn):
+    client = _own_client(request)
+    try:
+        services.cart_line_set_quantity(client=client, line_id=line_id, quantity=payload.quantity)
+    except ApplicationError as error:
+        if error.code == "line_not_found":
+            return Status(404, {"code": error.code, "message": error.message, "errors": []})
+        raise
+    return Status(200, _line_out(client, line_id))
+
+
+@router.delete(
+    "/lines/{line_id}", response={204: None, 404: ErrorOut}, summary="Удалить строку корзины"
+)
+def cart_line_delete(request: HttpRequest, line_id: int):
+    try:
+        services.cart_line_remove(client=_own_client(request), line_id=line_id)
+    except ApplicationError as error:
+        return Status(404, {"code": error.code, "message": error.message, "errors": []})
+    return Status(204, None)

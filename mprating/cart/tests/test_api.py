@@ -1,0 +1,91 @@
+"""`/api/v1/cart`: the same cart rules and Russian messages as the cabinet."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from mprating.accounts.tests.factories import make_client
+from mprating.cart import services
+from mprating.cart.models import CartLine
+from mprating.catalog.tests.factories import make_offer, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client):
+    account = make_client()
+    client.force_login(account.user)
+    return account
+
+
+def _post(client, body):
+    return client.post("/api/v1/cart/lines", data=json.dumps(body), content_type="application/json")
+
+
+def test_cart_requires_a_session(client):
+    assert client.get("/api/v1/cart").status_code == 401
+
+
+def test_add_line_and_read_cart_with_real_prices(client, signed_in):
+    signed_in.markup_percent = Decimal("30")
+    signed_in.save(update_fields=["markup_percent"])
+    offer = make_offer(product=make_product(brand="MANN", article="W 712/95"), price="350.00")
+
+    created = _post(client, {"offer_id": offer.pk, "quantity": 2})
+    cart = client.get("/api/v1/cart").json()
+
+    assert created.status_code == 201
+    assert created.json()["line_sum"] == "700.00"
+    assert cart["total"] == "700.00" and cart["lines_count"] == 1 and cart["pieces"] == 2
+    assert cart["lines"][0]["brand"] == "MANN" and cart["lines"][0]["price"] == "350.00"
+
+
+def test_add_over_stock_is_400_with_russian_message(client, signed_in):
+    offer = make_offer(quantity=3)
+
+    response = _post(client, {"offer_id": offer.pk, "quantity": 5})
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "Можно заказать не больше 3 шт."
+    assert response.json()["errors"][0]["field"] == "quantity"
+    assert not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"offer_id": 1, "quantity": 0}, {"offer_id": 1}, {"quantity": 1}])
+def test_bad_body_is_422(client, signed_in, body):
+    response = _post(client, body)
+
+    assert response.status_code == 422
+    assert response.json()["message"] == "Проверьте введённые данные."
+
+
+def test_change_and_delete_only_own_lines(client, signed_in):
+    own = services.cart_add(client=signed_in, offer_id=make_offer(quantity=9).pk, quantity=1)
+    other = services.cart_add(client=make_client(), offer_id=make_offer().pk, quantity=1)
+
+    changed = client.patch(
+        f"/api/v1/cart/lines/{own.pk}", data='{"quantity": 4}', content_type="application/json"
+    )
+    foreign = client.patch(
+        f"/api/v1/cart/lines/{other.pk}", data='{"quantity": 4}', content_type="application/json"
+    )
+    deleted = client.delete(f"/api/v1/cart/lines/{own.pk}")
+    foreign_delete = client.delete(f"/api/v1/cart/lines/{other.pk}")
+
+    assert changed.status_code == 200 and changed.json()["quantity"] == 4
+    assert foreign.status_code == 404 and foreign_delete.status_code == 404
+    assert deleted.status_code == 204
+    assert list(CartLine.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_cart_api_query_count_does_not_grow(client, signed_in, django_assert_max_num_queries):
+    for i in range(30):
+        offer = make_offer(product=make_product(article=f"API{i}"))
+        services.cart_add(client=signed_in, offer_id=offer.pk, quantity=1)
+
+    with django_assert_max_num_queries(6):
+        body = client.get("/api/v1/cart").json()
+
+    assert len(body["lines"]) == 30
