@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mprating.accounts.models import Client, ClientStatusChange
 from mprating.core.money import ZERO
+from mprating.orders.models import OrderLine
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,9 @@ class StatusCount:
 class CabinetSummary:
     """Seed 004: «Баланс … всегда выводится в левом фрейме над статусами заказов».
 
-    Until the finance and orders parts exist a client truly has a zero balance and no order
-    positions; those apps extend this selector with real ledger and line queries.
+    `status_counts` are the client's order positions (lines of orders not in the archive)
+    per status, in the order of «Настройки → Статусы». The balance stays zero until the
+    finance part (ledger) exists: no client can have money on account before it does.
     """
 
     balance: Decimal = ZERO
@@ -29,7 +31,20 @@ class CabinetSummary:
 
 
 def cabinet_summary(*, client: Client) -> CabinetSummary:
-    return CabinetSummary(balance=ZERO, status_counts=[])
+    """The left frame of the cabinet: one query, whatever the number of lines."""
+    rows = (
+        OrderLine.objects.filter(client=client, order__archived_at__isnull=True)
+        .values("status_id", "status__name", "status__colour", "status__sort_order")
+        .annotate(count=Count("id"))
+        .order_by("status__sort_order", "status__name")
+    )
+    return CabinetSummary(
+        balance=ZERO,
+        status_counts=[
+            StatusCount(name=row["status__name"], colour=row["status__colour"], count=row["count"])
+            for row in rows
+        ],
+    )
 
 
 def clients_for_backoffice() -> QuerySet[Client]:

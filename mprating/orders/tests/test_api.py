@@ -1,0 +1,95 @@
+"""`/api/v1/orders`: the same checkout service and messages as the cabinet."""
+
+import json
+import uuid
+
+import pytest
+
+from mprating.accounts.tests.factories import make_client
+from mprating.catalog.tests.factories import make_offer
+from mprating.core.testing import count_queries
+from mprating.orders.models import Order
+from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client):
+    account = make_client(last_name="Апишин")
+    client.force_login(account.user)
+    return account
+
+
+def _post(client, body):
+    return client.post("/api/v1/orders", data=json.dumps(body), content_type="application/json")
+
+
+def _body(**overrides):
+    body = {
+        "idempotency_key": str(uuid.uuid4()),
+        "payment_method": "invoice",
+        "recipient_phone": "+7 916 000-11-22",
+        "comment": "",
+    }
+    body.update(overrides)
+    return body
+
+
+def test_pickup_points_lists_only_active_ones(client, signed_in):
+    make_pickup_point(name="Б открыт")
+    make_pickup_point(name="А закрыт", is_active=False)
+
+    body = client.get("/api/v1/orders/pickup-points").json()
+
+    assert [point["name"] for point in body] == ["Б открыт"]
+
+
+def test_order_is_placed_once_per_key(client, signed_in):
+    add_to_cart(signed_in, make_offer(price="199.90", quantity=3), quantity=2)
+    body = _body(pickup_point_id=make_pickup_point().pk)
+
+    first = _post(client, body)
+    second = _post(client, body)
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["number"] == second.json()["number"]
+    assert first.json()["total"] == "399.80"
+    assert first.json()["lines"][0]["status"] == {"name": "Новый", "colour": "#2563eb"}
+    assert Order.objects.count() == 1
+
+
+def test_bad_input_gets_the_same_russian_message(client, signed_in):
+    add_to_cart(signed_in, make_offer(), quantity=1)
+
+    response = _post(client, _body(recipient_phone="12"))
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "recipient_phone",
+            "message": "Введите номер телефона полностью, например +7 916 123-45-67.",
+        }
+    ]
+    assert not Order.objects.exists()
+
+
+def test_another_clients_order_is_404(client, signed_in):
+    stranger = make_client(email="stranger@example.ru")
+    add_to_cart(stranger, make_offer(), quantity=1)
+    order = place_order(stranger)
+
+    assert client.get(f"/api/v1/orders/{order.number}").status_code == 404
+
+
+def test_order_detail_query_count_does_not_grow(client, signed_in):
+    for _ in range(5):
+        add_to_cart(signed_in, make_offer(), quantity=1)
+    small = place_order(signed_in)
+    for _ in range(50):
+        add_to_cart(signed_in, make_offer(), quantity=1)
+    large = place_order(signed_in)
+
+    assert count_queries(lambda: client.get(f"/api/v1/orders/{small.number}")) == count_queries(
+        lambda: client.get(f"/api/v1/orders/{large.number}")
+    )

@@ -1,0 +1,10 @@
+"""Reads of pickup points for checkout and the API."""
+
+from django.db.models import QuerySet
+
+from mprating.pickup_points.models import PickupPoint
+
+
+def pickup_points_active() -> QuerySet[PickupPoint]:
+    """The partner points a client may choose at checkout, by name."""
+    return PickupPoint.objects.filter(is_active=True).order_by("name", "id")
