@@ -1,0 +1,1 @@
+"""Benchmarks of issue 3 («Performance»): see bench/README.md."""
