@@ -8,6 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as global_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,3 +61,44 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+def _our_data_migrations() -> list[RunPython]:
+    """RunPython operations of our apps' migrations, in the order `migrate` applies them."""
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    ours = {
+        config.label
+        for config in global_apps.get_app_configs()
+        if config.name.startswith("mprating.")
+    }
+    seen: set[tuple[str, str]] = set()
+    operations = []
+    for leaf in loader.graph.leaf_nodes():
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen or key[0] not in ours:
+                continue
+            seen.add(key)
+            migration = loader.graph.nodes[key]
+            operations += [op for op in migration.operations if isinstance(op, RunPython)]
+    return operations
+
+
+@pytest.fixture(autouse=True)
+def _restore_data_migration_rows(request):
+    """A transactional test ends with a flush of every table, which also deletes the rows our
+    data migrations made (role groups and their permissions, order statuses, the vehicle
+    reference). Before a database test, put them back if they are gone (the «Клиенты» group is
+    the sentinel); every data migration is idempotent."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        from django.contrib.auth.models import Group
+
+        from mprating.accounts import roles
+
+        if not Group.objects.filter(name=roles.CLIENT).exists():
+            for operation in _our_data_migrations():
+                operation.code(global_apps, None)
+    yield

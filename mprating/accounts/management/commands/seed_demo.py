@@ -1,12 +1,13 @@
 """`manage.py seed_demo`: deterministic demo data, safe to run again.
 
 One login per role (printed with its password) and a few dozen clients with realistic
-Russian names, phones and companies, some of them blocked with a recorded reason. Later
-issues extend this command with their own data.
+Russian names, phones and companies, some of them blocked with a recorded reason; then each
+app's own `demo.seed` (pickup points, the searchable catalog, …) in dependency order.
 """
 
 import random
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -18,6 +19,11 @@ from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
 
 SEED = 20261122
+# Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
+APP_DEMOS = [
+    "mprating.pickup_points.demo",
+    "mprating.catalog.demo",
+]
 
 MALE_FIRST = [
     "Александр",
@@ -291,6 +297,8 @@ class Command(BaseCommand):
                 )
             created += 1
         self.stdout.write(f"Клиентов создано: {created}, всего: {Client.objects.count()}.")
+        for module in APP_DEMOS:
+            import_module(module).seed(stdout=self.stdout)
         self._print_logins()
 
     def _demo_client(self) -> None:
