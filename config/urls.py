@@ -11,6 +11,7 @@ urlpatterns = [
     path("cabinet/catalog/", include("mprating.catalog.urls")),
     path("cabinet/cart/", include("mprating.cart.urls")),
     path("cabinet/orders/", include("mprating.orders.urls")),
+    path("cabinet/garage/", include("mprating.garage.urls")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

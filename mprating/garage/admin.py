@@ -126,3 +126,6 @@ class ModificationAdmin(ModelAdmin):
     @admin.display(description="автомобиль", ordering="generation__model__name")
     def car(self, obj: Modification) -> str:
         return str(obj.generation)
+
+
+from mprating.garage import admin_vin  # noqa: E402, F401 — VIN requests, chat and settings

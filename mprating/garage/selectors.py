@@ -1,0 +1,333 @@
+"""Reads of the garage: the client's cars, the VIN lookup, VIN requests and their chat.
+
+Every list is shaped for its page with select_related / prefetch_related / annotations, so its
+number of queries does not grow with its rows.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from mprating.accounts.models import Client
+from mprating.catalog.selectors import best_offers_for_products
+from mprating.garage.models import (
+    ChatMessage,
+    Generation,
+    Make,
+    Modification,
+    OriginalCatalogLink,
+    Vehicle,
+    VehicleModel,
+    VinAnswer,
+    VinRequest,
+    VinRequestLine,
+)
+from mprating.garage.vin import KIND_VIN, VinDecoded, check_vin_or_frame, decode_vin, make_name_keys
+from mprating.garage.vin import name_key as _key
+
+# ---- the garage ----------------------------------------------------------------------------
+
+
+def vehicles_for_client(client: Client) -> QuerySet[Vehicle]:
+    return Vehicle.objects.filter(client=client).order_by("name", "id")
+
+
+def vehicle_for_client(client: Client, vehicle_id: int) -> Vehicle | None:
+    return (
+        Vehicle.objects.select_related("make", "model", "generation", "modification")
+        .filter(client=client, pk=vehicle_id)
+        .first()
+    )
+
+
+def generation_years(generation_id: int | None) -> list[int]:
+    """Years a car of this generation can have, newest first (the «Год выпуска» select)."""
+    generation = Generation.objects.filter(pk=generation_id).first() if generation_id else None
+    if generation is None:
+        return []
+    last = generation.year_to or timezone.localdate().year
+    return list(range(last, generation.year_from - 1, -1))
+
+
+def selection_query(
+    *,
+    make_id: int | None = None,
+    model_id: int | None = None,
+    generation_id: int | None = None,
+    modification_id: int | None = None,
+) -> str:
+    """`?make=..&model=..&generation=..&modification=..` for the catalog's «Подбор по параметрам».
+
+    Seed 004: the garage's button «вызывает “Модуль подбора товара по параметрам” с уже
+    зафиксированным выбором марки, модели и модификации вашего автомобиля».
+    """
+    params = {
+        "make": make_id,
+        "model": model_id,
+        "generation": generation_id,
+        "modification": modification_id,
+    }
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def selection_url(**ids: int | None) -> str:
+    return f"{reverse('catalog:selection')}?{selection_query(**ids)}"
+
+
+def vehicle_selection_url(vehicle: Vehicle) -> str:
+    return selection_url(
+        make_id=vehicle.make_id,
+        model_id=vehicle.model_id,
+        generation_id=vehicle.generation_id,
+        modification_id=vehicle.modification_id,
+    )
+
+
+# ---- «Оригинальный каталог»: the VIN lookup --------------------------------------------------
+
+
+@dataclass
+class VinLookup:
+    """What the lookup knows about a VIN or frame number, and where it leads.
+
+    Rules (issue 5), applied to what `vininfo` decodes:
+
+    1. Make: a make of our reference whose name — or a part of it, «Lada (ВАЗ)» → «Lada»,
+       «ВАЗ» — is a known spelling of the decoded manufacturer or brand (`vin.MAKE_SYNONYMS`:
+       «AvtoVAZ» = «Lada» = «ВАЗ»). Exactly one make must match.
+    2. Model: vininfo names the model for a few makers only (AvtoVAZ: Vesta, XRAY; Renault,
+       Nissan: a list of candidates). The model is fixed when exactly one of the decoded names
+       is a model of that make.
+    3. Generation: the 10th character gives candidate model years (every 30 years); the
+       generation is fixed when exactly one generation of the model covers one of them.
+    4. Modification: the modifications whose engine contains the decoded engine code
+       («21129» → «ВАЗ-21129»; «21129 CNG» keeps only gas ones), narrowed by the decoded gearbox
+       (manual → MT, semi-automatic → AMT…); fixed when exactly one remains.
+
+    The car is found when make, model and generation are fixed: «Подбор по параметрам» opens
+    with them (and the modification when it is fixed too). Otherwise the window «VIN не найден»
+    offers to continue by make, model and modification, pre-filled with what was fixed; when
+    nothing is decoded the garage car's own make, model and generation pre-fill it. Special
+    original catalogs («В данном случае речь идёт об оригинальном каталоге ВАЗ») are offered
+    for the decoded manufacturer and for the car's make.
+    """
+
+    number: str
+    kind: str
+    decoded: VinDecoded | None = None
+    make: Make | None = None
+    model: VehicleModel | None = None
+    generation: Generation | None = None
+    modification: Modification | None = None
+    year: int | None = None
+    catalog_links: list[OriginalCatalogLink] = field(default_factory=list)
+    warning: str = ""
+    found: bool = False  # make, model and generation fixed by the VIN
+    make_found: bool = False  # the decoded make is in our reference
+    from_vehicle: bool = False  # the pre-filled choice comes from the garage car
+
+    @property
+    def selection_url(self) -> str:
+        return selection_url(
+            make_id=self.make.pk if self.make else None,
+            model_id=self.model.pk if self.model else None,
+            generation_id=self.generation.pk if self.generation else None,
+            modification_id=self.modification.pk if self.modification else None,
+        )
+
+    @property
+    def vehicle_name(self) -> str:
+        if self.make is not None and not self.from_vehicle:
+            parts = [self.make.name, self.model.name if self.model else ""]
+            parts.append(self.generation.name if self.generation else "")
+            return " ".join(part for part in parts if part)
+        if self.decoded is not None:
+            names = [self.decoded.brand or self.decoded.manufacturer, *self.decoded.models[:1]]
+            return " ".join(name for name in names if name)
+        return self.make.name if self.make else ""
+
+
+def _match_make(names: list[str]) -> Make | None:
+    wanted: set[str] = set()
+    for name in names:
+        wanted |= make_name_keys(name)
+    if not wanted:
+        return None
+    matches = [make for make in Make.objects.all() if make_name_keys(make.name) & wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _match_model(make: Make, names: list[str]) -> VehicleModel | None:
+    keys = {_key(name) for name in names if _key(name)}
+    if not keys:
+        return None
+    matches = [model for model in make.models.all() if _key(model.name) in keys]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _match_generation(
+    model: VehicleModel, years: list[int]
+) -> tuple[Generation | None, int | None]:
+    this_year = timezone.localdate().year
+    hits = []
+    for generation in model.generations.all():
+        last = generation.year_to or this_year
+        covered = [year for year in years if generation.year_from <= year <= last]
+        if covered:
+            hits.append((generation, covered[0]))
+    return hits[0] if len(hits) == 1 else (None, None)
+
+
+_GEARBOX_WORDS = (
+    ("semi-automatic", Modification.Gearbox.ROBOT),
+    ("automatic", Modification.Gearbox.AUTOMATIC),
+    ("cvt", Modification.Gearbox.CVT),
+    ("manual", Modification.Gearbox.MANUAL),
+)
+
+
+def _gearbox(transmission: str) -> str:
+    text = transmission.lower()
+    return next((code for word, code in _GEARBOX_WORDS if word in text), "")
+
+
+def _match_modification(generation: Generation, decoded: VinDecoded) -> Modification | None:
+    """By the engine code, then the gearbox and gas equipment vininfo reads (AvtoVAZ)."""
+    candidates = list(generation.modifications.all())
+    engine_key = _key(decoded.engine.replace("CNG", ""))
+    if engine_key:
+        candidates = [m for m in candidates if m.engine and engine_key in _key(m.engine)]
+        is_gas = "CNG" in decoded.engine
+        candidates = [m for m in candidates if (m.fuel == Modification.Fuel.GAS) == is_gas]
+    gearbox = _gearbox(decoded.transmission)
+    if gearbox and len(candidates) > 1:
+        candidates = [m for m in candidates if m.gearbox == gearbox] or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def catalog_links_for(names: list[str]) -> list[OriginalCatalogLink]:
+    keys: set[str] = set()
+    for name in names:
+        keys |= make_name_keys(name)
+    if not keys:
+        return []
+    return list(OriginalCatalogLink.objects.filter(make_key__in=keys).order_by("make_name"))
+
+
+def vin_lookup(number: str, *, vehicle: Vehicle | None = None) -> VinLookup:
+    """Look a VIN or frame number up (ApplicationError when it is neither); see `VinLookup`."""
+    checked = check_vin_or_frame(number)
+    if checked is None:
+        from mprating.core.errors import ApplicationError
+
+        raise ApplicationError("vin_required", "Введите VIN или номер кузова.", field="vin")
+    result = VinLookup(number=checked.value, kind=checked.kind, warning=checked.warning)
+    if checked.kind == KIND_VIN:
+        result.decoded = decode_vin(checked.value)
+    decoded = result.decoded
+    if decoded is not None:
+        result.make = _match_make(decoded.make_names)
+        if result.make is not None:
+            result.model = _match_model(result.make, decoded.models)
+        if result.model is not None:
+            result.generation, result.year = _match_generation(result.model, decoded.years)
+        if result.generation is not None:
+            result.modification = _match_modification(result.generation, decoded)
+    result.found = result.generation is not None
+    result.make_found = result.make is not None
+    if result.make is None and vehicle is not None:
+        # Nothing decoded: continue from what the client told us about the car.
+        result.make, result.model = vehicle.make, vehicle.model
+        result.generation, result.modification = vehicle.generation, vehicle.modification
+        result.year = vehicle.year
+        result.from_vehicle = True
+    names = list(decoded.make_names) if decoded else []
+    if vehicle is not None:
+        names.append(vehicle.make.name)
+    result.catalog_links = catalog_links_for(names)
+    return result
+
+
+# ---- VIN requests --------------------------------------------------------------------------
+
+
+def _with_counts(queryset: QuerySet[VinRequest]) -> QuerySet[VinRequest]:
+    """Rows, answered rows (seed 004: «количество строк, к которым были даны предложения в виде
+    пары “Бренд, Артикул”») and unread chat messages for each side."""
+    answered_lines = VinRequestLine.objects.filter(answers__isnull=False)
+    return queryset.annotate(
+        lines_count=Count("lines", distinct=True),
+        answered_count=Count(
+            "lines", filter=Q(lines__in=answered_lines.values("pk")), distinct=True
+        ),
+        unread_for_client=Count(
+            "messages",
+            filter=Q(messages__from_client=False, messages__read_at__isnull=True),
+            distinct=True,
+        ),
+        unread_for_managers=Count(
+            "messages",
+            filter=Q(messages__from_client=True, messages__read_at__isnull=True),
+            distinct=True,
+        ),
+    )
+
+
+def _lines_with_answers() -> Prefetch:
+    return Prefetch(
+        "lines",
+        queryset=VinRequestLine.objects.order_by("position").prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=VinAnswer.objects.select_related("product__brand").order_by("id"),
+            )
+        ),
+    )
+
+
+def vin_requests_for_client(client: Client) -> QuerySet[VinRequest]:
+    """The cabinet list («доступном только клиенту, создавшему VIN-запрос»): blocks with rows."""
+    return (
+        _with_counts(VinRequest.objects.filter(client=client))
+        .prefetch_related(_lines_with_answers())
+        .order_by("-created_at", "-id")
+    )
+
+
+def vin_request_for_client(client: Client, request_id: int) -> VinRequest | None:
+    return vin_requests_for_client(client).filter(pk=request_id).first()
+
+
+def attach_answer_offers(requests: list[VinRequest]) -> None:
+    """Set `answer.offer` — the best offer of an answered catalog product, or None (one query)."""
+    answers = [
+        answer
+        for request in requests
+        for line in request.lines.all()
+        for answer in line.answers.all()
+    ]
+    product_ids = sorted({answer.product_id for answer in answers if answer.product_id})
+    offers = best_offers_for_products(product_ids) if product_ids else {}
+    for answer in answers:
+        answer.offer = offers.get(answer.product_id)
+
+
+def vin_requests_for_backoffice() -> QuerySet[VinRequest]:
+    return _with_counts(VinRequest.objects.select_related("client__user"))
+
+
+def unanswered_lines_count(request_id: int) -> int:
+    return VinRequestLine.objects.filter(request_id=request_id, answers__isnull=True).count()
+
+
+def unread_for_client_total(client: Client) -> int:
+    return ChatMessage.objects.filter(
+        request__client=client, from_client=False, read_at__isnull=True
+    ).count()
+
+
+def chat_messages(request_id: int) -> QuerySet[ChatMessage]:
+    return ChatMessage.objects.filter(request_id=request_id).select_related("author")
