@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mprating.accounts.models import Client, ClientStatusChange
 from mprating.core.money import ZERO
+from mprating.garage.selectors import unread_for_client_total
 from mprating.orders.models import OrderLine
 
 
@@ -28,10 +29,14 @@ class CabinetSummary:
 
     balance: Decimal = ZERO
     status_counts: list[StatusCount] = field(default_factory=list)
+    unread_chat: int = 0
 
 
 def cabinet_summary(*, client: Client) -> CabinetSummary:
-    """The left frame of the cabinet: one query, whatever the number of lines."""
+    """The left frame of the cabinet: two queries, whatever the number of lines.
+
+    Positions by status, and the manager's chat messages the client has not read yet (shown
+    as a badge on «VIN-запросы»)."""
     rows = (
         OrderLine.objects.filter(client=client, order__archived_at__isnull=True)
         .values("status_id", "status__name", "status__colour", "status__sort_order")
@@ -40,6 +45,7 @@ def cabinet_summary(*, client: Client) -> CabinetSummary:
     )
     return CabinetSummary(
         balance=ZERO,
+        unread_chat=unread_for_client_total(client),
         status_counts=[
             StatusCount(name=row["status__name"], colour=row["status__colour"], count=row["count"])
             for row in rows

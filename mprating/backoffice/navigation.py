@@ -82,14 +82,37 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "Документы",
+        (
+            Item(
+                "VIN-запросы",
+                "description",
+                "admin:garage_vinrequest_changelist",
+                "garage.process_vinrequest",
+            ),
+        ),
+    ),
+    Section(
         "Настройки",
         (
+            Item(
+                "E-mail для VIN-запросов",
+                "mail",
+                "admin:garage_vinsettings_changelist",
+                "garage.change_vinsettings",
+            ),
+            Item(
+                "Оригинальные каталоги марок",
+                "menu_book",
+                "admin:garage_originalcataloglink_changelist",
+                "garage.view_originalcataloglink",
+            ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),
             Item("Роли и права", "admin_panel_settings", "admin:auth_group_changelist", None),
             Item(
                 "Фоновые задачи",
                 "schedule",
-                "admin:django_tasks_db_dbtaskresult_changelist",
+                "admin:django_tasks_database_dbtaskresult_changelist",
                 None,
             ),
         ),

@@ -240,7 +240,7 @@ def test_order_page_query_count_does_not_grow_with_the_lines(client, signed_in):
     assert OrderLine.objects.filter(order=large_order).count() == 50
 
 
-def test_cabinet_frame_counts_positions_by_status_in_one_query(client, signed_in):
+def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in):
     # given: 3 new lines, 1 line moved to «Отказ», a line of an archived order, another client
     _cart_of(signed_in, 3)
     place_order(signed_in)
@@ -264,7 +264,8 @@ def test_cabinet_frame_counts_positions_by_status_in_one_query(client, signed_in
     queries = count_queries(read)
 
     # then
-    assert queries == 1
+    assert queries == 2  # positions by status, unread chat messages
+    assert summary.unread_chat == 0
     assert [(row.name, row.colour, row.count) for row in summary.status_counts] == [
         ("Новый", "#2563eb", 3),
         ("Отказ", "#dc2626", 1),

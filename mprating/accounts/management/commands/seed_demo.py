@@ -23,6 +23,7 @@ SEED = 20261122
 APP_DEMOS = [
     "mprating.pickup_points.demo",
     "mprating.catalog.demo",
+    "mprating.garage.demo",
 ]
 
 MALE_FIRST = [
