@@ -256,23 +256,39 @@ def _update_comments(comments: dict[int, str], existing: dict[int, tuple[int, in
 
 # Django's bulk_create on SQLite splits inserts into batches of 999 parameters (76 rows of
 # CartImportRow), so a 10 000-row file would cost ~130 statements and as many model instances.
-# One prepared statement run with executemany over plain tuples is a single round on SQLite
-# and psycopg alike, and keeps the number of queries independent of the file's length. The
-# values are built above from checked data; dates are adapted once by the field itself.
+# Instead each write is ONE statement whatever the file's length: on PostgreSQL the columns go
+# as arrays through `unnest` (executemany would still be a round trip per row there); on
+# SQLite, where a statement costs no round trip, one prepared statement runs with executemany.
+# The values are built above from checked data; dates are adapted once by the field itself.
+
+
+def _columns(model, names: tuple[str, ...]) -> list:
+    return [model._meta.get_field(name.removesuffix("_id")) for name in names]
+
+
+def _array_casts(fields: list) -> str:
+    """`%s::integer[], %s::varchar(255)[], …` — one typed array parameter per column."""
+    return ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+
+
+def _as_columns(values: list[tuple]) -> list[list]:
+    return [list(column) for column in zip(*values, strict=True)]
 
 
 def _insert_many(model, names: tuple[str, ...], values: list[tuple]) -> None:
     if not values:
         return
     qn = connection.ops.quote_name
-    columns = [model._meta.get_field(name.removesuffix("_id")).column for name in names]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(model._meta.db_table),
-        ", ".join(qn(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    fields = _columns(model, names)
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(field.column) for field in fields)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({_array_casts(fields)})"
+            cursor.execute(sql, _as_columns(values))
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
 def _update_many(model, names: tuple[str, ...], values: list[tuple]) -> None:
@@ -280,13 +296,25 @@ def _update_many(model, names: tuple[str, ...], values: list[tuple]) -> None:
     if not values:
         return
     qn = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        qn(model._meta.db_table),
-        ", ".join(f"{qn(model._meta.get_field(name).column)} = %s" for name in names),
-        qn(model._meta.pk.column),
-    )
+    table = qn(model._meta.db_table)
+    pk = qn(model._meta.pk.column)
+    fields = [model._meta.get_field(name) for name in names]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            aliases = [f"v{index}" for index in range(len(fields))]
+            assignments = ", ".join(
+                f"{qn(field.column)} = new.{alias}"
+                for field, alias in zip(fields, aliases, strict=True)
+            )
+            casts = _array_casts([*fields, model._meta.pk])
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM unnest({casts}) "
+                f"AS new({', '.join(aliases)}, pk) WHERE {table}.{pk} = new.pk"
+            )
+            cursor.execute(sql, _as_columns(values))
+        else:
+            assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", values)
 
 
 def _fail(result: "_Result | CartImportRow", outcome: str, reason: str) -> None:

@@ -198,7 +198,10 @@ class CrossLink(models.Model):
     files are the same row; the search walks both columns.
     """
 
-    product_a = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (product_a, product_b) pair serves lookups by product_a.
+    product_a = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     product_b = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     source = models.CharField("источник", max_length=100, blank=True)
 
