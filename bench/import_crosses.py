@@ -84,7 +84,7 @@ def main() -> None:
     created = ensure_database(url)
     # The task runs in this process, as `manage.py db_worker` would run it.
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    setup_django(url, debug=True)
+    setup_django(url, debug=False)  # as a production worker runs: no SQL debug log
     migrate()
 
     from django.conf import settings
