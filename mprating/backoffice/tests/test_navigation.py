@@ -41,3 +41,13 @@ def test_superuser_sees_every_section(rf):
     titles = [group["title"] for group in sidebar(request)]
 
     assert titles == ["Пользователи", "Каталог", "Документы", "Настройки"]
+
+
+def test_back_office_chrome_is_in_russian(client):
+    client.force_login(make_staff(email="root@example.ru", superuser=True))
+
+    page = client.get("/backoffice/catalog/importjob/").content.decode()
+
+    assert "Фильтры" in page
+    assert "Ничего не найдено" in page
+    assert "No results found" not in page
