@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mprating.pickup_points",
     "mprating.cart",
     "mprating.orders",
+    "mprating.notifications",
     "mprating.backoffice",
 ]
 
@@ -181,6 +182,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Seed 004: an order whose lines are all final moves to the archive by itself when «последний
+# статус менялся больше 2 месяцев тому назад».
+ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cabinet/cart/", include("mprating.cart.urls")),
     path("cabinet/orders/", include("mprating.orders.urls")),
     path("cabinet/garage/", include("mprating.garage.urls")),
+    path("cabinet/notifications/", include("mprating.notifications.urls")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -37,6 +37,16 @@ class Source(models.TextChoices):
     MARKETPLACE = Warehouse.Kind.MARKETPLACE.value, "Выкуп на маркетплейсе"
 
 
+class RefusalState(models.TextChoices):
+    """Seed 004: «Отказаться от заказа» → «Отказ от заказа на рассмотрении» → the manager
+    confirms («Отказ клиента», the line gets «Отказ») or declines the request."""
+
+    NONE = "", "—"
+    REQUESTED = "requested", "Отказ от заказа на рассмотрении"
+    CONFIRMED = "confirmed", "Отказ клиента"
+    DECLINED = "declined", "Отказ отклонён менеджером"
+
+
 class OrderStatus(models.Model):
     """A line status of «Настройки → Статусы»: managers rename, recolour and reorder them.
 
@@ -218,6 +228,21 @@ class OrderLine(models.Model):
         OrderStatus, on_delete=models.PROTECT, related_name="lines", verbose_name="статус"
     )
     status_changed_at = models.DateTimeField("статус изменён", default=timezone.now)
+    refusal_state = models.CharField(
+        "отказ", max_length=16, choices=RefusalState.choices, blank=True, default=""
+    )
+    refusal_seen = models.BooleanField(
+        "отказ просмотрен",
+        default=False,
+        help_text="Seed 004: флажок в 10-й колонке — видел ли клиент отказ по позиции.",
+    )
+    manager_comment = models.CharField(
+        "комментарий менеджера",
+        max_length=500,
+        blank=True,
+        help_text="Последняя колонка таблицы заказов: «Отказ от заказа на рассмотрении», "
+        "«Отказ клиента», «Нет в наличии у поставщика»…",
+    )
 
     class Meta:
         verbose_name = "позиция заказа"
@@ -230,7 +255,17 @@ class OrderLine(models.Model):
                 condition=Q(source__in=Source.values), name="orders_line_source_valid"
             ),
         ]
-        indexes = [models.Index(fields=["client", "status"], name="orders_line_client_status")]
+        indexes = [
+            models.Index(fields=["client", "status"], name="orders_line_client_status"),
+            # The cabinet «Заказы» table: a client's lines newest order first.
+            models.Index(fields=["client", "-order"], name="orders_line_client_order"),
+            # The back office queue of refusal requests.
+            models.Index(
+                fields=["refusal_state"],
+                condition=Q(refusal_state="requested"),
+                name="orders_line_refusal_requested",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand_name} {self.article} × {self.quantity}"
@@ -261,6 +296,13 @@ class StatusChange(models.Model):
     )
     comment = models.CharField("комментарий", max_length=500, blank=True)
     created_at = models.DateTimeField("когда", default=timezone.now)
+    notified_at = models.DateTimeField(
+        "клиент уведомлён",
+        null=True,
+        blank=True,
+        help_text="Когда письмо об этом изменении ушло клиенту (или решено не слать): повторный "
+        "запуск задачи уведомлений его не отправит.",
+    )
 
     class Meta:
         verbose_name = "изменение статуса"
