@@ -232,7 +232,7 @@ def _import_upload_to(instance: "ImportJob", filename: str) -> str:
 
 
 class ImportJob(models.Model):
-    """One upload of a price list, cross list, category tree or applicability list.
+    """One upload of a price list, cross list, category tree, applicability list or vehicles.
 
     Issue 3 «Catalog and price lists»: upload → column mapping → preview → background task
     with a progress bar → report of rejected rows; a re-import updates instead of
@@ -244,6 +244,7 @@ class ImportJob(models.Model):
         CROSSES = "crosses", "Кросс-связи"
         CATEGORIES = "categories", "Дерево категорий"
         APPLICABILITY = "applicability", "Применимость к автомобилям"
+        VEHICLES = "vehicles", "Справочник автомобилей"  # issue 5, garage/reference.py
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Настройка"

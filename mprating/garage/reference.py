@@ -40,6 +40,15 @@ Names are matched exactly (after trimming and collapsing spaces), so loading the
 changes nothing, and rows created elsewhere by name (the catalog demo's get_or_create) are found,
 not duplicated.
 
+The same rules serve the back office import «Справочник автомобилей» (issue 5: «Managers import
+more from CSV in the back office (same preview / report / re-import rules as price lists)»,
+`catalog/imports/importers.py`), which reads CSV or XLSX with the columns mapped by the manager
+and writes in batches: it checks each row with `RowParser`, checks rows against the rows before
+them with `ConsistencyCheck`, and writes the good rows of a batch with `write_rows`; a bad row is
+rejected with the same message instead of stopping the load. There a column left out of the
+mapping keeps the current values of existing modifications (as an unmapped price-list column
+keeps the offer's), and a new modification gets the field's empty value.
+
 The loader takes the model classes as a parameter so that the data migration runs it on the
 historical models (`ReferenceModels.from_apps(apps)`); the allowed codes are read from the
 fields' choices of whichever models it is given.
@@ -83,6 +92,9 @@ REQUIRED = ("make", "model", "generation", "year_from", "modification")
 MAX_ERRORS = 50  # more would bury the first ones; the rest are summarised by their number
 CHUNK = 500  # ids per IN (…) list: far below any backend's parameter limit
 FIRST_YEAR = 1900
+BUSY_MESSAGE = "Справочник в это же время меняет другая загрузка — повторите через минуту."
+# The modification's own fields a row sets; a source without one of these columns keeps it.
+MODIFICATION_FIELDS = ("engine", "volume_l", "power_hp", "fuel", "body", "drive", "gearbox")
 
 
 class VehicleReferenceError(ApplicationError):
@@ -139,6 +151,11 @@ class ReferenceCounts:
     models: LevelCounts = field(default_factory=LevelCounts)
     generations: LevelCounts = field(default_factory=LevelCounts)
     modifications: LevelCounts = field(default_factory=LevelCounts)
+    # Per row (one row = one modification): new modification; existing one whose own fields,
+    # generation's years or make's position changed; nothing changed.
+    created_rows: int = 0
+    updated_rows: int = 0
+    unchanged_rows: int = 0
 
     def summary(self) -> str:
         parts = []
@@ -159,7 +176,9 @@ class ReferenceCounts:
 
 
 @dataclass
-class _Row:
+class VehicleRow:
+    """One checked row: the names of the four levels and the typed values."""
+
     number: int
     make: str
     model: str
@@ -167,7 +186,7 @@ class _Row:
     year_from: int
     year_to: int | None
     modification: str
-    values: dict[str, Any]  # the modification's own fields, typed
+    values: dict[str, Any]  # the modification's own fields present in the source, typed
     make_sort_order: int | None
 
 
@@ -220,7 +239,9 @@ def _choice_lookup(model, field_name: str) -> tuple[dict[str, str], str]:
     for code, label in choices:
         lookup[str(code).lower()] = code
         lookup[str(label).lower()] = code
-    return lookup, ", ".join(str(code) for code, _ in choices)
+    codes = ", ".join(str(code) for code, _ in choices)
+    labels = ", ".join(str(label) for _, label in choices)
+    return lookup, f"{codes} (или {labels})"
 
 
 LABELS = {
@@ -235,10 +256,19 @@ LABELS = {
 CHOICE_LABELS = {"fuel": "топливо", "drive": "привод", "gearbox": "КПП"}
 
 
-class _RowParser:
-    """Checks one row against the limits of the given models; collects Russian problems."""
+class RowParser:
+    """Checks one row against the limits of the given models; collects Russian problems.
 
-    def __init__(self, models: ReferenceModels) -> None:
+    `columns` are the columns the source has (None: all of them, as a CSV of this format must);
+    the modification's fields of the other columns are left out of `VehicleRow.values`, so the
+    writer keeps their current values.
+    """
+
+    def __init__(
+        self, models: ReferenceModels | None = None, *, columns: Iterable[str] | None = None
+    ) -> None:
+        models = models or ReferenceModels.current()
+        self.present = frozenset(MODIFICATION_FIELDS if columns is None else columns)
         mod = models.modification
         self.choices = {name: _choice_lookup(mod, name) for name in CHOICE_LABELS}
         self.limits = {
@@ -253,7 +283,7 @@ class _RowParser:
         self.volume_max = Decimal(10) ** (volume.max_digits - volume.decimal_places)
         self.last_year = datetime.date.today().year + 1
 
-    def parse(self, number: int, raw: Mapping[str, Any]) -> tuple[_Row | None, list[str]]:
+    def parse(self, number: int, raw: Mapping[str, Any]) -> tuple[VehicleRow | None, list[str]]:
         """The typed row (None for a blank line or a bad row) and the problems found."""
         cells = {name: _clean(raw.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS}
         if not any(cells.values()) and None not in raw:
@@ -301,8 +331,9 @@ class _RowParser:
 
         if problems:
             return None, problems
+        values = {name: value for name, value in values.items() if name in self.present}
         return (
-            _Row(
+            VehicleRow(
                 number=number,
                 make=cells["make"],
                 model=cells["model"],
@@ -363,50 +394,64 @@ class _RowParser:
 
 def _parse(
     numbered: Iterable[tuple[int, Mapping[str, Any]]], models: ReferenceModels
-) -> tuple[list[_Row], list[str]]:
-    parser = _RowParser(models)
-    rows: list[_Row] = []
+) -> tuple[list[VehicleRow], list[str]]:
+    parser = RowParser(models)
+    consistency = ConsistencyCheck()
+    rows: list[VehicleRow] = []
     errors: list[str] = []
     for number, raw in numbered:
         parsed, problems = parser.parse(number, raw)
+        if parsed is not None:
+            problems = consistency.problems(parsed)
         if problems:
             errors.append(f"Строка {number}: " + "; ".join(problems) + ".")
         elif parsed is not None:
             rows.append(parsed)
-    errors.extend(_check_consistency(rows))
     return rows, errors
 
 
-def _check_consistency(rows: list[_Row]) -> list[str]:
-    """One generation has one pair of years, a make one position, a modification one row."""
-    errors: list[str] = []
-    years: dict[tuple[str, str, str], _Row] = {}
-    sort_orders: dict[str, _Row] = {}
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for row in rows:
+class ConsistencyCheck:
+    """One generation has one pair of years, a make one position, a modification one row.
+
+    Rows are checked in file order against the accepted rows before them (a load of the whole
+    file, or an import written batch by batch); a row with problems is not remembered, so it
+    does not stand in the way of the rows after it.
+    """
+
+    def __init__(self) -> None:
+        self.years: dict[tuple[str, str, str], VehicleRow] = {}
+        self.sort_orders: dict[str, VehicleRow] = {}
+        self.seen: dict[tuple[str, str, str, str], int] = {}
+
+    def problems(self, row: VehicleRow) -> list[str]:
+        problems: list[str] = []
         generation_key = (row.make, row.model, row.generation)
-        first = years.setdefault(generation_key, row)
-        if (first.year_from, first.year_to) != (row.year_from, row.year_to):
-            errors.append(
-                f"Строка {row.number}: годы поколения «{' '.join(generation_key)}» "
+        first = self.years.get(generation_key)
+        if first is not None and (first.year_from, first.year_to) != (row.year_from, row.year_to):
+            problems.append(
+                f"годы поколения «{' '.join(generation_key)}» "
                 f"({row.year_from}–{row.year_to or 'н. в.'}) не совпадают со строкой "
-                f"{first.number} ({first.year_from}–{first.year_to or 'н. в.'})."
+                f"{first.number} ({first.year_from}–{first.year_to or 'н. в.'})"
             )
-        if row.make_sort_order is not None:
-            other = sort_orders.setdefault(row.make, row)
-            if other.make_sort_order != row.make_sort_order:
-                errors.append(
-                    f"Строка {row.number}: порядок марки «{row.make}» ({row.make_sort_order}) "
-                    f"не совпадает со строкой {other.number} ({other.make_sort_order})."
-                )
+        other = self.sort_orders.get(row.make)
+        if (
+            row.make_sort_order is not None
+            and other is not None
+            and other.make_sort_order != row.make_sort_order
+        ):
+            problems.append(
+                f"порядок марки «{row.make}» ({row.make_sort_order}) "
+                f"не совпадает со строкой {other.number} ({other.make_sort_order})"
+            )
         key = (*generation_key, row.modification)
-        if key in seen:
-            errors.append(
-                f"Строка {row.number}: модификация «{' '.join(key)}» уже есть в строке {seen[key]}."
-            )
-        else:
-            seen[key] = row.number
-    return errors
+        if key in self.seen:
+            problems.append(f"модификация «{' '.join(key)}» уже есть в строке {self.seen[key]}")
+        if not problems:
+            self.years.setdefault(generation_key, row)
+            if row.make_sort_order is not None:
+                self.sort_orders.setdefault(row.make, row)
+            self.seen[key] = row.number
+        return problems
 
 
 # ---- writing ------------------------------------------------------------------------------------
@@ -428,6 +473,9 @@ def _existing(model, parent_field: str | None, parent_ids: list[int]) -> dict[tu
     return found
 
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
 def _upsert_level(
     model,
     *,
@@ -435,15 +483,17 @@ def _upsert_level(
     wanted: dict[tuple, dict[str, Any]],
     counts: LevelCounts,
     keep_if_none: frozenset[str] = frozenset(),
-) -> dict[tuple, int]:
-    """Create the missing rows and update changed fields; returns key → id.
+) -> tuple[dict[tuple, int], dict[tuple, str]]:
+    """Create the missing rows and update changed fields; returns key → id and key → outcome.
 
     `wanted` maps (parent id, name) — or (name,) at the top — to the fields the file sets; None
-    in a `keep_if_none` field means «leave as is» (a new row then gets the field's default).
+    in a `keep_if_none` field means «leave as is» (a new row then gets the field's default), and
+    a field missing from a row's dict is left as is too.
     """
     parent_ids = [key[0] for key in wanted] if parent_field else []
     existing = _existing(model, parent_field, parent_ids)
     to_create, to_update, changed_fields = [], [], set()
+    outcomes: dict[tuple, str] = {}
     for key, fields in wanted.items():
         obj = existing.get(key)
         if obj is None:
@@ -451,6 +501,7 @@ def _upsert_level(
             if parent_field:
                 attrs[f"{parent_field}_id"] = key[0]
             to_create.append(model(name=key[-1], **attrs))
+            outcomes[key] = CREATED
             continue
         diff = [
             name
@@ -462,8 +513,10 @@ def _upsert_level(
                 setattr(obj, name, fields[name])
             to_update.append(obj)
             changed_fields.update(diff)
+            outcomes[key] = UPDATED
         else:
             counts.unchanged += 1
+            outcomes[key] = UNCHANGED
     if to_create:
         model.objects.bulk_create(to_create, batch_size=CHUNK)
         counts.created += len(to_create)
@@ -473,7 +526,7 @@ def _upsert_level(
     if to_create:
         # bulk_create does not return ids on every backend: read the level once more.
         existing = _existing(model, parent_field, parent_ids)
-    return {key: existing[key].pk for key in wanted}
+    return {key: existing[key].pk for key in wanted}, outcomes
 
 
 def _numbered(source) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -484,7 +537,7 @@ def _numbered(source) -> Iterator[tuple[int, Mapping[str, Any]]]:
 
 
 @transaction.atomic
-def _write(rows: list[_Row], models: ReferenceModels) -> ReferenceCounts:
+def _write(rows: list[VehicleRow], models: ReferenceModels) -> ReferenceCounts:
     """Level by level, parents first: each level is one read, one insert, one update, one read."""
     counts = ReferenceCounts(rows=len(rows))
     makes: dict[str, dict[str, Any]] = {}
@@ -492,7 +545,7 @@ def _write(rows: list[_Row], models: ReferenceModels) -> ReferenceCounts:
         fields = makes.setdefault(row.make, {"sort_order": None})
         if row.make_sort_order is not None:
             fields["sort_order"] = row.make_sort_order
-    make_ids = _upsert_level(
+    make_ids, make_outcomes = _upsert_level(
         models.make,
         parent_field=None,
         wanted={(name,): fields for name, fields in makes.items()},
@@ -501,26 +554,23 @@ def _write(rows: list[_Row], models: ReferenceModels) -> ReferenceCounts:
     )
 
     model_keys = {(make_ids[(row.make,)], row.model): {} for row in rows}
-    model_ids = _upsert_level(
+    model_ids, _ = _upsert_level(
         models.vehicle_model, parent_field="make", wanted=model_keys, counts=counts.models
     )
 
     generations: dict[tuple, dict[str, Any]] = {}
     modifications: dict[tuple, tuple[tuple, dict[str, Any]]] = {}
+    row_keys: list[tuple[tuple, tuple, tuple]] = []  # per row: make, generation, modification
     for row in rows:
         model_id = model_ids[(make_ids[(row.make,)], row.model)]
-        generations[(model_id, row.generation)] = {
-            "year_from": row.year_from,
-            "year_to": row.year_to,
-        }
-        modifications[(model_id, row.generation, row.modification)] = (
-            (model_id, row.generation),
-            row.values,
-        )
-    generation_ids = _upsert_level(
+        generation_key = (model_id, row.generation)
+        generations[generation_key] = {"year_from": row.year_from, "year_to": row.year_to}
+        modifications[(model_id, row.generation, row.modification)] = (generation_key, row.values)
+        row_keys.append(((row.make,), generation_key, (model_id, row.generation, row.modification)))
+    generation_ids, generation_outcomes = _upsert_level(
         models.generation, parent_field="model", wanted=generations, counts=counts.generations
     )
-    _upsert_level(
+    _, modification_outcomes = _upsert_level(
         models.modification,
         parent_field="generation",
         wanted={
@@ -529,7 +579,32 @@ def _write(rows: list[_Row], models: ReferenceModels) -> ReferenceCounts:
         },
         counts=counts.modifications,
     )
+
+    for make_key, generation_key, (_, _, name) in row_keys:
+        outcome = modification_outcomes[(generation_ids[generation_key], name)]
+        if outcome == CREATED:
+            counts.created_rows += 1
+        elif UPDATED in (outcome, generation_outcomes[generation_key], make_outcomes[make_key]):
+            counts.updated_rows += 1
+        else:
+            counts.unchanged_rows += 1
     return counts
+
+
+def write_rows(rows: list[VehicleRow], *, models: ReferenceModels | None = None) -> ReferenceCounts:
+    """Create / update the reference from checked rows, in one transaction.
+
+    The rows must have passed `RowParser` and, together, `ConsistencyCheck` (one row per
+    modification, one pair of years per generation). A constant number of queries whatever
+    the number of rows. Raises `ApplicationError` («vehicle_reference_busy») when a load
+    running at the same moment took a name first.
+    """
+    models = models or ReferenceModels.current()
+    try:
+        return _write(rows, models)
+    except IntegrityError as exc:
+        # Only a load running at the same moment can break a unique constraint here.
+        raise ApplicationError("vehicle_reference_busy", BUSY_MESSAGE) from exc
 
 
 def load_reference(
@@ -552,12 +627,9 @@ def load_reference(
         raise VehicleReferenceError(["В файле нет ни одной строки с данными."])
 
     try:
-        counts = _write(rows, models)
-    except IntegrityError as exc:
-        # Only a load running at the same moment can break a unique constraint here.
-        raise VehicleReferenceError(
-            ["Справочник в это же время меняет другая загрузка — повторите через минуту."]
-        ) from exc
+        counts = write_rows(rows, models=models)
+    except ApplicationError as exc:
+        raise VehicleReferenceError([exc.message]) from exc
     if stdout is not None:
         stdout.write(counts.summary() + "\n")
     return counts

@@ -1,7 +1,9 @@
 """Back office pages of catalog imports: upload → mapping → preview → progress → report.
 
 Registered from `catalog/admin.py`. Managers (permission `catalog.add_importjob`) run imports;
-whoever may view import jobs sees the progress and the report and downloads rejected rows.
+whoever may view import jobs sees the progress and the report and downloads rejected rows. A kind
+may ask for more (`Importer.permissions`): the vehicle reference also needs the permissions to
+add and change makes, models, generations and modifications (managers have them).
 """
 
 import csv
@@ -28,7 +30,7 @@ from unfold.decorators import display
 from mprating.backoffice.exports import XLSX_MIME, build_xlsx
 from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
-from mprating.catalog.imports.importers import IMPORTERS
+from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
 from mprating.core.errors import ApplicationError
 
@@ -101,6 +103,8 @@ class ImportJobAdmin(ModelAdmin):
     def restart_selected(self, request: HttpRequest, queryset) -> None:
         done = 0
         for job in queryset.filter(status=ImportJob.Status.FAILED):
+            if not may_import(request.user, job.kind):
+                continue
             services.import_job_restart(job_id=job.pk)
             done += 1
         self.message_user(request, f"Запущено заново: {done}.", messages.SUCCESS)
@@ -136,7 +140,10 @@ class ImportJobAdmin(ModelAdmin):
     def _job_for_editing(self, request: HttpRequest, job_id: int) -> ImportJob:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        return get_object_or_404(selectors.import_jobs_for_backoffice(), pk=job_id)
+        job = get_object_or_404(selectors.import_jobs_for_backoffice(), pk=job_id)
+        if not may_import(request.user, job.kind):
+            raise PermissionDenied
+        return job
 
     def _job_for_viewing(self, request: HttpRequest, job_id) -> ImportJob:
         if not self.has_view_permission(request):
@@ -148,6 +155,8 @@ class ImportJobAdmin(ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
+        kind_field = form.fields["kind"]
+        kind_field.choices = [c for c in kind_field.choices if may_import(request.user, c[0])]
         if request.method == "POST" and form.is_valid():
             try:
                 job = services.import_job_create(
@@ -164,12 +173,16 @@ class ImportJobAdmin(ModelAdmin):
                     reverse("admin:catalog_importjob_mapping", args=[job.pk])
                 )
         context = self._context(
-            request, "Загрузка файла в каталог", step=1, form=form, kinds=self._kind_help()
+            request,
+            "Загрузка файла в каталог",
+            step=1,
+            form=form,
+            kinds=self._kind_help(request.user),
         )
         return TemplateResponse(request, "catalog/admin/import_upload.html", context)
 
     @staticmethod
-    def _kind_help() -> list[dict]:
+    def _kind_help(user) -> list[dict]:
         return [
             {
                 "label": ImportJob.Kind(kind).label,
@@ -177,6 +190,7 @@ class ImportJobAdmin(ModelAdmin):
                 "optional": [f.label for f in importer.fields if not f.required],
             }
             for kind, importer in IMPORTERS.items()
+            if may_import(user, kind)
         ]
 
     def mapping_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
@@ -246,7 +260,8 @@ class ImportJobAdmin(ModelAdmin):
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         """The job's page: progress while it runs, the report once it is finished."""
         job = self._job_for_viewing(request, object_id)
-        if job.status == ImportJob.Status.DRAFT and self.has_add_permission(request):
+        can_import = self.has_add_permission(request) and may_import(request.user, job.kind)
+        if job.status == ImportJob.Status.DRAFT and can_import:
             return HttpResponseRedirect(reverse("admin:catalog_importjob_mapping", args=[job.pk]))
         page = Paginator(selectors.import_rejected_rows(job), REPORT_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -258,7 +273,7 @@ class ImportJobAdmin(ModelAdmin):
             job=job,
             fields=IMPORTERS[job.kind].fields,
             page=page,
-            can_import=self.has_add_permission(request),
+            can_import=can_import,
         )
         return TemplateResponse(request, "catalog/admin/import_job.html", context)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from mprating.core.tabular import find_columns, parse_decimal
+from mprating.garage.models import Modification
 
 
 class RowError(Exception):
@@ -114,6 +115,83 @@ APPLICABILITY_FIELDS = (
     Field("model", "Модель", ("Модель", "Model"), True),
     Field("generation", "Поколение", ("Поколение", "Generation", "Кузов"), True),
     Field("modification", "Модификация", ("Модификация", "Modification", "Двигатель"), True),
+)
+
+
+def _choices_help(choices) -> str:
+    return "; ".join(f"{label} ({code})" for code, label in choices)
+
+
+# Issue 5 «Vehicle reference»: the columns of `garage/reference.py` (their English names are
+# spellings too, so a file of the loader's own format maps by itself). Whether a value is good is
+# decided there (`RowParser`), not here.
+VEHICLE_FIELDS = (
+    Field("make", "Марка", ("Марка", "Make", "Марка автомобиля", "make"), True),
+    Field("model", "Модель", ("Модель", "Model", "model"), True),
+    Field("generation", "Поколение", ("Поколение", "Generation", "generation"), True),
+    Field(
+        "year_from",
+        "Год с",
+        ("Год с", "Year from", "Выпуск с", "Год начала", "Начало выпуска", "year_from"),
+        True,
+    ),
+    Field(
+        "year_to",
+        "Год по",
+        ("Год по", "Year to", "Выпуск по", "Год окончания", "Конец выпуска", "year_to"),
+        True,
+        help="Пустая ячейка — поколение выпускается по настоящее время.",
+    ),
+    Field(
+        "modification",
+        "Модификация",
+        ("Модификация", "Modification", "modification"),
+        True,
+        help="Например, «1.6 MT 106 л.с.».",
+    ),
+    Field(
+        "engine",
+        "Двигатель",
+        ("Двигатель", "Engine", "Код двигателя", "Engine code", "engine"),
+        help="Код двигателя: ВАЗ-21129, G4FC.",
+    ),
+    Field(
+        "volume_l",
+        "Объём, л",
+        ("Объём", "Объём, л", "Объём двигателя", "Volume", "volume_l"),
+        help="Литры с одним знаком после запятой: 1.6 или 1,6.",
+    ),
+    Field(
+        "power_hp",
+        "Мощность, л.с.",
+        ("Мощность", "Мощность, л.с.", "Power", "Power hp", "power_hp"),
+        help="Целое число лошадиных сил.",
+    ),
+    Field(
+        "fuel",
+        "Топливо",
+        ("Топливо", "Fuel", "Тип топлива", "fuel"),
+        help=_choices_help(Modification.Fuel.choices),
+    ),
+    Field("body", "Кузов", ("Кузов", "Body", "Тип кузова", "body"), help="Например, «седан»."),
+    Field(
+        "drive",
+        "Привод",
+        ("Привод", "Drive", "drive"),
+        help=_choices_help(Modification.Drive.choices),
+    ),
+    Field(
+        "gearbox",
+        "КПП",
+        ("КПП", "Gearbox", "Коробка", "Коробка передач", "Transmission", "gearbox"),
+        help=_choices_help(Modification.Gearbox.choices),
+    ),
+    Field(
+        "make_sort_order",
+        "Порядок марки",
+        ("Порядок марки", "Make sort order", "make_sort_order"),
+        help="Место марки в списках, меньше — выше; пусто — не менять.",
+    ),
 )
 
 

@@ -6,7 +6,7 @@ must be checked for cycles as a whole). Every rejected row carries a Russian rea
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.catalog.services import cross_pair
+from mprating.garage import reference
 from mprating.garage.models import Modification
 
 Row = tuple[int, list[str]]
@@ -48,6 +49,8 @@ class Importer:
     batch_size = 2000
     # The whole file in one batch (category tree); larger files are refused.
     max_rows: int | None = None
+    # Needed on top of `catalog.add_importjob` to upload, map, start or restart this kind.
+    permissions: tuple[str, ...] = ()
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
@@ -84,6 +87,10 @@ class Importer:
     def parse(self, values: list[str]) -> dict:
         """The row's values, checked without the database; raises RowError."""
         raise NotImplementedError
+
+    def check(self, number: int, values: list[str]) -> None:
+        """The preview's check of a row (rows are given in file order); raises RowError."""
+        self.parse(values)
 
     def process(self, rows: list[Row]) -> BatchResult:
         raise NotImplementedError
@@ -571,11 +578,78 @@ class CategoryImporter(Importer):
         return []
 
 
+def _sentence(problems: list[str]) -> str:
+    text = "; ".join(problems)
+    return text[:1].upper() + text[1:] + "."
+
+
+class VehicleReferenceImporter(Importer):
+    """«Справочник автомобилей» (issue 5): makes, models, generations and modifications.
+
+    «Managers import more from CSV in the back office (same preview / report / re-import rules
+    as price lists).» The rules are those of `garage/reference.py`, not repeated here: each row
+    is checked by its `RowParser` (the same messages as `manage.py load_vehicle_reference`),
+    against the rows above it by `ConsistencyCheck` (one pair of years per generation, one row
+    per modification — across batches: the importer lives for the whole job), and the good rows
+    of a batch are written by `write_rows`, which creates what is missing and updates changed
+    fields, matching by name: a re-import changes nothing. Unlike the loader, a bad row is
+    rejected with its reason and the others go in. A row counts as «обновлено» when its
+    modification, its generation's years or its make's position changed.
+    """
+
+    fields = f.VEHICLE_FIELDS
+    permissions = tuple(
+        f"garage.{verb}_{model}"
+        for model in ("make", "vehiclemodel", "generation", "modification")
+        for verb in ("add", "change")
+    )
+
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__(job)
+        self.parser = reference.RowParser(columns=self.mapping)
+        self.consistency = reference.ConsistencyCheck()
+
+    def parse(self, values: list[str]) -> dict:
+        raw = {name: self.cell(values, name) for name in self.mapping}
+        row, problems = self.parser.parse(0, raw)
+        if problems:
+            raise RowError(_sentence(problems))
+        if row is None:
+            raise RowError("В выбранных столбцах строка пустая.")
+        return {"row": row}
+
+    def _checked(self, number: int, values: list[str]) -> reference.VehicleRow:
+        row = replace(self.parse(values)["row"], number=number)
+        problems = self.consistency.problems(row)
+        if problems:
+            raise RowError(_sentence(problems))
+        return row
+
+    def check(self, number: int, values: list[str]) -> None:
+        self._checked(number, values)
+
+    def process(self, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        accepted = []
+        for number, values in rows:
+            try:
+                accepted.append(self._checked(number, values))
+            except RowError as error:
+                result.reject(number, error.reason, values)
+        if accepted:
+            counts = reference.write_rows(accepted)
+            result.created += counts.created_rows
+            result.updated += counts.updated_rows
+            result.unchanged += counts.unchanged_rows
+        return result
+
+
 IMPORTERS: dict[str, type[Importer]] = {
     ImportJob.Kind.PRICE_LIST: PriceListImporter,
     ImportJob.Kind.CROSSES: CrossImporter,
     ImportJob.Kind.CATEGORIES: CategoryImporter,
     ImportJob.Kind.APPLICABILITY: ApplicabilityImporter,
+    ImportJob.Kind.VEHICLES: VehicleReferenceImporter,
 }
 
 
@@ -585,3 +659,8 @@ def importer_for(job: ImportJob) -> Importer:
 
 def fields_for(kind: str) -> tuple[f.Field, ...]:
     return IMPORTERS[kind].fields
+
+
+def may_import(user, kind: str) -> bool:
+    """Whether `user` may run imports of `kind` (on top of `catalog.add_importjob`)."""
+    return user.has_perms(IMPORTERS[kind].permissions)

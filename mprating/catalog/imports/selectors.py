@@ -30,8 +30,9 @@ def preview_fields(job: ImportJob) -> list:
 def import_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
     """The first rows as the import will read them, each with its check (no database writes).
 
-    The check is the importer's own row parser: a row marked here is rejected by the import
-    with the same reason. Checks that need the catalog (a brand of a cross list missing from
+    The check is the importer's own row parser (and, for the vehicle reference, the check of a
+    row against the rows above it): a row marked here is rejected by the import with the same
+    reason. Checks that need the catalog (a brand of a cross list missing from
     the directory) are made by the import itself.
     """
     importer = importer_for(job)
@@ -41,7 +42,7 @@ def import_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[Preview
         table = open_table(file, filename=job.original_name)
         for number, values in islice(table.rows, limit):
             try:
-                importer.parse(values)
+                importer.check(number, values)
                 error = ""
             except RowError as exc:
                 error = exc.reason

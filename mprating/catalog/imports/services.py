@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from mprating.catalog.imports.fields import guess_mapping
-from mprating.catalog.imports.importers import IMPORTERS
+from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.imports.tasks import run_import_job
 from mprating.catalog.models import ImportJob, Warehouse
 from mprating.core.errors import ApplicationError
@@ -34,6 +34,12 @@ def import_job_create(
     """
     if kind not in IMPORTERS:
         raise ApplicationError("import_kind", "Выберите, что загружаем.", field="kind")
+    if not may_import(actor, kind):
+        raise ApplicationError(
+            "import_forbidden",
+            f"У вас нет права загружать «{ImportJob.Kind(kind).label}».",
+            field="kind",
+        )
     if kind == ImportJob.Kind.PRICE_LIST and warehouse is None:
         raise ApplicationError(
             "import_warehouse",
