@@ -1,0 +1,230 @@
+"""Cabinet «Заказы» and «Архив» (seed 004): thin views over cabinet_selectors and services.
+
+Every object is looked up through `request.client`: another client's order or line is a 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from mprating.accounts.decorators import client_required
+from mprating.core.errors import ApplicationError
+from mprating.orders import cabinet_selectors as selectors
+from mprating.orders import services
+from mprating.orders.cabinet_forms import LineFilterForm
+from mprating.orders.models import OrderStatus
+
+# The 12 columns of seed 004 in their order: (sort key, title). The 10th is the flag «отказ
+# просмотрен»; its header is short (the full name is its tooltip) so that the table fits.
+COLUMNS: list[tuple[str, str]] = [
+    ("date", "Дата"),
+    ("number", "Номер заказа"),
+    ("brand", "Бренд"),
+    ("article", "Артикул"),
+    ("name", "Наименование"),
+    ("quantity", "Кол-во"),
+    ("price", "Цена"),
+    ("status", "Статус"),
+    ("return", "Возможность обратного выкупа"),
+    ("seen", "Просм."),
+    ("delivery", "Ожидаемая дата поставки"),
+    ("comment", "Комментарий менеджера"),
+]
+
+
+def _raise_not_found(error: ApplicationError) -> None:
+    if error.code == "not_found":
+        raise Http404(error.message) from error
+
+
+def _back(request: HttpRequest, default: str = "orders:lines") -> str:
+    """Where to go after an action: the page (with its filters) the client came from."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def _headers(params: QueryDict, sort: str) -> list[dict]:
+    """Column headers with their sort links: a click sorts ascending, a second one
+    descending; the filters stay, the page goes back to the first."""
+    current = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    headers = []
+    for key, title in COLUMNS:
+        query = params.copy()
+        query.pop("page", None)
+        direction = ""
+        if key == current:
+            direction = "desc" if descending else "asc"
+            query["sort"] = key if descending else f"-{key}"
+        else:
+            query["sort"] = key
+        headers.append(
+            {"key": key, "title": title, "query": query.urlencode(), "direction": direction}
+        )
+    return headers
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(int(raw or 1), 1)
+    except ValueError:
+        return 1
+
+
+def _table(request: HttpRequest, *, archived: bool) -> HttpResponse:
+    client = request.client
+    # Seed 004: «Заказ попадает в архив при его открытии автоматически» — the client's
+    # finished orders older than ORDERS_AUTO_ARCHIVE_MONTHS move to the archive first.
+    services.orders_auto_archive(client=client)
+    params = request.GET.copy()
+    form = LineFilterForm(params)
+    form.is_valid()
+    filters = form.filters()
+    page = selectors.lines_page(
+        client=client,
+        archived=archived,
+        filters=filters,
+        sort=params.get("sort") or selectors.DEFAULT_SORT,
+        page=_page_number(params.get("page")),
+    )
+    page_query = params.copy()
+    page_query.pop("page", None)
+    context = {
+        "archived": archived,
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "headers": _headers(params, page.sort),
+        "page_query": page_query.urlencode(),
+        "next_url": request.get_full_path(),
+        "refused_role": OrderStatus.Role.REFUSED,
+    }
+    return render(request, "orders/cabinet/lines.html", context)
+
+
+@client_required
+@require_GET
+def lines(request: HttpRequest) -> HttpResponse:
+    """«Заказы»: lines of the orders in work."""
+    return _table(request, archived=False)
+
+
+@client_required
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    """«Архив»: the same table and filters over archived orders, with «Перезаказ»."""
+    return _table(request, archived=True)
+
+
+@client_required
+@require_GET
+def line_history(request: HttpRequest, line_id: int) -> HttpResponse:
+    """The movement history of a line (the button next to its status)."""
+    line = selectors.line_with_history(client=request.client, line_id=line_id)
+    context = {
+        "line": line,
+        "refused_role": OrderStatus.Role.REFUSED,
+        "next_url": request.GET.get("next") or reverse("orders:lines"),
+    }
+    template = "orders/cabinet/history.html"
+    if request.htmx:
+        template += "#history"
+    return render(request, template, context)
+
+
+def _row_response(request: HttpRequest, line_id: int, *, error: str = "") -> HttpResponse:
+    line = selectors.line_row(client=request.client, line_id=line_id)
+    archived = line.order.archived_at is not None
+    context = {
+        "line": line,
+        "archived": archived,
+        "row_error": error,
+        "first_of_order": False,
+        "next_url": request.POST.get("next") or "",
+        "refused_role": OrderStatus.Role.REFUSED,
+        "with_badges": True,
+    }
+    return render(request, "orders/cabinet/_row.html", context, status=422 if error else 200)
+
+
+@client_required
+@require_POST
+def line_refuse(request: HttpRequest, line_id: int) -> HttpResponse:
+    """«Отказаться от заказа»: only before «Отгружен» (the service decides)."""
+    error = ""
+    try:
+        services.line_refusal_request(client=request.client, line_id=line_id)
+    except ApplicationError as exc:
+        _raise_not_found(exc)
+        error = exc.message
+    if request.htmx:
+        return _row_response(request, line_id, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Запрос на отказ отправлен менеджеру.")
+    return redirect(_back(request))
+
+
+@client_required
+@require_POST
+def line_seen(request: HttpRequest, line_id: int) -> HttpResponse:
+    """The 10th column flag «отказ просмотрен», saved as the client ticks it."""
+    seen = request.POST.get("seen") in {"on", "1", "true"}
+    error = ""
+    try:
+        services.line_refusal_seen_set(client=request.client, line_id=line_id, seen=seen)
+    except ApplicationError as exc:
+        _raise_not_found(exc)
+        error = exc.message
+    if request.htmx:
+        return _row_response(request, line_id, error=error)
+    if error:
+        messages.error(request, error)
+    return redirect(_back(request))
+
+
+@client_required
+@require_POST
+def line_reorder(request: HttpRequest, line_id: int) -> HttpResponse:
+    """«Перезаказ»: the same article with its current best offer goes to the cart."""
+    try:
+        cart_line = services.line_reorder(client=request.client, line_id=line_id)
+    except ApplicationError as exc:
+        _raise_not_found(exc)
+        messages.error(request, exc.message)
+        return redirect(_back(request))
+    product = cart_line.offer.product
+    messages.success(
+        request,
+        f"{product.brand.name} {product.article} добавлен в корзину: {cart_line.quantity} шт.",
+    )
+    return redirect("cart:detail")
+
+
+@client_required
+@require_POST
+def order_archive(request: HttpRequest, order_id: int) -> HttpResponse:
+    """«Убрать в архив»: an order whose lines all have final statuses."""
+    try:
+        order = services.order_archive(client=request.client, order_id=order_id)
+    except ApplicationError as exc:
+        _raise_not_found(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Заказ {order.number} перенесён в архив.")
+    return redirect(_back(request))
+
+
+@client_required
+@require_GET
+def return_policy(request: HttpRequest) -> HttpResponse:
+    """«Имеется ссылка на информацию о политике возврата товаров»."""
+    return render(request, "orders/cabinet/return_policy.html")
