@@ -1,3 +1,9 @@
+from django.urls import path
+
+from mprating.notifications import views
+
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.preferences, name="preferences"),
+]

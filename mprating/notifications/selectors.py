@@ -1,0 +1,30 @@
+"""Reads of the notifications app (constant query counts)."""
+
+from django.db.models import BooleanField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from mprating.accounts.models import Client
+from mprating.notifications.models import StatusEmailPreference
+from mprating.orders.models import OrderStatus
+
+#: Seed 004: «обычно оставляют только уведомления “Отказ” и “Отгружен”» — by role, not by name.
+KEY_ROLES = (OrderStatus.Role.REFUSED, OrderStatus.Role.SHIPPED)
+
+
+def offered_statuses() -> QuerySet[OrderStatus]:
+    """Statuses a client may get e-mails about («можно уведомлять клиента»), in chain order."""
+    return OrderStatus.objects.filter(notify_client=True).order_by("sort_order", "name")
+
+
+def preferences_for_client(*, client: Client) -> list[OrderStatus]:
+    """The offered statuses, each with `email_enabled` (no row means ON) — one query."""
+    own = StatusEmailPreference.objects.filter(client=client, status=OuterRef("pk"))
+    return list(
+        offered_statuses().annotate(
+            email_enabled=Coalesce(
+                Subquery(own.values("email_enabled")[:1]),
+                Value(True),
+                output_field=BooleanField(),
+            ),
+        )
+    )

@@ -1,0 +1,63 @@
+"""Two runs of the task for one batch at the same moment send one e-mail (PostgreSQL row
+locks; SQLite serializes writers anyway)."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from mprating.notifications import tasks
+from mprating.notifications.models import StatusEmail
+from mprating.notifications.tests.helpers import order_with_lines, status
+from mprating.orders.models import StatusChange
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks are exercised on PostgreSQL"
+    ),
+]
+
+
+def _race(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # the test inspects it
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_simultaneous_runs_send_one_email():
+    # given a batch of changes written directly (no task ran for them)
+    order = order_with_lines()
+    accepted = status("Принят")
+    changes = StatusChange.objects.bulk_create(
+        StatusChange(line=line, status=accepted) for line in order.lines.all()
+    )
+    ids = [c.pk for c in changes]
+
+    # when two workers run the task for the same ids at once
+    results = _race(
+        lambda: tasks.send_status_emails.call(change_ids=ids),
+        lambda: tasks.send_status_emails.call(change_ids=ids),
+    )
+
+    # then exactly one e-mail went out and nothing raised
+    assert sorted(r["sent"] for r in results) == [0, 1]
+    assert len(mail.outbox) == 1
+    assert StatusEmail.objects.count() == 1
+    assert not StatusChange.objects.filter(pk__in=ids, notified_at=None).exists()
