@@ -80,7 +80,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @client_required
 def cabinet_home(request: HttpRequest) -> HttpResponse:
-    return redirect("cabinet:profile")
+    """The cabinet opens on «Заказы» (which first moves finished orders to the archive)."""
+    return redirect("orders:lines")
 
 
 def _profile_forms(client: Client) -> tuple[PersonalDataForm, SearchSettingsForm]:

@@ -2,7 +2,7 @@
 
 A section appears only when it exists and the person has the permission to open it; the
 sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов»,
-«Монетизация», «Управление заявками») are added here by the issues that build them.
+«Монетизация») are added here by the issues that build them.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,24 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+    ),
+    Section(
+        "Управление заявками",
+        (
+            Item("Заявки", "receipt_long", "admin:orders_order_changelist", "orders.view_order"),
+            Item(
+                "Отказы на рассмотрении",
+                "assignment_return",
+                "admin:orders_orderline_refusals",
+                "orders.view_orderline",
+            ),
+            Item(
+                "Письма клиентам",
+                "mail",
+                "admin:notifications_statusemail_changelist",
+                "notifications.view_statusemail",
+            ),
+        ),
     ),
     Section(
         "Каталог",
@@ -74,7 +92,7 @@ SECTIONS: tuple[Section, ...] = (
                 "garage.view_make",
             ),
             Item(
-                "Импорт прайсов и кроссов",
+                "Импорт файлов",
                 "upload_file",
                 "admin:catalog_importjob_changelist",
                 "catalog.view_importjob",
@@ -95,6 +113,12 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Настройки",
         (
+            Item(
+                "Статусы",
+                "palette",
+                "admin:orders_orderstatus_changelist",
+                "orders.view_orderstatus",
+            ),
             Item(
                 "E-mail для VIN-запросов",
                 "mail",

@@ -40,7 +40,13 @@ def test_superuser_sees_every_section(rf):
 
     titles = [group["title"] for group in sidebar(request)]
 
-    assert titles == ["Пользователи", "Каталог", "Документы", "Настройки"]
+    assert titles == [
+        "Пользователи",
+        "Управление заявками",
+        "Каталог",
+        "Документы",
+        "Настройки",
+    ]
 
 
 def test_back_office_chrome_is_in_russian(client):

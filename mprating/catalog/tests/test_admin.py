@@ -290,8 +290,8 @@ def test_navigation_shows_catalog_items_by_permission(rf):
     operator = titles(make_staff(roles.OPERATOR, email="o@example.ru"))
     nobody = titles(make_staff(email="n@example.ru"))
 
-    assert list(manager)[:2] == ["Пользователи", "Каталог"]
-    assert "Импорт прайсов и кроссов" in manager["Каталог"]
+    assert list(manager)[:3] == ["Пользователи", "Управление заявками", "Каталог"]
+    assert "Импорт файлов" in manager["Каталог"]
     assert "Справочник автомобилей" in manager["Каталог"]
     assert manager["Каталог"] == operator["Каталог"]
     assert "Каталог" not in nobody

@@ -45,7 +45,7 @@ def test_manager_imports_a_price_list(live_server, page, screenshot, settings, t
     warehouse = make_warehouse(name="Склад Москва", code="msk")
     log_in(page, live_server, "manager@example.ru")
 
-    page.get_by_role("link", name="Импорт прайсов и кроссов").click()
+    page.get_by_role("link", name="Импорт файлов").click()
     page.wait_for_url("**/catalog/importjob/")
     page.goto(f"{live_server.url}/backoffice/catalog/importjob/add/")
     page.locator("select[name=kind]").select_option("price_list")

@@ -24,6 +24,8 @@ APP_DEMOS = [
     "mprating.pickup_points.demo",
     "mprating.catalog.demo",
     "mprating.garage.demo",
+    "mprating.orders.demo",
+    "mprating.notifications.demo",
 ]
 
 MALE_FIRST = [
