@@ -3,6 +3,8 @@
 Every object is looked up through `request.client`: another client's order or line is a 404.
 """
 
+import time
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -78,11 +80,25 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
+AUTO_ARCHIVE_EVERY = 600  # seconds
+
+
+def _auto_archive(request: HttpRequest) -> None:
+    """Seed 004: «Заказ попадает в архив при его открытии автоматически» — the client's
+    finished orders older than ORDERS_AUTO_ARCHIVE_MONTHS move to the archive first.
+
+    Once per session every ten minutes: an order cannot become two months old in between,
+    and the nightly `archive_orders` covers clients who do not log in."""
+    now = time.time()
+    if now - request.session.get("orders_auto_archived_at", 0) < AUTO_ARCHIVE_EVERY:
+        return
+    services.orders_auto_archive(client=request.client)
+    request.session["orders_auto_archived_at"] = now
+
+
 def _table(request: HttpRequest, *, archived: bool) -> HttpResponse:
     client = request.client
-    # Seed 004: «Заказ попадает в архив при его открытии автоматически» — the client's
-    # finished orders older than ORDERS_AUTO_ARCHIVE_MONTHS move to the archive first.
-    services.orders_auto_archive(client=client)
+    _auto_archive(request)
     params = request.GET.copy()
     form = LineFilterForm(params)
     form.is_valid()

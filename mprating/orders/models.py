@@ -267,7 +267,14 @@ class OrderLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["client", "status"], name="orders_line_client_status"),
+            # The cabinet frame: a client's refusals and how many are unseen (index-only on
+            # PostgreSQL thanks to the included flag), and positions of orders in work.
+            models.Index(
+                fields=["client", "status"],
+                include=["refusal_seen"],
+                name="orders_line_client_status_seen",
+            ),
+            models.Index(fields=["order"], include=["status"], name="orders_line_order_status"),
             # The cabinet «Заказы» table: a client's lines newest order first.
             models.Index(fields=["client", "-order"], name="orders_line_client_order"),
             # The back office queue of refusal requests.

@@ -306,6 +306,7 @@ def test_bad_page_number_reads_as_first(client, signed_in):
 def test_list_query_count_is_constant(client, signed_in):
     small = _order(signed_in, *_offers(5))
     assert small.lines.count() == 5
+    client.get(LINES)  # the first visit of a session also runs the archive check
     few = count_queries(lambda: client.get(LINES))
     _order(signed_in, *_offers(45))
     many = count_queries(lambda: client.get(LINES))
@@ -318,6 +319,7 @@ def test_archive_query_count_is_constant(client, signed_in, manager):
     order = _order(signed_in, *_offers(5))
     _set(order.lines.all(), "refused", actor=manager, comment="Нет в наличии")
     services.order_archive(client=signed_in, order_id=order.pk)
+    client.get(ARCHIVE)  # the first visit of a session also runs the archive check
     few = count_queries(lambda: client.get(ARCHIVE))
     bigger = _order(signed_in, *_offers(45))
     _set(bigger.lines.all(), "refused", actor=manager, comment="Нет в наличии")
@@ -649,3 +651,19 @@ def test_lines_objects_are_order_lines(signed_in):
     )
     assert isinstance(page.lines[0], OrderLine)
     assert page.lines[0].order_all_final is False
+
+
+def test_archive_check_runs_once_per_session_every_ten_minutes(client, signed_in, monkeypatch):
+    calls = []
+    original = services.orders_auto_archive
+    monkeypatch.setattr(
+        services, "orders_auto_archive", lambda **kw: calls.append(kw) or original(**kw)
+    )
+
+    with time_machine.travel("2026-11-22 12:00", tick=False):
+        client.get(LINES)
+        client.get(ARCHIVE)
+    with time_machine.travel("2026-11-22 12:11", tick=False):
+        client.get(LINES)
+
+    assert [call["client"] for call in calls] == [signed_in, signed_in]
