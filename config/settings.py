@@ -103,9 +103,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# E-mail is unique case-insensitively through a functional UniqueConstraint (Lower(email)),
-# which this check does not see.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+SILENCED_SYSTEM_CHECKS = [
+    # E-mail is unique case-insensitively through a functional UniqueConstraint
+    # (Lower(email)), which this check does not see.
+    "auth.W004",
+    # Covering indexes (INCLUDE) are a PostgreSQL speed-up; SQLite builds them without the
+    # included columns, which is all it needs.
+    "models.W040",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "mprating.accounts.backends.EmailOrPhoneBackend",
