@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mprating.accounts import roles
 from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
 from mprating.catalog.models import Offer, Warehouse
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
@@ -35,10 +36,10 @@ def _log_in(page, live_server, email: str) -> None:
     page.wait_for_url("**/cabinet/**")
 
 
-def test_client_refuses_a_line_and_reorders_it(live_server, page, screenshot):
+def test_client_refuses_a_line_and_reorders_it(live_server, page, screenshot, chromium):
     # given: an order of three lines from the home and a transit warehouse; one is shipped
     buyer = make_client(last_name="Морозова", first_name="Ольга", phone="+79857770022")
-    manager = make_staff(email="manager@example.ru")
+    manager = make_staff(roles.MANAGER, email="manager@example.ru")
     home = make_warehouse(Warehouse.Kind.HOME, name="Склад Москва")
     transit = make_warehouse(Warehouse.Kind.TRANSIT, name="Поставщик «Автоконтинент»")
     shock = make_offer(
@@ -98,8 +99,29 @@ def test_client_refuses_a_line_and_reorders_it(live_server, page, screenshot):
     expect(shock_row.get_by_test_id("line-refuse")).to_have_count(0)
     screenshot("2-refusal-requested")
 
-    # when: a manager confirms the refusal; the client reloads
-    assert services.line_refusal_confirm(line_ids=[shock_line.pk], actor=manager) == 1
+    # when: a manager confirms the refusal in the back office «Отказы на рассмотрении»
+    back_office = chromium.new_context(locale="ru-RU", viewport={"width": 1400, "height": 900})
+    staff_page = back_office.new_page()
+    staff_page.goto(f"{live_server.url}/accounts/login/")
+    field(staff_page, "E-mail или телефон").fill(manager.email)
+    field(staff_page, "Пароль").fill(PASSWORD)
+    staff_page.get_by_role("button", name="Войти").click()
+    staff_page.wait_for_url("**/backoffice/**")
+    staff_page.get_by_role("link", name="Отказы на рассмотрении").first.click()
+    staff_page.locator(f'input[name="_selected_action"][value="{shock_line.pk}"]').check()
+    staff_page.locator('select[name="action"]').select_option("selected_confirm")
+    staff_page.locator('button[name="index"], button[type="submit"][title]').first.click()
+    staff_page.get_by_role("button", name="Подтвердить отказ").click()
+    staff_page.get_by_text("Отказ подтверждён у позиций: 1").wait_for()
+    client_shot = screenshot("2b-client-before-reload")
+    staff_page.screenshot(
+        path=str(
+            client_shot.with_name(client_shot.name.replace("2b-client-before-reload", "2c-manager"))
+        ),
+        full_page=True,
+    )
+    back_office.close()
+    # and the client reloads «Заказы»
     page.reload()
 
     # then: «Отказ», «Отказ клиента», «Перезаказ», the unseen badge in nav and frame
