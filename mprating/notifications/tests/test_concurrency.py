@@ -1,12 +1,11 @@
 """Two runs of the task for one batch at the same moment send one e-mail (PostgreSQL row
 locks; SQLite serializes writers anyway)."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
+from mprating.core.testing import run_together
 from mprating.notifications import tasks
 from mprating.notifications.models import StatusEmail
 from mprating.notifications.tests.helpers import order_with_lines, status
@@ -20,27 +19,6 @@ pytestmark = [
 ]
 
 
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_two_simultaneous_runs_send_one_email():
     # given a batch of changes written directly (no task ran for them)
     order = order_with_lines()
@@ -51,7 +29,7 @@ def test_two_simultaneous_runs_send_one_email():
     ids = [c.pk for c in changes]
 
     # when two workers run the task for the same ids at once
-    results = _race(
+    results = run_together(
         lambda: tasks.send_status_emails.call(change_ids=ids),
         lambda: tasks.send_status_emails.call(change_ids=ids),
     )

@@ -1,14 +1,14 @@
 """Checkout under real concurrency (PostgreSQL row locks; SQLite serializes writers anyway)."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from mprating.accounts.tests.factories import make_client
 from mprating.catalog.tests.factories import make_offer
 from mprating.core.errors import ApplicationError
+from mprating.core.testing import run_together
 from mprating.orders.models import Order
 from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
 
@@ -21,35 +21,13 @@ pytestmark = [
 ]
 
 
-def _race(*calls):
-    """Run the calls at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_two_simultaneous_submits_with_one_key_make_one_order():
     buyer = make_client()
     add_to_cart(buyer, make_offer(quantity=5), quantity=2)
     point = make_pickup_point()
     key = uuid.uuid4()
 
-    first, second = _race(
+    first, second = run_together(
         lambda: place_order(buyer, pickup_point=point, idempotency_key=key),
         lambda: place_order(buyer, pickup_point=point, idempotency_key=key),
     )
@@ -66,7 +44,7 @@ def test_two_clients_cannot_both_take_the_last_unit():
     add_to_cart(boris, offer, quantity=1)
     point = make_pickup_point()
 
-    results = _race(
+    results = run_together(
         lambda: place_order(anna, pickup_point=point),
         lambda: place_order(boris, pickup_point=point),
     )
