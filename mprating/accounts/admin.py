@@ -23,8 +23,8 @@ from mprating.accounts import services
 from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.accounts.phones import try_normalize_phone
 from mprating.accounts.selectors import clients_for_backoffice
-from mprating.backoffice.exports import export_xlsx
 from mprating.core.errors import ApplicationError
+from mprating.core.exports import export_xlsx
 
 admin.site.unregister(Group)
 

@@ -15,7 +15,6 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
-from mprating.backoffice.exports import export_xlsx
 from mprating.catalog import services
 from mprating.catalog.imports.admin import ImportJobAdmin
 from mprating.catalog.models import (
@@ -31,6 +30,7 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.core.errors import ApplicationError
+from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 
 admin.site.register(ImportJob, ImportJobAdmin)

@@ -40,9 +40,9 @@ from unfold.widgets import (
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import format_phone, try_normalize_phone
-from mprating.backoffice.exports import export_xlsx
 from mprating.catalog.normalize import normalize_article
 from mprating.core.errors import ApplicationError
+from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 from mprating.orders import services
 from mprating.orders.models import (

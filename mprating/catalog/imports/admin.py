@@ -27,12 +27,12 @@ from django.utils import timezone
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from mprating.backoffice.exports import XLSX_MIME, build_xlsx
 from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
 from mprating.core.errors import ApplicationError
+from mprating.core.exports import XLSX_MIME, build_xlsx
 
 REPORT_PAGE_SIZE = 100
 STATUS_LABELS = {
