@@ -63,11 +63,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NotFound raised in a cabinet or back office view → 404 (mprating/core/middleware.py).
+    "mprating.core.middleware.NotFoundMiddleware",
+    # Errors under API_URL_PREFIX answer the API's JSON shape, also Django's own 404/405/500.
+    "mprating.core.middleware.ApiErrorMiddleware",
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# Where config/urls.py mounts the JSON API; errors under it are JSON (ApiErrorMiddleware).
+API_URL_PREFIX = "/api/"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
