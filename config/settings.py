@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
+    "mprating.cabinet",
     "mprating.backoffice",
 ]
 
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mprating.accounts.context_processors.cabinet",
+                "mprating.cabinet.context_processors.cabinet",
             ],
         },
     },
@@ -134,6 +135,9 @@ LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("home")
 LOGOUT_REDIRECT_URL = reverse_lazy("accounts:login")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The Russian «Форма устарела» page instead of Django's English one (the 403/404/500 pages are
+# the handlers in config/urls.py).
+CSRF_FAILURE_VIEW = "mprating.cabinet.views.csrf_failure"
 
 # django-axes: lock a login (e-mail/phone) from one address after repeated failures.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
