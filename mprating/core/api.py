@@ -3,7 +3,8 @@
 Every error under `/api/v1/` answers `{"code": …, "message": …, "field": …}`: `code` is stable
 (clients branch on it), `message` is Russian and shown as is, `field` names the input field the
 error is about or is `null`. A validation error (422) also carries `errors`, one
-`{"field", "message"}` per bad field; its top-level `field` and `message` are the first one's.
+`{"field", "message"}` per bad field; its top-level `field` is the first bad field and its
+`message` «Проверьте введённые данные.».
 
 | status | code | from |
 |---|---|---|
