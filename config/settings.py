@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
+    "mprating.cabinet",
     "mprating.backoffice",
 ]
 
@@ -63,11 +64,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NotFound raised in a cabinet or back office view → 404 (mprating/core/middleware.py).
+    "mprating.core.middleware.NotFoundMiddleware",
+    # Errors under API_URL_PREFIX answer the API's JSON shape, also Django's own 404/405/500.
+    "mprating.core.middleware.ApiErrorMiddleware",
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# Where config/urls.py mounts the JSON API; errors under it are JSON (ApiErrorMiddleware).
+API_URL_PREFIX = "/api/"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -80,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mprating.accounts.context_processors.cabinet",
+                "mprating.cabinet.context_processors.cabinet",
             ],
         },
     },
@@ -128,6 +135,9 @@ LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("home")
 LOGOUT_REDIRECT_URL = reverse_lazy("accounts:login")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The Russian «Форма устарела» page instead of Django's English one (the 403/404/500 pages are
+# the handlers in config/urls.py).
+CSRF_FAILURE_VIEW = "mprating.cabinet.views.csrf_failure"
 
 # django-axes: lock a login (e-mail/phone) from one address after repeated failures.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)

@@ -3,16 +3,26 @@ from django.urls import include, path
 
 from config.api import api
 from mprating.accounts import views as account_views
+from mprating.backoffice import views as backoffice_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("mprating.accounts.urls")),
-    path("cabinet/", include("mprating.accounts.cabinet_urls")),
+    path("cabinet/", include("mprating.cabinet.urls")),
     path("cabinet/catalog/", include("mprating.catalog.urls")),
     path("cabinet/cart/", include("mprating.cart.urls")),
     path("cabinet/orders/", include("mprating.orders.urls")),
     path("cabinet/garage/", include("mprating.garage.urls")),
     path("cabinet/notifications/", include("mprating.notifications.urls")),
+    # Before the admin site: a signed-in client or ПВЗ owner is told in Russian that this is
+    # the staff area, instead of being offered the back office's sign-in form.
+    path("backoffice/login/", backoffice_views.login, name="backoffice_login"),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The site's error pages, Russian and in the site's design (mprating/cabinet/views.py).
+handler400 = "mprating.cabinet.views.bad_request"
+handler403 = "mprating.cabinet.views.permission_denied"
+handler404 = "mprating.cabinet.views.page_not_found"
+handler500 = "mprating.cabinet.views.server_error"

@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from mprating.accounts import services
 from mprating.accounts.models import Client
-from mprating.core.api import ErrorOut
+from mprating.core.api import ErrorOut, ValidationErrorOut
+from mprating.core.errors import NotFound
 
 router = Router(tags=["Профиль"])
 
@@ -48,15 +48,21 @@ class SearchSettingsIn(Schema):
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return get_object_or_404(Client.objects.select_related("user"), user_id=request.user.pk)
+    client = Client.objects.select_related("user").filter(user_id=request.user.pk).first()
+    if client is None:
+        raise NotFound("Профиль есть только у клиентов магазина.")
+    return client
 
 
-@router.get("/profile", response=ProfileOut)
+@router.get("/profile", response={200: ProfileOut, 404: ErrorOut})
 def profile_get(request: HttpRequest) -> ProfileOut:
     return ProfileOut.from_client(_own_client(request))
 
 
-@router.put("/profile/search-settings", response={200: ProfileOut, 400: ErrorOut})
+@router.put(
+    "/profile/search-settings",
+    response={200: ProfileOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
 def profile_search_settings_put(request: HttpRequest, payload: SearchSettingsIn):
     client = services.client_update_search_settings(
         client=_own_client(request),

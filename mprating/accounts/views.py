@@ -1,4 +1,4 @@
-"""Sign-up, sign-in and the cabinet's «Личная информация»."""
+"""Sign-up, sign-in, the site's front door and the cabinet's «Личная информация»."""
 
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
@@ -75,13 +75,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
-# ---- cabinet -------------------------------------------------------------------------------
-
-
-@client_required
-def cabinet_home(request: HttpRequest) -> HttpResponse:
-    """The cabinet opens on «Заказы» (which first moves finished orders to the archive)."""
-    return redirect("orders:lines")
+# ---- «Личная информация» in the cabinet (mounted by mprating/cabinet/urls.py) -------------
 
 
 def _profile_forms(client: Client) -> tuple[PersonalDataForm, SearchSettingsForm]:

@@ -1,20 +1,20 @@
 """`/api/v1/cart`: the signed-in client's cart over the same services as the cabinet.
 
-Errors of the cart rules come back as 400 `{code, message, errors}` with the Russian message
-of the service («Можно заказать не больше 3 шт.»); a malformed body is 422.
+Errors of the cart rules come back as 400 `{code, message, field}` with the Russian message
+of the service («Можно заказать не больше 3 шт.»); another client's line or an unknown offer is
+404 `not_found`; a malformed body is 422 (see mprating/core/api.py).
 """
 
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from mprating.accounts.models import Client
 from mprating.cart import selectors, services
 from mprating.cart.models import CartLine
-from mprating.core.api import ErrorOut
-from mprating.core.errors import ApplicationError
+from mprating.core.api import ErrorOut, ValidationErrorOut
+from mprating.core.errors import NotFound
 
 router = Router(tags=["Корзина"])
 MAX_LIMIT = 500
@@ -75,13 +75,16 @@ class PageIn(Schema):
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return get_object_or_404(Client, user_id=request.user.pk)
+    client = Client.objects.filter(user_id=request.user.pk).first()
+    if client is None:
+        raise NotFound("Корзина есть только у клиентов магазина.")
+    return client
 
 
 def _line_out(client: Client, line_id: int) -> CartLineOut:
     line = selectors.cart_line_for_client(client=client, line_id=line_id)
     if line is None:
-        raise ApplicationError("line_not_found", "Такой строки нет в вашей корзине.")
+        raise NotFound(services.LINE_NOT_FOUND)
     return CartLineOut.from_line(line)
 
 
@@ -100,7 +103,7 @@ def cart_get(request: HttpRequest, page: Query[PageIn]) -> CartOut:
 
 @router.post(
     "/lines",
-    response={201: CartLineOut, 400: ErrorOut, 422: ErrorOut},
+    response={201: CartLineOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Положить предложение в корзину (или добавить к строке)",
 )
 def cart_line_add(request: HttpRequest, payload: CartLineIn):
@@ -116,17 +119,12 @@ def cart_line_add(request: HttpRequest, payload: CartLineIn):
 
 @router.patch(
     "/lines/{line_id}",
-    response={200: CartLineOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CartLineOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Изменить количество",
 )
 def cart_line_update(request: HttpRequest, line_id: int, payload: QuantityIn):
     client = _own_client(request)
-    try:
-        services.cart_line_set_quantity(client=client, line_id=line_id, quantity=payload.quantity)
-    except ApplicationError as error:
-        if error.code == "line_not_found":
-            return Status(404, {"code": error.code, "message": error.message, "errors": []})
-        raise
+    services.cart_line_set_quantity(client=client, line_id=line_id, quantity=payload.quantity)
     return Status(200, _line_out(client, line_id))
 
 
@@ -134,8 +132,5 @@ def cart_line_update(request: HttpRequest, line_id: int, payload: QuantityIn):
     "/lines/{line_id}", response={204: None, 404: ErrorOut}, summary="Удалить строку корзины"
 )
 def cart_line_delete(request: HttpRequest, line_id: int):
-    try:
-        services.cart_line_remove(client=_own_client(request), line_id=line_id)
-    except ApplicationError as error:
-        return Status(404, {"code": error.code, "message": error.message, "errors": []})
+    services.cart_line_remove(client=_own_client(request), line_id=line_id)
     return Status(204, None)

@@ -33,7 +33,7 @@ from mprating.cart.services import cart_add
 from mprating.catalog.models import Offer, Product
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.catalog.selectors import best_offers_for_products
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.tabular import TableError, find_columns, open_table, parse_quantity
 
 MAX_ROWS = 10_000
@@ -372,7 +372,7 @@ def _own_row(*, client: Client, import_id: int, row_id: int) -> CartImportRow:
         .first()
     )
     if row is None:
-        raise ApplicationError("row_not_found", "Такой строки нет в ваших загрузках.")
+        raise NotFound("Такой строки нет в ваших загрузках.")
     return row
 
 
@@ -399,7 +399,7 @@ def cart_import_row_choose(
         pk=product_id, article_normalized=row.article_normalized
     ).first()
     if product is None or not row.article_normalized:
-        raise ApplicationError("product_not_found", "Выберите один из предложенных брендов.")
+        raise ApplicationError("brand_choice_invalid", "Выберите один из предложенных брендов.")
     offer = best_offers_for_products([product.pk]).get(product.pk)
     if offer is None:
         raise ApplicationError("no_offer", "Этого товара сейчас нет в продаже.")

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from mprating.accounts.models import Client
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 
 MAX_COMMENT = 255
+LINE_NOT_FOUND = "Такой строки нет в вашей корзине."
 
 
 def parse_whole_quantity(value: object) -> int:
@@ -73,9 +74,7 @@ def _offer_for_cart(offer_id: object) -> Offer:
         offer_id = 0
     offer = Offer.objects.select_related("warehouse", "product__brand").filter(pk=offer_id).first()
     if offer is None:
-        raise ApplicationError(
-            "offer_not_found", "Предложение не найдено: обновите страницу поиска.", field="offer"
-        )
+        raise NotFound("Предложение не найдено: обновите страницу поиска.", field="offer")
     return offer
 
 
@@ -125,7 +124,7 @@ def _own_line(*, client: Client, line_id: object) -> CartLine:
         .first()
     )
     if line is None:
-        raise ApplicationError("line_not_found", "Такой строки нет в вашей корзине.")
+        raise NotFound(LINE_NOT_FOUND)
     return line
 
 

@@ -6,7 +6,7 @@ and imports.py.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from mprating.accounts.decorators import client_required
 from mprating.cart import imports, selectors, services
 from mprating.cart.forms import CartImportForm
 from mprating.cart.models import CartImportRow
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 
 
 def _safe_back(request: HttpRequest, fallback: str) -> str:
@@ -89,9 +89,9 @@ def cart_line_quantity(request: HttpRequest, line_id: int) -> HttpResponse:
     quantity = request.POST.get("quantity", "")
     try:
         services.cart_line_set_quantity(client=request.client, line_id=line_id, quantity=quantity)
+    except NotFound:
+        raise  # another client's line: 404 (core.middleware)
     except ApplicationError as error:
-        if error.code == "line_not_found":
-            raise Http404 from error
         if request.htmx:
             return _render_cart(
                 request, partial=True, error_line_id=line_id, error=error.message, quantity=quantity
@@ -107,10 +107,7 @@ def cart_line_quantity(request: HttpRequest, line_id: int) -> HttpResponse:
 @client_required
 @require_POST
 def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
-    try:
-        services.cart_line_remove(client=request.client, line_id=line_id)
-    except ApplicationError as error:
-        raise Http404 from error
+    services.cart_line_remove(client=request.client, line_id=line_id)
     if request.htmx:
         return _render_cart(request, partial=True)
     messages.success(request, "Позиция удалена из корзины.")
@@ -182,7 +179,7 @@ def _render_import_result(
 def _own_import(request: HttpRequest, import_id: int):
     cart_import = selectors.cart_import_for_client(client=request.client, import_id=import_id)
     if cart_import is None:
-        raise Http404
+        raise NotFound("Загрузка не найдена.")
     return cart_import
 
 
@@ -196,9 +193,9 @@ def _resolve_row(request: HttpRequest, import_id: int, row_id: int, action) -> H
     errors = None
     try:
         row = action()
+    except NotFound:
+        raise
     except ApplicationError as error:
-        if error.code == "row_not_found":
-            raise Http404 from error
         errors = {row_id: error.message}
         if not request.htmx:
             messages.error(request, error.message)

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 
 from mprating.accounts.models import Client
 from mprating.catalog.search import SearchResult, search
-from mprating.core.api import ErrorOut
+from mprating.core.api import ErrorOut, ValidationErrorOut
 
 router = Router(tags=["Каталог"])
 
@@ -108,7 +108,7 @@ def _search_out(result: SearchResult) -> dict:
 
 @router.get(
     "/search",
-    response={200: SearchOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="Поиск по артикулу",
     description=(
         "Артикул в любом написании. Если артикул есть у нескольких брендов и `brand` не указан, "
@@ -125,7 +125,7 @@ def catalog_search(request: HttpRequest, params: Query[SearchQuery]):
             {
                 "code": "not_a_client",
                 "message": "Поиск доступен только клиентам магазина.",
-                "errors": [],
+                "field": None,
             },
         )
     # An empty query or an unknown sort raises ApplicationError: 400 with its Russian message.

@@ -1,23 +1,76 @@
-"""Shared pieces of the JSON API: the error shape and Russian messages for bad bodies."""
+"""The one error shape of the JSON API and Russian messages for everything that can go wrong.
 
-from django.http import HttpRequest, HttpResponse
+Every error under `/api/v1/` answers `{"code": …, "message": …, "field": …}`: `code` is stable
+(clients branch on it), `message` is Russian and shown as is, `field` names the input field the
+error is about or is `null`. A validation error (422) also carries `errors`, one
+`{"field", "message"}` per bad field; its top-level `field` is the first bad field and its
+`message` «Проверьте введённые данные.».
+
+| status | code | from |
+|---|---|---|
+| 400 | the service's code | `ApplicationError` raised by a service |
+| 400 | `malformed_body` | a body that is not JSON (django-ninja cannot parse it) |
+| 401 | `not_authenticated` | no session |
+| 403 | `csrf_failed`, `forbidden` | the CSRF check of session auth; `PermissionDenied` |
+| 404 | `not_found` | `NotFound`, Django's `Http404`, an unknown URL |
+| 405 | `method_not_allowed` | a method the endpoint does not have |
+| 422 | `invalid_input` | a body or query that does not fit the schema |
+| 429 | `too_many_requests` | throttling |
+| 500 | `server_error` | a crash (with `DEBUG` on, the traceback is kept for the developer) |
+
+The endpoint's own errors go through `install_error_handlers`; what Django or django-ninja
+answer before an endpoint runs (unknown URL, wrong method, a crash) is reshaped by
+`mprating.core.middleware.ApiErrorMiddleware` with `error_body_for_status`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound, russian_reason
 
 _PYDANTIC_MESSAGES = {
     "missing": "Обязательное поле.",
     "greater_than_equal": "Значение должно быть не меньше {ge}.",
     "less_than_equal": "Значение должно быть не больше {le}.",
+    "greater_than": "Значение должно быть больше {gt}.",
+    "less_than": "Значение должно быть меньше {lt}.",
     "decimal_parsing": "Введите число.",
     "decimal_max_places": "Не больше {decimal_places} знаков после запятой.",
     "decimal_max_digits": "Слишком длинное число.",
     "int_parsing": "Введите целое число.",
     "int_from_float": "Введите целое число.",
+    "int_type": "Введите целое число.",
+    "bool_parsing": "Введите true или false.",
+    "string_type": "Ожидается строка.",
+    "string_too_long": "Не длиннее {max_length} символов.",
+    "string_too_short": "Не короче {min_length} символов.",
+    "uuid_parsing": "Ожидается UUID.",
+    "enum": "Допустимые значения: {expected}.",
+    "literal_error": "Допустимые значения: {expected}.",
     "json_invalid": "Тело запроса — не корректный JSON.",
     "model_attributes_type": "Ожидается объект JSON.",
+    "dict_type": "Ожидается объект JSON.",
 }
+
+INVALID_INPUT_MESSAGE = "Проверьте введённые данные."
+
+# Russian code and message for each status Django or django-ninja answers by themselves.
+_STATUS_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Некорректный запрос."),
+    401: ("not_authenticated", "Войдите в личный кабинет: запрос без входа в систему."),
+    403: ("forbidden", "Доступ запрещён."),
+    404: ("not_found", NotFound().message),
+    405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
+    413: ("too_large", "Запрос слишком большой."),
+    422: ("invalid_input", INVALID_INPUT_MESSAGE),
+    429: ("too_many_requests", "Слишком много запросов: повторите чуть позже."),
+    500: ("server_error", "Внутренняя ошибка сервера. Попробуйте позже."),
+}
+_CSRF_FAILED = ("csrf_failed", "Запрос отклонён: нет CSRF-токена. Обновите страницу и повторите.")
+_MALFORMED_BODY = ("malformed_body", "Тело запроса не разобрано: ожидается объект JSON.")
 
 
 class FieldErrorOut(Schema):
@@ -26,9 +79,28 @@ class FieldErrorOut(Schema):
 
 
 class ErrorOut(Schema):
+    """Every API error: a stable code, a Russian message, the field it is about (or null)."""
+
     code: str
     message: str
+    field: str | None = None
+
+
+class ValidationErrorOut(ErrorOut):
+    """422: the one shape plus one entry per bad field."""
+
     errors: list[FieldErrorOut] = []
+
+
+def error_body(code: str, message: str, *, field: str | None = None) -> dict:
+    return {"code": code, "message": message, "field": field}
+
+
+def error_body_for_status(status: int) -> dict:
+    """The body for an error Django or django-ninja produced without an endpoint's say."""
+    fallback = _STATUS_ERRORS[500] if status >= 500 else _STATUS_ERRORS[400]
+    code, message = _STATUS_ERRORS.get(status, fallback)
+    return error_body(code, message)
 
 
 def _field_message(error: dict) -> str:
@@ -41,25 +113,48 @@ def _field_message(error: dict) -> str:
         return template
 
 
+def _field_name(error: dict) -> str:
+    # loc is ("body", "payload", "quantity") or ("query", "q"): drop the source and the
+    # parameter name so that the field reads as the client sent it.
+    return ".".join(str(p) for p in error.get("loc", ())[1:] if p != "payload") or "body"
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-        errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
-        return api.create_response(
-            request, {"code": exc.code, "message": exc.message, "errors": errors}, status=400
-        )
+        # NotFound is an ApplicationError with status 404.
+        body = error_body(exc.code, exc.message, field=exc.field)
+        return api.create_response(request, body, status=exc.status_code)
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or "body",
-                "message": _field_message(e),
-            }
-            for e in exc.errors
-        ]
-        return api.create_response(
-            request,
-            {"code": "invalid_input", "message": "Проверьте введённые данные.", "errors": errors},
-            status=422,
-        )
+        errors = [{"field": _field_name(e), "message": _field_message(e)} for e in exc.errors]
+        first = errors[0] if errors else {"field": None}
+        body = {
+            **error_body("invalid_input", INVALID_INPUT_MESSAGE, field=first["field"]),
+            "errors": errors,
+        }
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(Http404)
+    def django_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body_for_status(404), status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        code, message = _STATUS_ERRORS[403]
+        body = error_body(code, russian_reason(exc) or message)
+        return api.create_response(request, body, status=403)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # django-ninja's own: 401 (no session), 403 (CSRF check of the session auth), 400 (a
+        # body it cannot parse), 429 (throttling). Its messages are English.
+        status = exc.status_code
+        if status == 403 and "csrf" in exc.message.lower():
+            body = error_body(*_CSRF_FAILED)
+        elif status == 400:
+            body = error_body(*_MALFORMED_BODY)
+        else:
+            body = error_body_for_status(status)
+        return api.create_response(request, body, status=status)

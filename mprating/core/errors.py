@@ -28,3 +28,15 @@ class NotFound(ApplicationError):
 
     def __init__(self, message: str = "Не найдено.", *, field: str | None = None) -> None:
         super().__init__("not_found", message, field=field)
+
+
+def russian_reason(error: BaseException) -> str | None:
+    """The reason an error carries when our code gave one (Russian), else None.
+
+    `PermissionDenied("Личный кабинет доступен только клиентам магазина.")` keeps its reason
+    for the 403 page and the API; Django's and packages' reasons are English or empty and
+    must not reach a person («everything a person sees is Russian»)."""
+    text = str(error.args[0]) if error.args and isinstance(error.args[0], str) else ""
+    if any("а" <= char <= "я" or char == "ё" for char in text.lower()):
+        return text
+    return None

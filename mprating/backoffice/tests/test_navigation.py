@@ -57,3 +57,20 @@ def test_back_office_chrome_is_in_russian(client):
     assert "Фильтры" in page
     assert "Ничего не найдено" in page
     assert "No results found" not in page
+
+
+def test_navigation_shows_catalog_items_by_permission(rf):
+    def titles(user) -> dict[str, list[str]]:
+        request = rf.get("/")
+        request.user = user
+        return {g["title"]: [i["title"] for i in g["items"]] for g in sidebar(request)}
+
+    manager = titles(make_staff(roles.MANAGER, email="m@example.ru"))
+    operator = titles(make_staff(roles.OPERATOR, email="o@example.ru"))
+    nobody = titles(make_staff(email="n@example.ru"))
+
+    assert list(manager)[:3] == ["Пользователи", "Управление заявками", "Каталог"]
+    assert "Импорт файлов" in manager["Каталог"]
+    assert "Справочник автомобилей" in manager["Каталог"]
+    assert manager["Каталог"] == operator["Каталог"]
+    assert "Каталог" not in nobody

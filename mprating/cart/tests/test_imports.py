@@ -354,7 +354,7 @@ def test_other_client_cannot_resolve_rows(buyer):
             row_id=cart_import.rows.get().pk,
             product_id=trw.product_id,
         )
-    assert error.value.code == "row_not_found"
+    assert error.value.code == "not_found"
 
 
 def test_template_is_a_valid_order_file(buyer):

@@ -86,7 +86,8 @@ def test_cart_add_unknown_offer():
     with pytest.raises(ApplicationError) as error:
         services.cart_add(client=make_client(), offer_id=999999, quantity=1)
 
-    assert error.value.code == "offer_not_found"
+    assert error.value.code == "not_found"
+    assert error.value.field == "offer"
 
 
 def test_set_quantity_follows_the_same_rules():
@@ -110,7 +111,7 @@ def test_other_clients_line_cannot_be_changed_or_removed():
 
     with pytest.raises(ApplicationError) as error:
         services.cart_line_set_quantity(client=stranger, line_id=line.pk, quantity=2)
-    assert error.value.code == "line_not_found"
+    assert error.value.code == "not_found"
     with pytest.raises(ApplicationError):
         services.cart_line_remove(client=stranger, line_id=line.pk)
 

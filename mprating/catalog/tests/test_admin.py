@@ -1,5 +1,6 @@
 """Back office «Каталог» (issue 3): changelists, search by article in any spelling, brand
-aliases through the service, cross-links in stored order, XLSX exports, navigation."""
+aliases through the service, cross-links in stored order, XLSX exports. (The sidebar's «Каталог»
+section is tested with the sidebar, in mprating/backoffice/tests/test_navigation.py.)"""
 
 import io
 
@@ -10,7 +11,6 @@ from openpyxl import load_workbook
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_staff
-from mprating.backoffice.navigation import sidebar
 from mprating.catalog import services
 from mprating.catalog.imports import services as import_services
 from mprating.catalog.models import (
@@ -278,23 +278,6 @@ def test_xlsx_export_of_offers_and_products(client, manager, name):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][:2] == ("Бренд", "Артикул")
     assert rows[1][:2] == ("BOSCH", "0 986 452 041")
-
-
-def test_navigation_shows_catalog_items_by_permission(rf):
-    def titles(user) -> dict[str, list[str]]:
-        request = rf.get("/")
-        request.user = user
-        return {g["title"]: [i["title"] for i in g["items"]] for g in sidebar(request)}
-
-    manager = titles(make_staff(roles.MANAGER, email="m@example.ru"))
-    operator = titles(make_staff(roles.OPERATOR, email="o@example.ru"))
-    nobody = titles(make_staff(email="n@example.ru"))
-
-    assert list(manager)[:3] == ["Пользователи", "Управление заявками", "Каталог"]
-    assert "Импорт файлов" in manager["Каталог"]
-    assert "Справочник автомобилей" in manager["Каталог"]
-    assert manager["Каталог"] == operator["Каталог"]
-    assert "Каталог" not in nobody
 
 
 def test_roles_get_catalog_permissions():

@@ -62,7 +62,7 @@ def test_bad_vin_is_400_with_russian_message(client, vesta):
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "vin_or_frame"
+    assert response.json()["field"] == "vin_or_frame"
 
 
 def test_vin_requests_are_own_only(client, vesta):

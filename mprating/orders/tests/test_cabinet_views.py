@@ -10,7 +10,6 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from mprating.accounts.selectors import cabinet_summary
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer, Warehouse
@@ -478,23 +477,6 @@ def test_seen_on_a_line_not_refused_is_an_error_and_changes_nothing(client, sign
     assert "только у позиции в статусе «Отказ»" in response.content.decode()
     line.refresh_from_db()
     assert line.refusal_seen is False
-
-
-def test_badge_counts_all_refusals_archive_included(client, signed_in, manager):
-    orders = [_order(signed_in, *_offers(1)) for _ in range(5)]
-    lines = [order.lines.get() for order in orders]
-    services.line_refuse(line_ids=[line.pk for line in lines], actor=manager, reason="Нет")
-    for line in lines[:3]:
-        services.line_refusal_seen_set(client=signed_in, line_id=line.pk, seen=True)
-    Order.objects.filter(pk=orders[0].pk).update(archived_at=timezone.now())
-
-    summary = cabinet_summary(client=signed_in)
-    html = client.get(reverse("cart:detail")).content.decode()
-
-    assert (summary.refusals_unseen, summary.refusals_total) == (2, 5)
-    assert summary.refusals_label == "2 из 5 отказов не просмотрены"
-    assert "2 из 5 отказов не просмотрены" in html
-    assert re.search(r'data-testid="refusals-badge">2<', html)
 
 
 def test_no_refusals_no_badge(client, signed_in):

@@ -7,13 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mprating.accounts.selectors import cabinet_summary
 from mprating.accounts.tests.factories import make_client
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer
 from mprating.catalog.tests.factories import make_offer, make_product
 from mprating.core.testing import count_queries
-from mprating.orders.models import Order, OrderLine, OrderStatus
+from mprating.orders.models import Order, OrderLine
 from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
 
 pytestmark = pytest.mark.django_db
@@ -238,43 +237,3 @@ def test_order_page_query_count_does_not_grow_with_the_lines(client, signed_in):
 
     assert small == large
     assert OrderLine.objects.filter(order=large_order).count() == 50
-
-
-def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in):
-    # given: 3 new lines, 1 line moved to «Отказ», a line of an archived order, another client
-    _cart_of(signed_in, 3)
-    place_order(signed_in)
-    _cart_of(signed_in, 1)
-    refused = place_order(signed_in)
-    refused.lines.update(status=OrderStatus.objects.get(role="refused"))
-    _cart_of(signed_in, 1)
-    archived = place_order(signed_in)
-    Order.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
-    stranger = make_client(email="stranger@example.ru")
-    _cart_of(stranger, 2)
-    place_order(stranger)
-
-    # when
-    summary = None
-
-    def read():
-        nonlocal summary
-        summary = cabinet_summary(client=signed_in)
-
-    queries = count_queries(read)
-
-    # then
-    assert queries == 2  # positions by status, unread chat messages
-    assert summary.unread_chat == 0
-    assert [(row.name, row.colour, row.count) for row in summary.status_counts] == [
-        ("Новый", "#2563eb", 3),
-        ("Отказ", "#dc2626", 1),
-    ]
-    assert summary.balance == Decimal("0.00")
-    page = client.get(CHECKOUT).content.decode()
-    assert 'data-testid="no-positions"' not in page
-    assert "Отказ <b>1</b>" in page
-
-
-def test_cabinet_frame_without_orders_says_there_are_no_positions(client, signed_in):
-    assert cabinet_summary(client=signed_in).status_counts == []

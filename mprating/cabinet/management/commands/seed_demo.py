@@ -3,11 +3,13 @@
 One login per role (printed with its password) and a few dozen clients with realistic
 Russian names, phones and companies, some of them blocked with a recorded reason; then each
 app's own `demo.seed` (pickup points, the searchable catalog, …) in dependency order.
+
+It lives in the cabinet (floor 7) because it calls every app's demo module: only the top
+floor may import them all.
 """
 
 import random
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -17,16 +19,15 @@ from stdnum.ru import inn as stdnum_inn
 from mprating.accounts import roles, services
 from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
+from mprating.catalog import demo as catalog_demo
+from mprating.garage import demo as garage_demo
+from mprating.notifications import demo as notifications_demo
+from mprating.orders import demo as orders_demo
+from mprating.pickup_points import demo as pickup_points_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
-APP_DEMOS = [
-    "mprating.pickup_points.demo",
-    "mprating.catalog.demo",
-    "mprating.garage.demo",
-    "mprating.orders.demo",
-    "mprating.notifications.demo",
-]
+APP_DEMOS = [pickup_points_demo, catalog_demo, garage_demo, orders_demo, notifications_demo]
 
 MALE_FIRST = [
     "Александр",
@@ -300,8 +301,8 @@ class Command(BaseCommand):
                 )
             created += 1
         self.stdout.write(f"Клиентов создано: {created}, всего: {Client.objects.count()}.")
-        for module in APP_DEMOS:
-            import_module(module).seed(stdout=self.stdout)
+        for demo in APP_DEMOS:
+            demo.seed(stdout=self.stdout)
         self._print_logins()
 
     def _demo_client(self) -> None:

@@ -1,0 +1,13 @@
+"""«Личная информация» (seed 004): mounted by the cabinet at `/cabinet/profile/`, in its
+`cabinet` namespace (`cabinet:profile`, `cabinet:password_change`, …)."""
+
+from django.urls import path
+
+from mprating.accounts import views
+
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("personal/", views.profile_personal, name="profile_personal"),
+    path("search/", views.profile_search_settings, name="profile_search_settings"),
+    path("password/", views.password_change, name="password_change"),
+]

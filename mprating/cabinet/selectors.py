@@ -1,0 +1,48 @@
+"""The cabinet's left frame, put together from the selectors of the apps that own the data.
+
+Seed 004: «Баланс … всегда выводится в левом фрейме над статусами заказов»; under it the
+positions by status and «значок, указывающий какое количество из общего числа отказов не было
+просмотрено пользователем»; on «VIN-запросы» the manager's messages the client has not read.
+Orders gives the positions and the refusals, garage the unread chat; the balance will come
+from finance, which does not exist yet: until it does, no client can have money on account.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mprating.accounts.models import Client
+from mprating.core.money import ZERO
+from mprating.garage.selectors import unread_for_client_total
+from mprating.orders.selectors import StatusCount, client_positions
+
+
+@dataclass(frozen=True)
+class CabinetSummary:
+    balance: Decimal = ZERO
+    status_counts: list[StatusCount] = field(default_factory=list)
+    unread_chat: int = 0
+    refusals_total: int = 0
+    refusals_unseen: int = 0
+
+    @property
+    def refusals_label(self) -> str:
+        """«2 из 5 отказов не просмотрены», «1 из 1 отказа не просмотрен»."""
+        total, unseen = self.refusals_total, self.refusals_unseen
+        if not unseen:
+            return "Все отказы просмотрены"
+        noun = "отказа" if total % 10 == 1 and total % 100 != 11 else "отказов"
+        verb = "не просмотрен" if unseen % 10 == 1 and unseen % 100 != 11 else "не просмотрены"
+        return f"{unseen} из {total} {noun} {verb}"
+
+
+def cabinet_summary(*, client: Client) -> CabinetSummary:
+    """Two queries, whatever the number of lines: positions and refusals (one UNION ALL),
+    unread chat messages."""
+    positions = client_positions(client=client)
+    return CabinetSummary(
+        balance=ZERO,
+        status_counts=positions.status_counts,
+        unread_chat=unread_for_client_total(client),
+        refusals_total=positions.refusals_total,
+        refusals_unseen=positions.refusals_unseen,
+    )

@@ -1,0 +1,189 @@
+"""The cabinet's left frame and navigation (seed 004): balance, positions by status, the
+«N из M отказов не просмотрены» badge, unread VIN chat; the cabinet home; who may enter."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from mprating.accounts import roles
+from mprating.accounts.models import User
+from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
+from mprating.cabinet.selectors import CabinetSummary, cabinet_summary
+from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
+from mprating.core.testing import count_queries
+from mprating.garage import services as garage_services
+from mprating.garage.tests.vin_factories import make_vin_request
+from mprating.orders import services
+from mprating.orders.models import Order, OrderStatus
+from mprating.orders.tests.factories import add_to_cart, place_order
+
+pytestmark = pytest.mark.django_db
+
+CHECKOUT = "/cabinet/orders/checkout/"
+
+
+@pytest.fixture
+def signed_in(client):
+    account = make_client(last_name="Фреймов", phone="+79035550088")
+    client.force_login(account.user)
+    return account
+
+
+@pytest.fixture
+def manager():
+    return make_staff(email="manager@example.ru")
+
+
+def _order(client, *offers, quantity: int = 1) -> Order:
+    for offer in offers:
+        add_to_cart(client, offer, quantity=quantity)
+    return place_order(client)
+
+
+def _offers(n: int, *, brand: str = "BOSCH", **fields) -> list:
+    warehouse = make_warehouse()
+    return [make_offer(make_product(brand=brand), warehouse, **fields) for _ in range(n)]
+
+
+def _cart_of(client_account, lines: int) -> None:
+    for _ in range(lines):
+        add_to_cart(client_account, make_offer(quantity=5), quantity=1)
+
+
+def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in):
+    # given: 3 new lines, 1 line moved to «Отказ», a line of an archived order, another client
+    _cart_of(signed_in, 3)
+    place_order(signed_in)
+    _cart_of(signed_in, 1)
+    refused = place_order(signed_in)
+    refused.lines.update(status=OrderStatus.objects.get(role="refused"))
+    _cart_of(signed_in, 1)
+    archived = place_order(signed_in)
+    Order.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
+    stranger = make_client(email="stranger@example.ru")
+    _cart_of(stranger, 2)
+    place_order(stranger)
+
+    # when
+    summary = None
+
+    def read():
+        nonlocal summary
+        summary = cabinet_summary(client=signed_in)
+
+    queries = count_queries(read)
+
+    # then
+    assert queries == 2  # positions by status, unread chat messages
+    assert summary.unread_chat == 0
+    assert [(row.name, row.colour, row.count) for row in summary.status_counts] == [
+        ("Новый", "#2563eb", 3),
+        ("Отказ", "#dc2626", 1),
+    ]
+    assert summary.balance == Decimal("0.00")
+    page = client.get(CHECKOUT).content.decode()
+    assert 'data-testid="no-positions"' not in page
+    assert "Отказ <b>1</b>" in page
+
+
+def test_cabinet_frame_without_orders_says_there_are_no_positions(client, signed_in):
+    assert cabinet_summary(client=signed_in).status_counts == []
+
+
+def test_badge_counts_all_refusals_archive_included(client, signed_in, manager):
+    orders = [_order(signed_in, *_offers(1)) for _ in range(5)]
+    lines = [order.lines.get() for order in orders]
+    services.line_refuse(line_ids=[line.pk for line in lines], actor=manager, reason="Нет")
+    for line in lines[:3]:
+        services.line_refusal_seen_set(client=signed_in, line_id=line.pk, seen=True)
+    Order.objects.filter(pk=orders[0].pk).update(archived_at=timezone.now())
+
+    summary = cabinet_summary(client=signed_in)
+    html = client.get(reverse("cart:detail")).content.decode()
+
+    assert (summary.refusals_unseen, summary.refusals_total) == (2, 5)
+    assert summary.refusals_label == "2 из 5 отказов не просмотрены"
+    assert "2 из 5 отказов не просмотрены" in html
+    assert re.search(r'data-testid="refusals-badge">2<', html)
+
+
+@pytest.mark.parametrize(
+    ("total", "unseen", "label"),
+    [
+        (5, 0, "Все отказы просмотрены"),
+        (1, 1, "1 из 1 отказа не просмотрен"),
+        (21, 21, "21 из 21 отказа не просмотрен"),
+        (11, 11, "11 из 11 отказов не просмотрены"),
+        (12, 2, "2 из 12 отказов не просмотрены"),
+    ],
+)
+def test_refusals_label_agrees_in_number(total, unseen, label):
+    assert CabinetSummary(refusals_total=total, refusals_unseen=unseen).refusals_label == label
+
+
+def test_vin_requests_link_shows_the_managers_unread_messages(client, signed_in, manager):
+    request = make_vin_request(signed_in)
+    for text in ("Уточните год выпуска", "И объём двигателя"):
+        garage_services.chat_message_post(
+            request=request, author=manager, from_client=False, text=text
+        )
+
+    page = client.get(reverse("cabinet:profile")).content.decode()
+
+    assert cabinet_summary(client=signed_in).unread_chat == 2
+    assert re.search(r'VIN-запросы <span class="badge" title="Новые сообщения менеджера">2<', page)
+
+
+def test_frame_and_navigation_are_on_every_cabinet_page(client, signed_in):
+    for url in (reverse("cabinet:profile"), reverse("cart:detail"), reverse("orders:lines")):
+        page = client.get(url).content.decode()
+
+        assert 'data-testid="balance"' in page, url
+        assert "0,00\u00a0₽" in page, url
+        assert 'aria-label="Разделы кабинета"' in page, url
+        assert f'href="{reverse("garage:requests")}"' in page, url
+
+
+def test_current_section_is_marked_in_the_navigation(client, signed_in):
+    page = client.get(reverse("cabinet:profile")).content.decode()
+
+    assert f'href="{reverse("cabinet:profile")}" aria-current="page"' in page
+    assert f'href="{reverse("cart:detail")}" aria-current' not in page
+
+
+def test_frame_query_count_does_not_grow_with_the_orders(client, signed_in):
+    _cart_of(signed_in, 5)
+    place_order(signed_in)
+    small = count_queries(lambda: client.get(reverse("cabinet:profile")))
+    for _ in range(9):
+        _cart_of(signed_in, 5)
+        place_order(signed_in)
+
+    large = count_queries(lambda: client.get(reverse("cabinet:profile")))
+
+    assert small == large
+
+
+def test_cabinet_home_opens_the_orders(client, signed_in):
+    response = client.get(reverse("cabinet:home"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("orders:lines")
+
+
+def test_pickup_point_owner_is_told_in_russian_that_the_cabinet_is_for_clients(client):
+    owner = User.objects.create_user(email="pvz@example.ru", password=PASSWORD)
+    owner.groups.add(Group.objects.get(name=roles.PICKUP_POINT_OWNER))
+    client.force_login(owner)
+
+    response = client.get("/cabinet/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Личный кабинет доступен только клиентам магазина." in page
+    assert 'data-testid="error-page"' in page
+    assert 'aria-label="Разделы кабинета"' not in page  # no frame: there is no client

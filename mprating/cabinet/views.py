@@ -1,0 +1,67 @@
+"""The cabinet's home and the site's error pages (Russian, in the site's design).
+
+config/urls.py points Django's `handler400/403/404/500` here and settings point
+`CSRF_FAILURE_VIEW` here; the templates are `400.html`, `403.html`, `404.html`, `500.html`,
+`403_csrf.html` of this app.
+"""
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import redirect
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from mprating.accounts.decorators import client_required
+from mprating.core.errors import russian_reason
+
+
+@client_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The cabinet opens on «Заказы» (which first moves finished orders to the archive)."""
+    return redirect("orders:lines")
+
+
+def _render(request: HttpRequest | None, template: str, context: dict) -> str:
+    return loader.get_template(template).render(context, request)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return HttpResponseBadRequest(_render(request, "400.html", {}))
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The reason our code gave (e.g. a ПВЗ owner opening `/cabinet/`: «Личный кабинет доступен
+    только клиентам магазина.») is shown; Django's own English reasons are not."""
+    context = {"reason": russian_reason(exception)}
+    return HttpResponseForbidden(_render(request, "403.html", context))
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`NotFound("VIN-запрос не найден.")` (core.middleware turns it into Http404 with the
+    same message) shows its message; Django's own (`get_object_or_404`, an unknown URL) say
+    only «Страница не найдена»: their text is English."""
+    reason = russian_reason(exception)
+    return HttpResponseNotFound(_render(request, "404.html", {"reason": reason}))
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request, like Django's own: whatever broke (the database, a
+    context processor) must not break the error page too."""
+    return HttpResponseServerError(_render(None, "500.html", {"bare": True}))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: an old page, or cookies switched off."""
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return HttpResponseForbidden(_render(request, "403_csrf.html", context))
