@@ -43,12 +43,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "mprating.core",
     "mprating.accounts",
-    "mprating.garage",
+    "mprating.vehicles",
     "mprating.catalog",
     "mprating.pickup_points",
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
+    "mprating.garage",
     "mprating.backoffice",
 ]
 
