@@ -88,8 +88,8 @@ SECTIONS: tuple[Section, ...] = (
             Item(
                 "Справочник автомобилей",
                 "garage",
-                "admin:garage_make_changelist",
-                "garage.view_make",
+                "admin:vehicles_make_changelist",
+                "vehicles.view_make",
             ),
             Item(
                 "Импорт файлов",

@@ -23,7 +23,7 @@ from mprating.catalog import services
 from mprating.catalog.models import Applicability, Brand, Category, Offer, Product, Warehouse
 from mprating.catalog.normalize import normalize_article
 from mprating.catalog.search import analogs_of
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 SEED = 20260403
 SOURCE = "демо-данные"

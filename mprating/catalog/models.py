@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from mprating.garage.models import Modification
+from mprating.vehicles.models import Modification
 
 
 class Brand(models.Model):
@@ -94,7 +94,7 @@ class Product(models.Model):
 
 
 class Applicability(models.Model):
-    """The product fits this modification (make → model → generation → modification)."""
+    """The product fits this modification of the vehicle reference (`mprating.vehicles`)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE)
     modification = models.ForeignKey(Modification, on_delete=models.CASCADE)
@@ -244,7 +244,7 @@ class ImportJob(models.Model):
         CROSSES = "crosses", "Кросс-связи"
         CATEGORIES = "categories", "Дерево категорий"
         APPLICABILITY = "applicability", "Применимость к автомобилям"
-        VEHICLES = "vehicles", "Справочник автомобилей"  # issue 5, garage/reference.py
+        VEHICLES = "vehicles", "Справочник автомобилей"  # issue 5, vehicles/reference.py
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Настройка"

@@ -1,8 +1,10 @@
 """Reads of the catalog: offers shaped for the client, «Подбор по параметрам», shared lookups.
 
-The article search with its cross-reference traversal lives in `search.py`; it and the parts
-selection build their table rows with `offer_rows` here, so the price a client sees is computed
-in one place (`display_price`).
+«Подбор по параметрам» chooses the car with the dependent lists of `mprating.vehicles.selectors`
+and shows the categories and products that fit its modification (here). The article search with
+its cross-reference traversal lives in `search.py`; it and the parts selection build their table
+rows with `offer_rows` here, so the price a client sees is computed in one place
+(`display_price`).
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,6 @@ from django.db.models.functions import RowNumber
 from mprating.catalog.models import Applicability, Category, Offer, Product, Warehouse
 from mprating.catalog.normalize import normalize_article
 from mprating.core.money import to_money
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
 
 
 def products_by_article(article: str) -> QuerySet[Product]:
@@ -217,86 +218,6 @@ def sort_rows(rows: list[OfferRow], sort: str) -> list[OfferRow]:
 # ---- «Подбор по параметрам» -----------------------------------------------------------------
 
 SELECTION_PRODUCT_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class VehicleChoice:
-    """The four dependent lists of the selection form and what is chosen in them.
-
-    A chosen modification fixes its generation, model and make (the garage links here with
-    `?modification=<id>`); ids that do not belong together are dropped from the right.
-    """
-
-    makes: list[Make]
-    models: list[VehicleModel] = field(default_factory=list)
-    generations: list[Generation] = field(default_factory=list)
-    modifications: list[Modification] = field(default_factory=list)
-    make_id: int | None = None
-    model_id: int | None = None
-    generation_id: int | None = None
-    modification: Modification | None = None
-
-
-def makes_list() -> list[Make]:
-    return list(Make.objects.order_by("sort_order", "name"))
-
-
-def models_for_make(make_id: int | None) -> list[VehicleModel]:
-    if not make_id:
-        return []
-    return list(VehicleModel.objects.filter(make_id=make_id).order_by("name"))
-
-
-def generations_for_model(model_id: int | None) -> list[Generation]:
-    if not model_id:
-        return []
-    return list(Generation.objects.filter(model_id=model_id).order_by("year_from", "name"))
-
-
-def modifications_for_generation(generation_id: int | None) -> list[Modification]:
-    if not generation_id:
-        return []
-    return list(Modification.objects.filter(generation_id=generation_id).order_by("name"))
-
-
-def vehicle_choice(
-    *,
-    make_id: int | None = None,
-    model_id: int | None = None,
-    generation_id: int | None = None,
-    modification_id: int | None = None,
-) -> VehicleChoice:
-    """At most five queries: the modification with its chain, then the four lists."""
-    modification = None
-    if modification_id:
-        modification = (
-            Modification.objects.select_related("generation__model__make")
-            .filter(pk=modification_id)
-            .first()
-        )
-    if modification is not None:
-        generation_id = modification.generation_id
-        model_id = modification.generation.model_id
-        make_id = modification.generation.model.make_id
-    makes = makes_list()
-    if make_id not in {m.pk for m in makes}:
-        make_id = None
-    models = models_for_make(make_id)
-    if model_id not in {m.pk for m in models}:
-        model_id = None
-    generations = generations_for_model(model_id)
-    if generation_id not in {g.pk for g in generations}:
-        generation_id = None
-    return VehicleChoice(
-        makes=makes,
-        models=models,
-        generations=generations,
-        modifications=modifications_for_generation(generation_id),
-        make_id=make_id,
-        model_id=model_id,
-        generation_id=generation_id,
-        modification=modification,
-    )
 
 
 @dataclass

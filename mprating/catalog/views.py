@@ -9,6 +9,7 @@ from mprating.catalog import selectors
 from mprating.catalog.forms import SearchForm, SelectionForm
 from mprating.catalog.search import ANALOG_LIMIT, search
 from mprating.core.errors import ApplicationError
+from mprating.vehicles import selectors as vehicle_selectors
 
 
 @client_required
@@ -37,7 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def _selection_context(request: HttpRequest) -> dict:
     ids = SelectionForm(request.GET).ids()
-    choice = selectors.vehicle_choice(
+    choice = vehicle_selectors.vehicle_choice(
         make_id=ids["make"],
         model_id=ids["model"],
         generation_id=ids["generation"],
@@ -87,7 +88,7 @@ def selection_models(request: HttpRequest) -> HttpResponse:
     return _options(
         request,
         level="model",
-        items=selectors.models_for_make(make_id),
+        items=vehicle_selectors.models_for_make(make_id),
         placeholder="Модель" if make_id else "Сначала марка",
     )
 
@@ -99,7 +100,7 @@ def selection_generations(request: HttpRequest) -> HttpResponse:
     return _options(
         request,
         level="generation",
-        items=selectors.generations_for_model(model_id),
+        items=vehicle_selectors.generations_for_model(model_id),
         placeholder="Поколение" if model_id else "Сначала модель",
     )
 
@@ -111,6 +112,6 @@ def selection_modifications(request: HttpRequest) -> HttpResponse:
     return _options(
         request,
         level="modification",
-        items=selectors.modifications_for_generation(generation_id),
+        items=vehicle_selectors.modifications_for_generation(generation_id),
         placeholder="Модификация" if generation_id else "Сначала поколение",
     )

@@ -512,7 +512,7 @@ class OriginalCatalogLinkForm(forms.ModelForm):
         fields = ["make_name", "title", "url"]
 
     def clean_make_name(self) -> str:
-        from mprating.garage.vin import name_key
+        from mprating.vehicles.vin import name_key
 
         name = self.cleaned_data["make_name"].strip()
         clash = (

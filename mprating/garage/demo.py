@@ -21,14 +21,8 @@ from django.db import transaction
 from mprating.accounts.models import Client, User
 from mprating.catalog.models import Applicability, Product
 from mprating.garage import services
-from mprating.garage.models import (
-    Generation,
-    Modification,
-    OriginalCatalogLink,
-    Vehicle,
-    VinRequest,
-    VinSettings,
-)
+from mprating.garage.models import OriginalCatalogLink, Vehicle, VinRequest, VinSettings
+from mprating.vehicles.models import Generation, Modification
 
 DEMO_CLIENT = "client@demo.mprating.ru"
 DEMO_MANAGER = "manager@demo.mprating.ru"

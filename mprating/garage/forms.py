@@ -3,15 +3,15 @@
 from django import forms
 from django.urls import reverse
 
-from mprating.catalog.selectors import (
+from mprating.garage.models import ChatMessage, Vehicle
+from mprating.garage.services import MAX_LINE_QUANTITY, MAX_LINES, LineData, VehicleData
+from mprating.vehicles.selectors import (
+    generation_years,
     generations_for_model,
     makes_list,
     models_for_make,
     modifications_for_generation,
 )
-from mprating.garage import selectors
-from mprating.garage.models import ChatMessage, Vehicle
-from mprating.garage.services import MAX_LINE_QUANTITY, MAX_LINES, LineData, VehicleData
 
 
 def _int_or_none(value: object) -> int | None:
@@ -104,7 +104,7 @@ class VehicleForm(forms.Form):
             chosen["generation"],
             "Не знаю / не важно",
         )
-        years = selectors.generation_years(chosen["generation"])
+        years = generation_years(chosen["generation"])
         self._fill("year", [(y, str(y)) for y in years], chosen["generation"], "Год выпуска")
         self._htmx()
 

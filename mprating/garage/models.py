@@ -1,122 +1,13 @@
-"""Vehicle reference: make → model → generation → modification.
+"""The client's garage (cars chosen from the vehicle reference), VIN requests and their chat.
 
-Seed 004 «Автомобили»: a car is chosen by «Марка», «Модель», «Поколение», «Модификация». The
-parts selection of the catalog («Подбор по параметрам») works on the same tables; the garage
-itself (the client's cars, VIN requests) is built on them by the garage issue.
+Seed 004 «Автомобили», «VIN-запрос», «Открыть чат». The reference the cars are chosen from
+(make → model → generation → modification) is `mprating.vehicles`.
 """
 
 from django.db import models
 from django.utils import timezone
 
-
-class Make(models.Model):
-    name = models.CharField("марка", max_length=64, unique=True)
-    sort_order = models.PositiveSmallIntegerField(
-        "порядок", default=100, help_text="Меньше — выше в списке (ВАЗ первым)."
-    )
-
-    class Meta:
-        verbose_name = "марка"
-        verbose_name_plural = "марки"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class VehicleModel(models.Model):
-    make = models.ForeignKey(Make, on_delete=models.CASCADE, related_name="models")
-    name = models.CharField("модель", max_length=64)
-
-    class Meta:
-        verbose_name = "модель"
-        verbose_name_plural = "модели"
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["make", "name"], name="garage_model_unique_per_make")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.make} {self.name}"
-
-
-class Generation(models.Model):
-    model = models.ForeignKey(VehicleModel, on_delete=models.CASCADE, related_name="generations")
-    name = models.CharField("поколение", max_length=64)
-    year_from = models.PositiveSmallIntegerField("выпуск с")
-    year_to = models.PositiveSmallIntegerField("выпуск по", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "поколение"
-        verbose_name_plural = "поколения"
-        ordering = ["year_from", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["model", "name"], name="garage_generation_unique_per_model"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(year_to__isnull=True)
-                | models.Q(year_to__gte=models.F("year_from")),
-                name="garage_generation_years_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model} {self.name}"
-
-    @property
-    def years(self) -> str:
-        return f"{self.year_from}–{self.year_to or 'н. в.'}"
-
-
-class Modification(models.Model):
-    class Fuel(models.TextChoices):
-        PETROL = "petrol", "бензин"
-        DIESEL = "diesel", "дизель"
-        HYBRID = "hybrid", "гибрид"
-        ELECTRIC = "electric", "электро"
-        GAS = "gas", "газ/бензин"
-
-    class Drive(models.TextChoices):
-        FRONT = "fwd", "передний"
-        REAR = "rwd", "задний"
-        ALL = "awd", "полный"
-
-    class Gearbox(models.TextChoices):
-        MANUAL = "mt", "МКПП"
-        AUTOMATIC = "at", "АКПП"
-        ROBOT = "amt", "робот"
-        CVT = "cvt", "вариатор"
-
-    generation = models.ForeignKey(
-        Generation, on_delete=models.CASCADE, related_name="modifications"
-    )
-    name = models.CharField("модификация", max_length=100, help_text="Например, «1.6 MT 106 л.с.»")
-    engine = models.CharField("двигатель", max_length=32, blank=True, help_text="Код: ВАЗ-21129")
-    volume_l = models.DecimalField(
-        "объём, л", max_digits=3, decimal_places=1, null=True, blank=True
-    )
-    power_hp = models.PositiveSmallIntegerField("мощность, л.с.", null=True, blank=True)
-    fuel = models.CharField("топливо", max_length=10, choices=Fuel.choices, blank=True)
-    body = models.CharField("кузов", max_length=32, blank=True)
-    drive = models.CharField("привод", max_length=3, choices=Drive.choices, blank=True)
-    gearbox = models.CharField("КПП", max_length=3, choices=Gearbox.choices, blank=True)
-
-    class Meta:
-        verbose_name = "модификация"
-        verbose_name_plural = "модификации"
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["generation", "name"], name="garage_modification_unique_per_generation"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.generation} {self.name}"
-
-
-# ---- the client's garage, VIN requests and their chat ---------------------------------------
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 
 class Vehicle(models.Model):

@@ -9,24 +9,26 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.catalog.selectors import best_offers_for_products
 from mprating.garage.models import (
     ChatMessage,
-    Generation,
-    Make,
-    Modification,
     OriginalCatalogLink,
     Vehicle,
-    VehicleModel,
     VinAnswer,
     VinRequest,
     VinRequestLine,
 )
-from mprating.garage.vin import KIND_VIN, VinDecoded, check_vin_or_frame, decode_vin, make_name_keys
-from mprating.garage.vin import name_key as _key
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.selectors import vin_match
+from mprating.vehicles.vin import (
+    KIND_VIN,
+    VinDecoded,
+    check_vin_or_frame,
+    decode_vin,
+    make_name_keys,
+)
 
 # ---- the garage ----------------------------------------------------------------------------
 
@@ -41,15 +43,6 @@ def vehicle_for_client(client: Client, vehicle_id: int) -> Vehicle | None:
         .filter(client=client, pk=vehicle_id)
         .first()
     )
-
-
-def generation_years(generation_id: int | None) -> list[int]:
-    """Years a car of this generation can have, newest first (the «Год выпуска» select)."""
-    generation = Generation.objects.filter(pk=generation_id).first() if generation_id else None
-    if generation is None:
-        return []
-    last = generation.year_to or timezone.localdate().year
-    return list(range(last, generation.year_from - 1, -1))
 
 
 def selection_query(
@@ -93,19 +86,9 @@ def vehicle_selection_url(vehicle: Vehicle) -> str:
 class VinLookup:
     """What the lookup knows about a VIN or frame number, and where it leads.
 
-    Rules (issue 5), applied to what `vininfo` decodes:
-
-    1. Make: a make of our reference whose name — or a part of it, «Lada (ВАЗ)» → «Lada»,
-       «ВАЗ» — is a known spelling of the decoded manufacturer or brand (`vin.MAKE_SYNONYMS`:
-       «AvtoVAZ» = «Lada» = «ВАЗ»). Exactly one make must match.
-    2. Model: vininfo names the model for a few makers only (AvtoVAZ: Vesta, XRAY; Renault,
-       Nissan: a list of candidates). The model is fixed when exactly one of the decoded names
-       is a model of that make.
-    3. Generation: the 10th character gives candidate model years (every 30 years); the
-       generation is fixed when exactly one generation of the model covers one of them.
-    4. Modification: the modifications whose engine contains the decoded engine code
-       («21129» → «ВАЗ-21129»; «21129 CNG» keeps only gas ones), narrowed by the decoded gearbox
-       (manual → MT, semi-automatic → AMT…); fixed when exactly one remains.
+    What `vininfo` decodes is matched against the vehicle reference by its rules
+    (`vehicles.selectors.VinMatch`: make, model, generation by the model year, modification by
+    the engine code and gearbox).
 
     The car is found when make, model and generation are fixed: «Подбор по параметрам» opens
     with them (and the modification when it is fixed too). Otherwise the window «VIN не найден»
@@ -150,64 +133,6 @@ class VinLookup:
         return self.make.name if self.make else ""
 
 
-def _match_make(names: list[str]) -> Make | None:
-    wanted: set[str] = set()
-    for name in names:
-        wanted |= make_name_keys(name)
-    if not wanted:
-        return None
-    matches = [make for make in Make.objects.all() if make_name_keys(make.name) & wanted]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _match_model(make: Make, names: list[str]) -> VehicleModel | None:
-    keys = {_key(name) for name in names if _key(name)}
-    if not keys:
-        return None
-    matches = [model for model in make.models.all() if _key(model.name) in keys]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _match_generation(
-    model: VehicleModel, years: list[int]
-) -> tuple[Generation | None, int | None]:
-    this_year = timezone.localdate().year
-    hits = []
-    for generation in model.generations.all():
-        last = generation.year_to or this_year
-        covered = [year for year in years if generation.year_from <= year <= last]
-        if covered:
-            hits.append((generation, covered[0]))
-    return hits[0] if len(hits) == 1 else (None, None)
-
-
-_GEARBOX_WORDS = (
-    ("semi-automatic", Modification.Gearbox.ROBOT),
-    ("automatic", Modification.Gearbox.AUTOMATIC),
-    ("cvt", Modification.Gearbox.CVT),
-    ("manual", Modification.Gearbox.MANUAL),
-)
-
-
-def _gearbox(transmission: str) -> str:
-    text = transmission.lower()
-    return next((code for word, code in _GEARBOX_WORDS if word in text), "")
-
-
-def _match_modification(generation: Generation, decoded: VinDecoded) -> Modification | None:
-    """By the engine code, then the gearbox and gas equipment vininfo reads (AvtoVAZ)."""
-    candidates = list(generation.modifications.all())
-    engine_key = _key(decoded.engine.replace("CNG", ""))
-    if engine_key:
-        candidates = [m for m in candidates if m.engine and engine_key in _key(m.engine)]
-        is_gas = "CNG" in decoded.engine
-        candidates = [m for m in candidates if (m.fuel == Modification.Fuel.GAS) == is_gas]
-    gearbox = _gearbox(decoded.transmission)
-    if gearbox and len(candidates) > 1:
-        candidates = [m for m in candidates if m.gearbox == gearbox] or candidates
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def catalog_links_for(names: list[str]) -> list[OriginalCatalogLink]:
     keys: set[str] = set()
     for name in names:
@@ -229,13 +154,10 @@ def vin_lookup(number: str, *, vehicle: Vehicle | None = None) -> VinLookup:
         result.decoded = decode_vin(checked.value)
     decoded = result.decoded
     if decoded is not None:
-        result.make = _match_make(decoded.make_names)
-        if result.make is not None:
-            result.model = _match_model(result.make, decoded.models)
-        if result.model is not None:
-            result.generation, result.year = _match_generation(result.model, decoded.years)
-        if result.generation is not None:
-            result.modification = _match_modification(result.generation, decoded)
+        match = vin_match(decoded)
+        result.make, result.model = match.make, match.model
+        result.generation, result.modification = match.generation, match.modification
+        result.year = match.year
     result.found = result.generation is not None
     result.make_found = result.make is not None
     if result.make is None and vehicle is not None:

@@ -25,19 +25,16 @@ from mprating.core.errors import ApplicationError
 from mprating.core.tasks import enqueue_on_commit
 from mprating.garage.models import (
     ChatMessage,
-    Generation,
-    Make,
-    Modification,
     OriginalCatalogLink,
     Vehicle,
-    VehicleModel,
     VinAnswer,
     VinRequest,
     VinRequestLine,
     VinRequestStatusChange,
     VinSettings,
 )
-from mprating.garage.vin import VinCheck, check_vin_or_frame, name_key
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.vin import VinCheck, check_vin_or_frame, name_key
 
 logger = logging.getLogger(__name__)
 

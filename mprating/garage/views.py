@@ -8,15 +8,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mprating.accounts.decorators import client_required
-from mprating.catalog.selectors import (
-    generations_for_model,
-    models_for_make,
-    modifications_for_generation,
-)
 from mprating.core.errors import ApplicationError
 from mprating.garage import selectors, services
 from mprating.garage.forms import ChatForm, PartRow, VehicleForm, VinLookupForm, VinRequestForm
 from mprating.garage.models import VinRequest
+from mprating.vehicles.selectors import (
+    generation_years,
+    generations_for_model,
+    models_for_make,
+    modifications_for_generation,
+)
 
 
 def _id(value: object) -> int | None:
@@ -134,7 +135,7 @@ def options_generations(request: HttpRequest) -> HttpResponse:
 def options_modifications(request: HttpRequest) -> HttpResponse:
     generation_id = _id(request.GET.get("generation"))
     items = [(m.pk, m.name) for m in modifications_for_generation(generation_id)]
-    years = selectors.generation_years(generation_id)
+    years = generation_years(generation_id)
     placeholder = "Не знаю / не важно" if generation_id else "Сначала выберите поколение"
     return _options(
         request, level="modification", items=items, placeholder=placeholder, years=years

@@ -1,9 +1,10 @@
 """Back office pages of catalog imports: upload → mapping → preview → progress → report.
 
-Registered from `catalog/admin.py`. Managers (permission `catalog.add_importjob`) run imports;
-whoever may view import jobs sees the progress and the report and downloads rejected rows. A kind
-may ask for more (`Importer.permissions`): the vehicle reference also needs the permissions to
-add and change makes, models, generations and modifications (managers have them).
+Registered from the package `catalog/admin/`. Managers (permission `catalog.add_importjob`) run
+imports; whoever may view import jobs sees the progress and the report and downloads rejected
+rows. A kind may ask for more (`Importer.permissions`): the vehicle reference also needs the
+permissions to add and change makes, models, generations and modifications
+(`vehicles.reference.IMPORT_PERMISSIONS`; managers have them).
 """
 
 import csv

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from mprating.core.tabular import find_columns, parse_decimal
-from mprating.garage.models import Modification
+from mprating.vehicles.models import Modification
 
 
 class RowError(Exception):
@@ -122,9 +122,9 @@ def _choices_help(choices) -> str:
     return "; ".join(f"{label} ({code})" for code, label in choices)
 
 
-# Issue 5 «Vehicle reference»: the columns of `garage/reference.py` (their English names are
+# Issue 5 «Vehicle reference»: the columns of `vehicles/reference.py` (their English names are
 # spellings too, so a file of the loader's own format maps by itself). Whether a value is good is
-# decided there (`RowParser`), not here.
+# decided there (`ImportRows`), not here.
 VEHICLE_FIELDS = (
     Field("make", "Марка", ("Марка", "Make", "Марка автомобиля", "make"), True),
     Field("model", "Модель", ("Модель", "Model", "model"), True),

@@ -6,7 +6,7 @@ must be checked for cycles as a whole). Every rejected row carries a Russian rea
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -27,8 +27,8 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.catalog.services import cross_pair
-from mprating.garage import reference
-from mprating.garage.models import Modification
+from mprating.vehicles import reference
+from mprating.vehicles.models import Modification
 
 Row = tuple[int, list[str]]
 
@@ -578,52 +578,41 @@ class CategoryImporter(Importer):
         return []
 
 
-def _sentence(problems: list[str]) -> str:
-    text = "; ".join(problems)
-    return text[:1].upper() + text[1:] + "."
-
-
 class VehicleReferenceImporter(Importer):
     """«Справочник автомобилей» (issue 5): makes, models, generations and modifications.
 
     «Managers import more from CSV in the back office (same preview / report / re-import rules
-    as price lists).» The rules are those of `garage/reference.py`, not repeated here: each row
-    is checked by its `RowParser` (the same messages as `manage.py load_vehicle_reference`),
-    against the rows above it by `ConsistencyCheck` (one pair of years per generation, one row
-    per modification — across batches: the importer lives for the whole job), and the good rows
-    of a batch are written by `write_rows`, which creates what is missing and updates changed
-    fields, matching by name: a re-import changes nothing. Unlike the loader, a bad row is
-    rejected with its reason and the others go in. A row counts as «обновлено» when its
-    modification, its generation's years or its make's position changed.
+    as price lists).» This class only plugs the vehicle reference into the import framework:
+    the row checks and the writer are `vehicles.reference.ImportRows` (the same messages as
+    `manage.py load_vehicle_reference`), which lives for the whole job, so a row is checked
+    against every row above it across batches (one pair of years per generation, one row per
+    modification). The writer creates what is missing and updates changed fields, matching by
+    name: a re-import changes nothing. Unlike the loader, a bad row is rejected with its reason
+    and the others go in. A row counts as «обновлено» when its modification, its generation's
+    years or its make's position changed.
     """
 
     fields = f.VEHICLE_FIELDS
-    permissions = tuple(
-        f"garage.{verb}_{model}"
-        for model in ("make", "vehiclemodel", "generation", "modification")
-        for verb in ("add", "change")
-    )
+    permissions = reference.IMPORT_PERMISSIONS
 
     def __init__(self, job: ImportJob) -> None:
         super().__init__(job)
-        self.parser = reference.RowParser(columns=self.mapping)
-        self.consistency = reference.ConsistencyCheck()
+        self.rows = reference.ImportRows(columns=self.mapping)
+
+    def _cells(self, values: list[str]) -> dict[str, str]:
+        return {name: self.cell(values, name) for name in self.mapping}
 
     def parse(self, values: list[str]) -> dict:
-        raw = {name: self.cell(values, name) for name in self.mapping}
-        row, problems = self.parser.parse(0, raw)
-        if problems:
-            raise RowError(_sentence(problems))
-        if row is None:
-            raise RowError("В выбранных столбцах строка пустая.")
-        return {"row": row}
+        try:
+            return {"row": self.rows.parse(self._cells(values))}
+        except reference.RowRejected as error:
+            raise RowError(error.reason) from None
 
     def _checked(self, number: int, values: list[str]) -> reference.VehicleRow:
-        row = replace(self.parse(values)["row"], number=number)
-        problems = self.consistency.problems(row)
-        if problems:
-            raise RowError(_sentence(problems))
-        return row
+        try:
+            return self.rows.check(number, self._cells(values))
+        except reference.RowRejected as error:
+            raise RowError(error.reason) from None
 
     def check(self, number: int, values: list[str]) -> None:
         self._checked(number, values)
@@ -637,7 +626,7 @@ class VehicleReferenceImporter(Importer):
             except RowError as error:
                 result.reject(number, error.reason, values)
         if accepted:
-            counts = reference.write_rows(accepted)
+            counts = self.rows.write(accepted)
             result.created += counts.created_rows
             result.updated += counts.updated_rows
             result.unchanged += counts.unchanged_rows

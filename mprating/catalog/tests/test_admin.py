@@ -24,7 +24,7 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.tests.factories import link, make_offer, make_product, make_warehouse
 from mprating.core.testing import count_queries
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _cars(n: int, tag: str) -> list[Modification]:
 
 
 def _fill(n: int, tag: str, manager) -> None:
-    """n rows in every catalog and vehicle list."""
+    """n rows in every catalog list (the vehicle lists: vehicles/tests/test_admin.py)."""
     warehouse = make_warehouse(name=f"Склад {tag}")
     parent = Category.objects.create(code=f"p-{tag}", name=f"Раздел {tag}")
     mods = _cars(n, tag)
@@ -87,10 +87,6 @@ CHANGELISTS = [
     "catalog_crosslink",
     "catalog_applicability",
     "catalog_importjob",
-    "garage_make",
-    "garage_vehiclemodel",
-    "garage_generation",
-    "garage_modification",
 ]
 
 
@@ -121,7 +117,6 @@ def test_changelists_with_search_and_filters_load(client, manager, media):
         "catalog_applicability": {"q": "a-2"},
         "catalog_brand": {"q": "alias a1"},
         "catalog_category": {"level": "top"},
-        "garage_modification": {"q": "1.1", "fuel": "petrol"},
     }
     for name, params in checks.items():
         assert client.get(reverse(f"admin:{name}_changelist"), params).status_code == 200, name

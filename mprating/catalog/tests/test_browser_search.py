@@ -11,7 +11,7 @@ from mprating.accounts import services as account_services
 from mprating.accounts.tests.factories import PASSWORD, make_client
 from mprating.catalog.models import Applicability, Category, Warehouse
 from mprating.catalog.tests.factories import link, make_offer, make_product, make_warehouse
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

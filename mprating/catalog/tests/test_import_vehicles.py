@@ -1,9 +1,9 @@
 """Import kind «Справочник автомобилей» (issue 5 «Vehicle reference»): «Managers import more
 from CSV in the back office (same preview / report / re-import rules as price lists)».
 
-The rules of a row are those of `garage/reference.py` (tested in garage/tests/test_reference.py);
-here: the flow of the back office with them — mapping, preview, batches, report, re-import,
-permissions.
+The rules of a row are those of `vehicles/reference.py` (tested in
+vehicles/tests/test_reference.py); here: the flow of the back office with them — mapping,
+preview, batches, report, re-import, permissions.
 """
 
 import re
@@ -29,8 +29,8 @@ from mprating.catalog.tests.test_imports import (
     xlsx_file,
 )
 from mprating.core.testing import count_queries
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
-from mprating.garage.reference import COLUMNS, DEFAULT_PATH, OPTIONAL_COLUMNS
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.reference import COLUMNS, DEFAULT_PATH, OPTIONAL_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,7 @@ def test_reimport_of_the_same_file_changes_nothing(
 def test_shipped_reference_imported_through_the_back_office_changes_nothing(
     client, manager, django_capture_on_commit_callbacks
 ):
-    # given the starter reference, loaded by the migration from garage/data/vehicles.csv
+    # given the starter reference, loaded by the migration from vehicles/data/vehicles.csv
     sizes = (Make.objects.count(), Modification.objects.count())
 
     # when that very file is imported in the back office

@@ -26,7 +26,7 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
 from mprating.core.testing import count_queries
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from mprating.catalog.models import (
 )
 from mprating.catalog.search import SearchResult, search
 from mprating.catalog.services import brand_resolve
-from mprating.garage.models import Modification
+from mprating.vehicles.models import Generation, Make, Modification
+from mprating.vehicles.reference import DEFAULT_PATH, load_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,16 @@ def test_plan_is_deterministic():
         (p.brand, p.article, p.offers) for p in second.products
     ]
     assert first.links == second.links
+
+
+def test_catalog_demo_cars_are_found_in_the_reference_not_duplicated():
+    # given the shipped reference
+    load_reference(DEFAULT_PATH)
+    sizes = (Generation.objects.count(), Modification.objects.count())
+
+    # when the catalog demo creates its cars by name (get_or_create)
+    demo._vehicles()
+
+    # then every one of them already existed
+    assert (Generation.objects.count(), Modification.objects.count()) == sizes
+    assert Make.objects.filter(name="Lada", sort_order=1).exists()

@@ -11,7 +11,8 @@ from mprating.catalog import selectors
 from mprating.catalog.models import Applicability, Category
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
 from mprating.core.testing import count_queries
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles import selectors as vehicle_selectors
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,7 @@ def test_htmx_modification_change_returns_the_results_block(client, signed_in, c
 
 def test_mismatched_ids_are_dropped(client, signed_in, cars):
     # the Kia make with a Lada model: the model is not among Kia's models
-    choice = selectors.vehicle_choice(make_id=cars["kia"].pk, model_id=cars["vesta"].pk)
+    choice = vehicle_selectors.vehicle_choice(make_id=cars["kia"].pk, model_id=cars["vesta"].pk)
     assert choice.make_id == cars["kia"].pk
     assert choice.model_id is None
     assert choice.generations == []

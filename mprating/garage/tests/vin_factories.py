@@ -1,52 +1,29 @@
 """Test data of the garage, made through the services (used by test_garage*, test_vin*, …).
 
 The starter vehicle reference is loaded by a data migration; tests that rely on exact matches
-start from `clear_reference()` and build the few rows they need.
+start from `clear_reference()` and build the few rows they need with the reference factories of
+`mprating.vehicles.tests.factories` (re-exported here with the VIN numbers of known cars).
 """
 
 from mprating.accounts.models import Client
 from mprating.garage import services
-from mprating.garage.models import Generation, Make, Modification, Vehicle, VehicleModel, VinRequest
-
-# A Lada Vesta sedan of model year 2018 (engine 21129, manual), check digit correct.
-LADA_VESTA_VIN = "XTAGFL115JY123456"
-# The same with a wrong check digit (9th character): AvtoVAZ does not compute it.
-LADA_VESTA_VIN_BAD_CHECK = "XTAGFL110JY123456"
-# Honda (USA), valid check digit: decoded maker, not in a reference without Honda.
-HONDA_VIN = "1HGCM82633A004352"
-# Hyundai/Kia plant in Russia: vininfo does not know the WMI «Z94».
-UNKNOWN_WMI_VIN = "Z94CB41AXGR323020"
-FRAME_NUMBER = "GX110-6012345"
+from mprating.garage.models import Vehicle, VinRequest
+from mprating.vehicles.models import Modification
+from mprating.vehicles.tests import factories as vehicle_factories
+from mprating.vehicles.tests.factories import (  # noqa: F401 — re-exported for garage tests
+    FRAME_NUMBER,
+    HONDA_VIN,
+    LADA_VESTA_VIN,
+    LADA_VESTA_VIN_BAD_CHECK,
+    UNKNOWN_WMI_VIN,
+    reference,
+)
 
 
 def clear_reference() -> None:
+    """No cars (they protect their reference rows) and an empty vehicle reference."""
     Vehicle.objects.all().delete()
-    Make.objects.all().delete()
-
-
-def reference(
-    make: str = "Lada",
-    model: str = "Vesta",
-    generation: tuple[str, int, int | None] = ("I", 2015, None),
-    modifications: tuple[tuple[str, str, int], ...] = (
-        ("1.6 MT 106 л.с.", "ВАЗ-21129", 106),
-        ("1.8 AMT 122 л.с.", "ВАЗ-21179", 122),
-    ),
-) -> list[Modification]:
-    make_row, _ = Make.objects.get_or_create(name=make)
-    model_row, _ = VehicleModel.objects.get_or_create(make=make_row, name=model)
-    name, year_from, year_to = generation
-    generation_row, _ = Generation.objects.get_or_create(
-        model=model_row, name=name, defaults={"year_from": year_from, "year_to": year_to}
-    )
-    return [
-        Modification.objects.get_or_create(
-            generation=generation_row,
-            name=mod_name,
-            defaults={"engine": engine, "power_hp": hp},
-        )[0]
-        for mod_name, engine, hp in modifications
-    ]
+    vehicle_factories.clear_reference()
 
 
 def make_vehicle(client: Client, modification: Modification | None = None, **fields) -> Vehicle:

@@ -1,7 +1,8 @@
 """Managers import and edit the catalog; operators see it (issue 3, DESIGN.md §2).
 
 Same pattern as `accounts/0002_roles`: create the permissions first (post_migrate runs only
-after all migrations), then add them to the groups by name.
+after all migrations), then add them to the groups by name. The rights on the vehicle reference
+(needed to check applicability) are granted by `vehicles/0002_reference_permissions`.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -22,8 +23,6 @@ CATALOG_MODELS = [
     "importjob",
     "importrejectedrow",
 ]
-# The vehicle reference is needed to check applicability; managers keep it up to date.
-GARAGE_MODELS = ["make", "vehiclemodel", "generation", "modification"]
 
 
 def _grants() -> dict[str, list[tuple[str, str]]]:
@@ -32,13 +31,7 @@ def _grants() -> dict[str, list[tuple[str, str]]]:
         for model in CATALOG_MODELS
         for verb in ("view", "add", "change", "delete")
     ]
-    manager += [
-        ("garage", f"{verb}_{model}")
-        for model in GARAGE_MODELS
-        for verb in ("view", "add", "change")
-    ]
     operator = [("catalog", f"view_{model}") for model in CATALOG_MODELS]
-    operator += [("garage", f"view_{model}") for model in GARAGE_MODELS]
     return {MANAGERS: manager, OPERATORS: operator}
 
 
@@ -76,8 +69,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0002_import_jobs"),
-        ("garage", "0001_initial"),
+        ("catalog", "0001_initial"),
         ("accounts", "0002_roles"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

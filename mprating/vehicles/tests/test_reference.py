@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from mprating.catalog import demo
 from mprating.core.testing import count_queries
-from mprating.garage.models import Generation, Make, Modification, VehicleModel
-from mprating.garage.reference import (
+from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
+from mprating.vehicles.reference import (
     COLUMNS,
     DEFAULT_PATH,
     VehicleReferenceError,
@@ -121,19 +120,6 @@ def test_loading_twice_changes_nothing():
         assert (level.created, level.updated) == (0, 0)
     assert counts.modifications.unchanged == counts.rows
     assert reference_snapshot() == before
-
-
-def test_catalog_demo_cars_are_found_in_the_reference_not_duplicated():
-    # given the shipped reference
-    load_reference(DEFAULT_PATH)
-    sizes = (Generation.objects.count(), Modification.objects.count())
-
-    # when the catalog demo creates its cars by name (get_or_create)
-    demo._vehicles()
-
-    # then every one of them already existed
-    assert (Generation.objects.count(), Modification.objects.count()) == sizes
-    assert Make.objects.filter(name="Lada", sort_order=1).exists()
 
 
 def test_a_bad_row_names_its_line_in_russian_and_writes_nothing():

@@ -1,12 +1,12 @@
 """`manage.py load_vehicle_reference [path]`: load the vehicle reference from CSV.
 
-Without a path it loads the starter data set shipped with the app (`garage/data/vehicles.csv`),
-e.g. after that file was extended; the format is described in `mprating/garage/reference.py`.
+Without a path it loads the starter data set shipped with the app (`vehicles/data/vehicles.csv`),
+e.g. after that file was extended; the format is described in `mprating/vehicles/reference.py`.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mprating.garage.reference import DEFAULT_PATH, VehicleReferenceError, load_reference
+from mprating.vehicles.reference import DEFAULT_PATH, VehicleReferenceError, load_reference
 
 
 class Command(BaseCommand):

@@ -49,9 +49,9 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("garage", "0002_garage_vin_requests"),
+        ("garage", "0001_initial"),
         ("accounts", "0002_roles"),
-        ("catalog", "0003_catalog_permissions"),
+        ("catalog", "0002_catalog_permissions"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

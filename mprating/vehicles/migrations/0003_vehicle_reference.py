@@ -1,4 +1,4 @@
-"""Load the starter vehicle reference (`garage/data/vehicles.csv`) on migrate.
+"""Load the starter vehicle reference (`vehicles/data/vehicles.csv`) on migrate.
 
 Every installation — a developer's SQLite, production PostgreSQL, the test database — gets the
 makes, models, generations and modifications the garage and «Подбор по параметрам» choose from.
@@ -12,14 +12,14 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from mprating.garage.reference import DEFAULT_PATH, ReferenceModels, load_reference
+    from mprating.vehicles.reference import DEFAULT_PATH, ReferenceModels, load_reference
 
     load_reference(DEFAULT_PATH, models=ReferenceModels.from_apps(apps))
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("garage", "0003_vin_request_permissions"),
+        ("vehicles", "0002_reference_permissions"),
     ]
 
     operations = [

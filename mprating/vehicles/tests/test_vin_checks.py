@@ -1,16 +1,16 @@
-"""VIN and frame numbers (garage/vin.py): checks and what vininfo decodes."""
+"""VIN and frame numbers (vehicles/vin.py): checks and what vininfo decodes."""
 
 import pytest
 
 from mprating.core.errors import ApplicationError
-from mprating.garage.tests.vin_factories import (
+from mprating.vehicles.tests.factories import (
     FRAME_NUMBER,
     HONDA_VIN,
     LADA_VESTA_VIN,
     LADA_VESTA_VIN_BAD_CHECK,
     UNKNOWN_WMI_VIN,
 )
-from mprating.garage.vin import (
+from mprating.vehicles.vin import (
     KIND_FRAME,
     KIND_VIN,
     MSG_CHECK_DIGIT,

@@ -2,8 +2,8 @@
 
 Seed 004 «Автомобили»: a car in the garage is chosen select by select — «Марка», «Модель»,
 «Поколение», «Модификация» — and its name is «Марка Модель Поколение». This module fills those
-four tables from a flat CSV: the starter data set shipped in `garage/data/vehicles.csv` (loaded
-by the data migration `0004_vehicle_reference` and by `manage.py load_vehicle_reference`) and any
+four tables from a flat CSV: the starter data set shipped in `vehicles/data/vehicles.csv` (loaded
+by the data migration `0002_vehicle_reference` and by `manage.py load_vehicle_reference`) and any
 later file in the same format.
 
 Format: UTF-8 (a BOM is accepted), separator `;`, the first line holds the column names, one line
@@ -41,13 +41,15 @@ changes nothing, and rows created elsewhere by name (the catalog demo's get_or_c
 not duplicated.
 
 The same rules serve the back office import «Справочник автомобилей» (issue 5: «Managers import
-more from CSV in the back office (same preview / report / re-import rules as price lists)»,
-`catalog/imports/importers.py`), which reads CSV or XLSX with the columns mapped by the manager
-and writes in batches: it checks each row with `RowParser`, checks rows against the rows before
-them with `ConsistencyCheck`, and writes the good rows of a batch with `write_rows`; a bad row is
-rejected with the same message instead of stopping the load. There a column left out of the
-mapping keeps the current values of existing modifications (as an unmapped price-list column
-keeps the offer's), and a new modification gets the field's empty value.
+more from CSV in the back office (same preview / report / re-import rules as price lists)»). The
+import-job framework — upload, column mapping, preview, background task, report — is the
+catalog's (`catalog/imports/`, which may import this app, never the reverse); it reads CSV or
+XLSX with the columns mapped by the manager and hands the rows to `ImportRows` here, which checks
+each row with `RowParser`, checks it against the rows before it with `ConsistencyCheck`, and
+writes the good rows of a batch with `write_rows`; a bad row is rejected with the same message
+instead of stopping the load. There a column left out of the mapping keeps the current values of
+existing modifications (as an unmapped price-list column keeps the offer's), and a new
+modification gets the field's empty value.
 
 The loader takes the model classes as a parameter so that the data migration runs it on the
 historical models (`ReferenceModels.from_apps(apps)`); the allowed codes are read from the
@@ -60,7 +62,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -118,7 +120,7 @@ class ReferenceModels:
 
     @classmethod
     def current(cls) -> ReferenceModels:
-        from mprating.garage.models import Generation, Make, Modification, VehicleModel
+        from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
         return cls(Make, VehicleModel, Generation, Modification)
 
@@ -126,10 +128,10 @@ class ReferenceModels:
     def from_apps(cls, apps) -> ReferenceModels:
         """The historical models of a migration's `apps`."""
         return cls(
-            apps.get_model("garage", "Make"),
-            apps.get_model("garage", "VehicleModel"),
-            apps.get_model("garage", "Generation"),
-            apps.get_model("garage", "Modification"),
+            apps.get_model("vehicles", "Make"),
+            apps.get_model("vehicles", "VehicleModel"),
+            apps.get_model("vehicles", "Generation"),
+            apps.get_model("vehicles", "Modification"),
         )
 
 
@@ -633,3 +635,67 @@ def load_reference(
     if stdout is not None:
         stdout.write(counts.summary() + "\n")
     return counts
+
+
+# ---- the back office import ---------------------------------------------------------------------
+
+# Needed on top of the right to run catalog imports: an import creates and changes the reference.
+IMPORT_PERMISSIONS = tuple(
+    f"vehicles.{verb}_{model}"
+    for model in ("make", "vehiclemodel", "generation", "modification")
+    for verb in ("add", "change")
+)
+
+
+class RowRejected(Exception):
+    """A row of an import that is not loaded; `reason` is one Russian sentence for the report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _sentence(problems: list[str]) -> str:
+    text = "; ".join(problems)
+    return text[:1].upper() + text[1:] + "."
+
+
+class ImportRows:
+    """The rows of one back office import «Справочник автомобилей»: their checks and writer.
+
+    The catalog's import framework reads the file and maps its columns; it gives this object the
+    cells of each row by field name (`COLUMNS`, `OPTIONAL_COLUMNS`), in file order. The object
+    lives for the whole job, so `check` compares a row with every accepted row before it, across
+    batches (one pair of years per generation, one row per modification). `columns` are the
+    fields that have a column: a field without one keeps the current value of an existing
+    modification. Unlike `load_reference`, a bad row is rejected with its reason
+    (`RowRejected`) and the others go in.
+    """
+
+    permissions = IMPORT_PERMISSIONS
+
+    def __init__(self, columns: Iterable[str], *, models: ReferenceModels | None = None) -> None:
+        self.models = models or ReferenceModels.current()
+        self.parser = RowParser(self.models, columns=columns)
+        self.consistency = ConsistencyCheck()
+
+    def parse(self, cells: Mapping[str, Any]) -> VehicleRow:
+        """The row checked on its own, without the database; raises `RowRejected`."""
+        row, problems = self.parser.parse(0, cells)
+        if problems:
+            raise RowRejected(_sentence(problems))
+        if row is None:
+            raise RowRejected("В выбранных столбцах строка пустая.")
+        return row
+
+    def check(self, number: int, cells: Mapping[str, Any]) -> VehicleRow:
+        """The row checked on its own and against the accepted rows above it."""
+        row = replace(self.parse(cells), number=number)
+        problems = self.consistency.problems(row)
+        if problems:
+            raise RowRejected(_sentence(problems))
+        return row
+
+    def write(self, rows: list[VehicleRow]) -> ReferenceCounts:
+        """Write checked rows (`check`) in one transaction; see `write_rows`."""
+        return write_rows(rows, models=self.models)

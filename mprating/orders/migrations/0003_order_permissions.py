@@ -70,7 +70,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_roles"),
-        ("orders", "0003_line_refusals_and_notifications"),
+        ("orders", "0002_default_statuses"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

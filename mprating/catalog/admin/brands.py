@@ -1,0 +1,118 @@
+"""Back office «Каталог → Бренды»: brands with their other spellings (aliases).
+
+A brand name and an alias are unique in normalized form across both tables; an alias is added
+through `services.brand_alias_add`, so the admin shows the same rule and message as the imports.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
+
+from mprating.catalog import services
+from mprating.catalog.models import Brand, BrandAlias
+from mprating.catalog.normalize import normalize_brand
+from mprating.core.errors import ApplicationError
+
+
+class _ValidationOnly(Exception):
+    """Rolls back the dry run of a service used to check a form."""
+
+
+class BrandForm(forms.ModelForm):
+    class Meta:
+        model = Brand
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        key = normalize_brand(name)
+        if not key:
+            raise ValidationError("В названии бренда нет ни букв, ни цифр.")
+        other = services.brand_resolve(name)
+        if other is not None and other.pk != self.instance.pk:
+            raise ValidationError(f"Так уже называется бренд «{other.name}» (или его синоним).")
+        return name
+
+
+class BrandAliasForm(forms.ModelForm):
+    class Meta:
+        model = BrandAlias
+        fields = ["alias"]
+
+    def clean_alias(self) -> str:
+        """The rules of `services.brand_alias_add`, run for real and rolled back."""
+        alias = self.cleaned_data["alias"]
+        try:
+            with transaction.atomic():
+                services.brand_alias_add(brand=self.instance.brand, alias=alias)
+                raise _ValidationOnly
+        except _ValidationOnly:
+            pass
+        except ApplicationError as error:
+            raise ValidationError(error.message) from error
+        return alias.strip()
+
+
+class BrandAliasInline(TabularInline):
+    model = BrandAlias
+    form = BrandAliasForm
+    fields = ["alias"]
+    extra = 1
+    verbose_name = "другое написание"
+    verbose_name_plural = "Другие написания (синонимы)"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A spelling is added or deleted, never edited in place: the add goes through
+        # the service with its rules.
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("catalog.add_brandalias")
+
+
+@admin.register(Brand)
+class BrandAdmin(ModelAdmin):
+    form = BrandForm
+    list_display = ["name", "alias_list"]
+    search_fields = ["name_normalized"]
+    search_help_text = "Название или синоним бренда в любом написании"
+    ordering = ["name"]
+    list_per_page = 100
+    show_full_result_count = False
+    inlines = [BrandAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    def get_inline_instances(self, request, obj=None):
+        # Aliases are added to a saved brand (the service needs it).
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_search_results(self, request, queryset, search_term):
+        key = normalize_brand(search_term)
+        if not key:
+            return queryset, False
+        matches = Q(name_normalized__contains=key) | Q(aliases__alias_normalized__contains=key)
+        return queryset.filter(matches).distinct(), False
+
+    @display(description="синонимы")
+    def alias_list(self, obj: Brand) -> str:
+        return ", ".join(alias.alias for alias in obj.aliases.all()) or "—"
+
+    def save_model(self, request, obj: Brand, form, change) -> None:
+        obj.name_normalized = normalize_brand(obj.name)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not BrandAlias:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for alias in formset.deleted_objects:
+            alias.delete()
+        for alias in instances:
+            if alias.pk is None:
+                services.brand_alias_add(brand=form.instance, alias=alias.alias)
