@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Value
 
 from mprating.accounts.models import Client, ClientStatusChange
+from mprating.core.history import history_of
 from mprating.core.money import ZERO
 from mprating.garage.selectors import unread_for_client_total
 from mprating.orders.models import OrderLine, OrderStatus
@@ -93,7 +94,7 @@ def clients_for_backoffice() -> QuerySet[Client]:
 
 
 def client_status_history(*, client_id: int) -> QuerySet[ClientStatusChange]:
-    return ClientStatusChange.objects.filter(client_id=client_id).select_related("changed_by")
+    return history_of(ClientStatusChange.objects.filter(client_id=client_id))
 
 
 @dataclass(frozen=True)
