@@ -15,7 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from mprating.accounts import roles
 from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.core import outbox
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.history import history_record
 from mprating.core.models import OutgoingEmail
 
@@ -132,7 +132,9 @@ def client_set_active(*, client_id: int, active: bool, reason: str, actor: User)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("reason_required", "Укажите причину.", field="reason")
-    client = Client.objects.select_related("user").get(pk=client_id)
+    client = Client.objects.select_related("user").filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Клиент не найден.")
     user = User.objects.select_for_update().get(pk=client.user_id)
     if user.is_active == active:
         state = "уже активен" if active else "уже заблокирован"
