@@ -36,7 +36,9 @@ def test_outbox_list_and_send_again(client, django_capture_on_commit_callbacks):
 
     # and send it again
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, {"action": "send_again", "_selected_action": [row.pk]})
+        response = client.post(
+            URL, {"action": "send_again", "_selected_action": [row.pk], "confirm": "yes"}
+        )
 
     # then it goes out
     assert response.status_code == 302
