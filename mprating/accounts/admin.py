@@ -76,6 +76,10 @@ class StatusChangeInline(TabularInline):
     def status_label(self, obj: ClientStatusChange) -> str:
         return "Разблокирован" if obj.is_active else "Заблокирован"
 
+    @admin.display(description="причина")
+    def reason(self, obj: ClientStatusChange) -> str:
+        return obj.comment
+
 
 @admin.register(Client)
 class ClientAdmin(ModelAdmin):

@@ -11,8 +11,7 @@ from mprating.accounts.backends import find_user_by_login
 from mprating.accounts.inn import normalize_inn
 from mprating.accounts.models import CrossScheme, User
 from mprating.accounts.phones import normalize_phone
-from mprating.accounts.services import PersonalData
-from mprating.core.tasks import enqueue_on_commit
+from mprating.accounts.services import PersonalData, password_reset_email_enqueue
 
 NAME_MAX = 100
 
@@ -163,14 +162,13 @@ class LoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the letter is sent by the task worker after commit."""
+    """Django's reset form, but the letter goes through the outbox (sent after commit,
+    retried while the mail server is down)."""
 
     email = forms.EmailField(
         label="E-mail", max_length=254, error_messages={"invalid": "Введите e-mail полностью."}
     )
 
     def save(self, *args, **kwargs) -> None:
-        from mprating.accounts.tasks import send_password_reset_email
-
         for user in self.get_users(self.cleaned_data["email"]):
-            enqueue_on_commit(send_password_reset_email, user_id=user.pk)
+            password_reset_email_enqueue(user=user)

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mprating.accounts.phones import format_phone
+from mprating.core.history import HistoryEntry
 
 
 class UserManager(BaseUserManager):
@@ -141,25 +142,17 @@ class Client(models.Model):
         return str(self.user)
 
 
-class ClientStatusChange(models.Model):
+class ClientStatusChange(HistoryEntry):
     """Who switched a client's access, when and why (DESIGN.md §5: every staff change is
-    recorded). Append-only: written by `services.client_set_active`."""
+    recorded). Append-only: written by `services.client_set_active` through `history_record`;
+    the reason is the entry's `comment`."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
     is_active = models.BooleanField("доступ после изменения")
-    reason = models.TextField("причина")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="кто изменил",
-    )
-    changed_at = models.DateTimeField("когда", default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = "изменение доступа клиента"
         verbose_name_plural = "история доступа"
-        ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["client", "-changed_at"])]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from mprating.accounts.models import Client, ClientStatusChange
+from mprating.core.history import history_of
 
 
 def clients_for_backoffice() -> QuerySet[Client]:
@@ -12,7 +13,7 @@ def clients_for_backoffice() -> QuerySet[Client]:
 
 
 def client_status_history(*, client_id: int) -> QuerySet[ClientStatusChange]:
-    return ClientStatusChange.objects.filter(client_id=client_id).select_related("changed_by")
+    return history_of(ClientStatusChange.objects.filter(client_id=client_id))
 
 
 @dataclass(frozen=True)

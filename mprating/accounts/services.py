@@ -3,13 +3,21 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from mprating.accounts import roles
 from mprating.accounts.models import Client, ClientStatusChange, User
-from mprating.core.errors import ApplicationError
+from mprating.core import outbox
+from mprating.core.errors import ApplicationError, NotFound
+from mprating.core.history import history_record
+from mprating.core.models import OutgoingEmail
 
 EMAIL_TAKEN = "Пользователь с таким e-mail уже зарегистрирован. Войдите или восстановите пароль."
 PHONE_TAKEN = "Этот номер телефона уже указан у другого пользователя."
@@ -124,15 +132,40 @@ def client_set_active(*, client_id: int, active: bool, reason: str, actor: User)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError("reason_required", "Укажите причину.", field="reason")
-    client = Client.objects.select_related("user").get(pk=client_id)
+    client = Client.objects.select_related("user").filter(pk=client_id).first()
+    if client is None:
+        raise NotFound("Клиент не найден.")
     user = User.objects.select_for_update().get(pk=client.user_id)
     if user.is_active == active:
         state = "уже активен" if active else "уже заблокирован"
         raise ApplicationError("status_unchanged", f"Клиент {user} {state}.")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    ClientStatusChange.objects.create(
-        client=client, is_active=active, reason=reason, changed_by=actor
-    )
+    history_record(ClientStatusChange, by=actor, comment=reason, client=client, is_active=active)
     client.user = user
     return client
+
+
+@transaction.atomic
+def password_reset_email_enqueue(*, user: User) -> OutgoingEmail:
+    """Queue the letter with a one-time link for a new password (sent after commit, retried).
+
+    The token is Django's: it stops working once the password changes or the user logs in,
+    and after `PASSWORD_RESET_TIMEOUT`. The letter is marked sensitive: the back office never
+    shows its text and the text is erased once sent.
+    """
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return outbox.email_enqueue_rendered(
+        kind="password_reset",
+        to=[user.email],
+        template_base="emails/password_reset",
+        context={"user": user, "reset_url": f"{settings.SITE_URL}{path}"},
+        ref=outbox.ref_for(user),
+        sensitive=True,
+    )

@@ -40,12 +40,6 @@ SECTIONS: tuple[Section, ...] = (
                 "admin:orders_orderline_refusals",
                 "orders.view_orderline",
             ),
-            Item(
-                "Письма клиентам",
-                "mail",
-                "admin:notifications_statusemail_changelist",
-                "notifications.view_statusemail",
-            ),
         ),
     ),
     Section(
@@ -130,6 +124,9 @@ SECTIONS: tuple[Section, ...] = (
                 "menu_book",
                 "admin:garage_originalcataloglink_changelist",
                 "garage.view_originalcataloglink",
+            ),
+            Item(
+                "Письма", "mail", "admin:core_outgoingemail_changelist", "core.view_outgoingemail"
             ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),
             Item("Роли и права", "admin_panel_settings", "admin:auth_group_changelist", None),

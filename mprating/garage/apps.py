@@ -5,3 +5,11 @@ class GarageConfig(AppConfig):
     name = "mprating.garage"
     label = "garage"
     verbose_name = "Автомобили"
+
+    def ready(self) -> None:
+        # The VIN request follows its managers' letter in the core outbox (core never imports
+        # the garage: it calls the listeners registered for the letter's kind).
+        from mprating.core import outbox
+        from mprating.garage import services
+
+        outbox.on_email_state(services.LETTER_KIND, services.vin_request_letter_state)

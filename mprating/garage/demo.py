@@ -140,6 +140,16 @@ def _say(request, user, text, *, from_client: bool, read: bool = True) -> None:
 
 def _requests(client, manager, lada, uaz) -> int:
     line = services.LineData
+    # «Запрос не отправлен»: made before any address was set — a real failure (the other
+    # requests are made after the managers' addresses are set, so their letters go out).
+    services.vin_request_create(
+        client=client,
+        vehicle_id=uaz.pk,
+        lines=[line("фильтр топливный", 1), line("сальник хвостовика моста", 2)],
+    )
+    if not _manager_emails_set():
+        services.vin_settings_update(manager_emails=MANAGER_EMAILS, by=manager)
+
     # 1. «Выполнен»: every row answered, a short chat.
     done = services.vin_request_create(
         client=client,
@@ -184,16 +194,7 @@ def _requests(client, manager, lada, uaz) -> int:
     for status in (Status.ACCEPTED, Status.IN_PROGRESS):
         services.vin_request_status_set(request_id=working.pk, status=status, by=manager)
 
-    # 3. «Запрос не отправлен»: sent before any address was set — a real failure.
-    not_sent = services.vin_request_create(
-        client=client,
-        vehicle_id=uaz.pk,
-        lines=[line("фильтр топливный", 1), line("сальник хвостовика моста", 2)],
-    )
-    if not _manager_emails_set():
-        services.vin_request_email_send(request_id=not_sent.pk)
-
-    # 4. «Ожидает обработки».
+    # 3. «Ожидает обработки».
     services.vin_request_create(
         client=client,
         vehicle_id=uaz.pk,

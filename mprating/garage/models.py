@@ -7,6 +7,7 @@ Seed 004 «Автомобили», «VIN-запрос», «Открыть чат
 from django.db import models
 from django.utils import timezone
 
+from mprating.core.history import HistoryEntry
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 
@@ -134,9 +135,6 @@ class VinRequest(models.Model):
     )
     created_at = models.DateTimeField("создан", auto_now_add=True)
     status_changed_at = models.DateTimeField("статус изменён", auto_now_add=True)
-    email_sent_at = models.DateTimeField("письмо менеджерам отправлено", null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField("попыток отправки", default=0)
-    email_error = models.CharField("ошибка отправки", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "VIN-запрос"
@@ -226,26 +224,19 @@ class VinAnswer(models.Model):
         return f"{self.brand_name}, {self.article}"
 
 
-class VinRequestStatusChange(models.Model):
-    """History of a request's status: who (empty: the system) and when."""
+class VinRequestStatusChange(HistoryEntry):
+    """History of a request's status: who (empty: the system), when and why (`comment`).
+
+    Written only through `core.history.history_record` by the garage services.
+    """
 
     request = models.ForeignKey(VinRequest, on_delete=models.CASCADE, related_name="status_changes")
     status_from = models.CharField(
         "было", max_length=12, choices=VinRequest.Status.choices, blank=True
     )
     status_to = models.CharField("стало", max_length=12, choices=VinRequest.Status.choices)
-    changed_at = models.DateTimeField("когда", auto_now_add=True)
-    changed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="кто",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.CharField("примечание", max_length=500, blank=True)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = "изменение статуса"
         verbose_name_plural = "история статусов"
         ordering = ["request", "changed_at", "id"]

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from mprating.accounts.models import Client
 from mprating.catalog.selectors import best_offers_for_products
+from mprating.core import outbox
+from mprating.core.models import OutgoingEmail
 from mprating.garage.models import (
     ChatMessage,
     OriginalCatalogLink,
@@ -241,8 +243,20 @@ def vin_requests_for_backoffice() -> QuerySet[VinRequest]:
     return _with_counts(VinRequest.objects.select_related("client__user"))
 
 
-def unanswered_lines_count(request_id: int) -> int:
-    return VinRequestLine.objects.filter(request_id=request_id, answers__isnull=True).count()
+def vin_request_letter(request: VinRequest) -> OutgoingEmail | None:
+    """The managers' letter of the request in the core outbox (None: no address was set when
+    it was made, or it is older than the outbox)."""
+    return outbox.email_for_ref(outbox.ref_for(request), kind="vin_request")
+
+
+def unanswered_lines_counts(request_ids: list[int]) -> dict[int, int]:
+    """Rows without any answer «Бренд, Артикул», per request (one query)."""
+    rows = (
+        VinRequestLine.objects.filter(request_id__in=request_ids, answers__isnull=True)
+        .values("request_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["request_id"]: row["count"] for row in rows}
 
 
 def unread_for_client_total(client: Client) -> int:

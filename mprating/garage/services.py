@@ -4,16 +4,13 @@ Seed 004 «Автомобили», «VIN-запрос», «Открыть чат
 the background task all call these functions, so a rule reads the same everywhere.
 """
 
-import logging
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +18,10 @@ from mprating.accounts.models import Client, User
 from mprating.catalog.models import Brand, Product
 from mprating.catalog.normalize import normalize_article
 from mprating.catalog.selectors import best_offers_for_products
-from mprating.core.errors import ApplicationError
-from mprating.core.tasks import enqueue_on_commit
+from mprating.core import outbox
+from mprating.core.errors import ApplicationError, NotFound
+from mprating.core.history import history_record
+from mprating.core.models import OutgoingEmail
 from mprating.garage.models import (
     ChatMessage,
     OriginalCatalogLink,
@@ -36,14 +35,21 @@ from mprating.garage.models import (
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 from mprating.vehicles.vin import VinCheck, check_vin_or_frame, name_key
 
-logger = logging.getLogger(__name__)
-
 MAX_POWER_HP = 2000
 MAX_LINES = 50
 MAX_LINE_QUANTITY = 999
 Status = VinRequest.Status
 # Seed 004: «Остальные выставляются дежурным по VIN-запросам менеджером вручную в ПУПе».
 MANUAL_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE)
+#: The way a request goes. The system moves it between «Запрос не отправлен» and «Ожидает
+#: обработки» as its letter fails or goes out; the manager moves it only forward from there
+#: (a step may be skipped: «Ожидает обработки» → «Выполнен»), never back.
+STATUS_ORDER = (Status.NOT_SENT, Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE)
+
+LETTER_KIND = "vin_request"
+LETTER_TEMPLATE = "garage/emails/vin_request"
+NO_MANAGER_EMAILS = "В настройках VIN-запросов не указан e-mail менеджеров."
+LETTER_SENT = "Письмо менеджерам отправлено."
 
 
 # ---- the garage ----------------------------------------------------------------------------
@@ -158,7 +164,7 @@ def _own_vehicle(*, client: Client, vehicle_id: object, lock: bool = False) -> V
     try:
         return queryset.get(pk=int(vehicle_id))
     except (TypeError, ValueError, Vehicle.DoesNotExist):
-        raise ApplicationError("vehicle_not_found", "Автомобиль не найден.") from None
+        raise NotFound("Автомобиль не найден.") from None
 
 
 @transaction.atomic
@@ -223,10 +229,12 @@ def original_catalog_link_save(
             field="make_name",
         )
     link = (
-        OriginalCatalogLink.objects.select_for_update().get(pk=link_id)
+        OriginalCatalogLink.objects.select_for_update().filter(pk=link_id).first()
         if link_id
         else OriginalCatalogLink()
     )
+    if link is None:
+        raise NotFound("Каталог марки не найден.")
     link.make_name, link.make_key = make_name, key
     link.title, link.url = (title or "").strip(), (url or "").strip()
     link.save()
@@ -268,14 +276,32 @@ def _clean_lines(lines: list[LineData]) -> list[LineData]:
 
 
 def _status_change(
-    request: VinRequest, status: str, *, by: User | None, note: str = ""
+    request: VinRequest, status: str, *, by: User | None, comment: str = ""
 ) -> VinRequestStatusChange:
-    change = VinRequestStatusChange.objects.create(
-        request=request, status_from=request.status, status_to=status, changed_by=by, note=note
+    """The one place a request's status changes: the history row, then the request's fields
+    (the caller locked the request and saves `status`, `status_changed_at`)."""
+    change = history_record(
+        VinRequestStatusChange,
+        by=by,
+        comment=comment[:500],
+        request=request,
+        status_from=request.status,
+        status_to=status,
     )
     request.status = status
     request.status_changed_at = change.changed_at
     return change
+
+
+def manual_statuses_after(status: str) -> tuple[str, ...]:
+    """The statuses a manager may set on a request that has `status`: the later ones."""
+    position = STATUS_ORDER.index(status)
+    return tuple(s for s in MANUAL_STATUSES if STATUS_ORDER.index(s) > position)
+
+
+def statuses_allowing(status: str) -> tuple[str, ...]:
+    """The statuses from which a manager may set `status` (the same rule, read backwards)."""
+    return tuple(s for s in STATUS_ORDER if status in manual_statuses_after(s))
 
 
 @transaction.atomic
@@ -291,9 +317,10 @@ def vin_request_create(
     """«Создать VIN-запрос» (seed 004): the request with its rows, «Ожидает обработки».
 
     «Результатом этого будет отправка уведомления менеджеру интернет-магазина на электронную
-    почту» — the e-mail goes by a background task after commit; if it cannot be sent the
-    request becomes «Запрос не отправлен». Made from a garage car (`vehicle_id`, the car's VIN
-    and name are copied) or from the VIN lookup window (`vin`, `vehicle_name`).
+    почту» — the letter is written into the core outbox in this transaction and sent after
+    commit; while it cannot be sent the request is «Запрос не отправлен». Made from a garage car
+    (`vehicle_id`, the car's VIN and name are copied) or from the VIN lookup window (`vin`,
+    `vehicle_name`).
     """
     cleaned = _clean_lines(lines)
     vehicle = None
@@ -328,12 +355,14 @@ def vin_request_create(
         )
         for position, line in enumerate(cleaned, start=1)
     )
-    VinRequestStatusChange.objects.create(
-        request=request, status_from="", status_to=Status.PENDING, changed_by=client.user
+    history_record(
+        VinRequestStatusChange,
+        by=client.user,
+        request=request,
+        status_from="",
+        status_to=Status.PENDING,
     )
-    from mprating.garage.tasks import send_vin_request_email
-
-    enqueue_on_commit(send_vin_request_email, request_id=request.pk)
+    _letter_enqueue(request, to=manager_emails())
     return request
 
 
@@ -344,7 +373,7 @@ def _own_request(*, client: Client, request_id: object, lock: bool = False) -> V
     try:
         return queryset.get(pk=int(request_id))
     except (TypeError, ValueError, VinRequest.DoesNotExist):
-        raise ApplicationError("vin_request_not_found", "VIN-запрос не найден.") from None
+        raise NotFound("VIN-запрос не найден.") from None
 
 
 def manager_emails() -> list[str]:
@@ -352,102 +381,123 @@ def manager_emails() -> list[str]:
     return parse_manager_emails(row.manager_emails) if row else []
 
 
-def _email_message(request: VinRequest, to: list[str]) -> EmailMultiAlternatives:
-    lines = list(request.lines.all())
+# ---- the managers' letter: one per request, in the core outbox ------------------------------
+
+
+def _letter_enqueue(request: VinRequest, *, to: list[str]) -> OutgoingEmail | None:
+    """Write the managers' letter in the current transaction (sent after commit). With no
+    address in «Настройки» there is nothing to send: «Запрос не отправлен» at once."""
+    if not to:
+        if request.status == Status.PENDING:
+            _status_change(request, Status.NOT_SENT, by=None, comment=NO_MANAGER_EMAILS)
+            request.save(update_fields=["status", "status_changed_at"])
+        return None
     path = reverse("admin:garage_vinrequest_change", args=[request.pk])
     context = {
         "request": request,
         "client": request.client,
-        "lines": lines,
+        "lines": list(request.lines.all()),
         "admin_url": f"{settings.SITE_URL}{path}",
     }
-    message = EmailMultiAlternatives(
-        subject=f"VIN-запрос № {request.pk}: {request.vehicle_name}",
-        body=render_to_string("garage/emails/vin_request.txt", context),
+    return outbox.email_enqueue_rendered(
+        kind=LETTER_KIND,
         to=to,
+        template_base=LETTER_TEMPLATE,
+        context=context,
+        ref=outbox.ref_for(request),
     )
-    message.attach_alternative(
-        render_to_string("garage/emails/vin_request.html", context), "text/html"
-    )
-    return message
 
 
-def vin_request_email_send(*, request_id: int) -> bool | None:
-    """Mail the request to the managers' addresses from «Настройки».
+def vin_request_letter_state(email: OutgoingEmail, state: str) -> None:
+    """The outbox listener (registered in `GarageConfig.ready`): the request follows its letter.
 
-    None when there is nothing to do (already sent, or no such request); True when sent;
-    False when it failed: the request gets «Запрос не отправлен» — seed 004: «Первый статус
-    формируется системой автоматически если произошёл какой-то сбой при формировании запроса».
-    A later success moves it back to «Ожидает обработки». The SMTP call is made outside any
-    transaction and lock.
+    Seed 004: «Первый статус формируется системой автоматически если произошёл какой-то сбой
+    при формировании запроса» — a failed or given up letter makes a waiting request «Запрос не
+    отправлен»; a letter that went out (a retry, or the client's «Отправить повторно») brings
+    it back to «Ожидает обработки». A request the manager has already moved on stays as it is.
     """
-    request = VinRequest.objects.select_related("client__user").filter(pk=request_id).first()
-    if request is None or request.email_sent_at is not None:
-        return None
-    error = ""
-    try:
-        to = manager_emails()
-        if not to:
-            error = "В настройках VIN-запросов не указан e-mail менеджеров."
-        else:
-            _email_message(request, to).send()
-    except ApplicationError as exc:
-        error = exc.message
-    except Exception as exc:  # SMTP and network errors of any kind
-        logger.warning("VIN request %s: e-mail not sent: %s", request_id, exc)
-        error = f"Ошибка отправки письма: {exc.__class__.__name__}: {exc}"[:500]
-    return _record_email_outcome(request_id=request_id, error=error)
+    request_id = outbox.ref_id(email.ref, VinRequest._meta.label_lower)
+    if request_id is not None:
+        _follow_letter(request_id=request_id, sent=state == outbox.SENT, error=email.last_error)
 
 
 @transaction.atomic
-def _record_email_outcome(*, request_id: int, error: str) -> bool:
-    request = VinRequest.objects.select_for_update().get(pk=request_id)
-    request.email_attempts += 1
-    fields = ["email_attempts", "email_error", "status", "status_changed_at"]
-    if error:
-        request.email_error = error
-        if request.status == Status.PENDING:
-            _status_change(request, Status.NOT_SENT, by=None, note=error[:500])
-        request.save(update_fields=fields)
-        return False
-    request.email_error = ""
-    request.email_sent_at = timezone.now()
-    if request.status == Status.NOT_SENT:
-        _status_change(request, Status.PENDING, by=None, note="Письмо менеджерам отправлено.")
-    request.save(update_fields=[*fields, "email_sent_at"])
-    return True
+def _follow_letter(*, request_id: int, sent: bool, error: str) -> None:
+    request = VinRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        return
+    if sent and request.status == Status.NOT_SENT:
+        _status_change(request, Status.PENDING, by=None, comment=LETTER_SENT)
+    elif not sent and request.status == Status.PENDING:
+        _status_change(request, Status.NOT_SENT, by=None, comment=error or "Письмо не отправлено.")
+    else:
+        return
+    request.save(update_fields=["status", "status_changed_at"])
 
 
 @transaction.atomic
 def vin_request_resend(*, client: Client, request_id: int) -> VinRequest:
-    """«Отправить повторно»: only a request that is «Запрос не отправлен»."""
+    """«Отправить повторно»: only a request that is «Запрос не отправлен». Its letter is
+    queued again (to the addresses in «Настройки» now); a request without a letter gets one."""
     request = _own_request(client=client, request_id=request_id, lock=True)
     if request.status != Status.NOT_SENT:
         raise ApplicationError("already_sent", "Запрос уже отправлен менеджерам.")
-    from mprating.garage.tasks import send_vin_request_email
-
-    enqueue_on_commit(send_vin_request_email, request_id=request.pk)
+    to = manager_emails()
+    if not to:
+        raise ApplicationError(
+            "no_manager_emails",
+            "Магазин ещё не указал адрес для VIN-запросов — попробуйте отправить позже.",
+        )
+    letter = outbox.email_for_ref(outbox.ref_for(request), kind=LETTER_KIND)
+    if letter is None:
+        _letter_enqueue(request, to=to)
+    elif letter.sent_at is not None:  # it went out, the request missed the news
+        _status_change(request, Status.PENDING, by=None, comment=LETTER_SENT)
+        request.save(update_fields=["status", "status_changed_at"])
+    else:
+        outbox.email_requeue(email_ids=[letter.pk], to=to)
     return request
+
+
+def _manual_status_set(request: VinRequest, status: str, *, by: User) -> None:
+    if status not in MANUAL_STATUSES:
+        raise ApplicationError("bad_status", "Этот статус выставляет только система.")
+    if request.status == status:
+        raise ApplicationError(
+            "same_status", f"У запроса № {request.pk} уже статус «{request.get_status_display()}»."
+        )
+    if status not in manual_statuses_after(request.status):
+        raise ApplicationError(
+            "status_backwards",
+            f"Запрос № {request.pk} уже «{request.get_status_display()}»: статус "
+            f"«{Status(status).label}» назад не ставится.",
+        )
+    _status_change(request, status, by=by)
+    request.save(update_fields=["status", "status_changed_at"])
 
 
 @transaction.atomic
 def vin_request_status_set(*, request_id: int, status: str, by: User) -> VinRequest:
-    """The manager sets «Принят», «Обрабатывается» or «Выполнен» by hand (seed 004).
+    """The manager sets «Принят», «Обрабатывается» or «Выполнен» by hand (seed 004), only
+    forward (`manual_statuses_after`).
 
     «Вся ответственность за корректность статусов лежит на нём. На данный момент система не
     контролирует, действительно ли он обработал запрос и дал ответы по всем позициям, если он
     поставил статус “Выполнен”» — so «Выполнен» is not blocked; the back office warns.
     """
-    if status not in MANUAL_STATUSES:
-        raise ApplicationError("bad_status", "Этот статус выставляет только система.")
-    request = VinRequest.objects.select_for_update().get(pk=request_id)
-    if request.status == status:
-        raise ApplicationError(
-            "same_status", f"У запроса № {request.pk} уже статус «{request.get_status_display()}»."
-        )
-    _status_change(request, status, by=by)
-    request.save(update_fields=["status", "status_changed_at"])
-    return request
+    return vin_requests_status_set(request_ids=[request_id], status=status, by=by)[0]
+
+
+@transaction.atomic
+def vin_requests_status_set(*, request_ids: list[int], status: str, by: User) -> list[VinRequest]:
+    """`vin_request_status_set` for several requests at once: all or none (locked in pk order)."""
+    ids = sorted({int(pk) for pk in request_ids})
+    requests = list(VinRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if not ids or len(requests) != len(ids):
+        raise NotFound("VIN-запрос не найден.")
+    for request in requests:
+        _manual_status_set(request, status, by=by)
+    return requests
 
 
 def _product_for_pair(brand_name: str, article: str) -> Product | None:
@@ -480,7 +530,7 @@ def vin_answer_prepare(
     if product_id:
         product = Product.objects.select_related("brand").filter(pk=product_id).first()
         if product is None:
-            raise ApplicationError("product_not_found", "Товар не найден.", field="product")
+            raise NotFound("Товар не найден.", field="product")
         brand_name, article = product.brand.name, product.article
     else:
         brand_name, article = (brand_name or "").strip(), (article or "").strip()
@@ -512,7 +562,7 @@ def vin_answer_add(
     """Answer a row with «Бренд, Артикул» (seed 004); a row with one answer counts as answered."""
     line = VinRequestLine.objects.select_for_update().filter(pk=line_id).first()
     if line is None:
-        raise ApplicationError("line_not_found", "Позиция запроса не найдена.")
+        raise NotFound("Позиция запроса не найдена.")
     pair = vin_answer_prepare(
         line=line, product_id=product_id, brand_name=brand_name, article=article
     )
@@ -545,7 +595,7 @@ def vin_answer_to_cart(*, client: Client, answer_id: int):
         .first()
     )
     if answer is None:
-        raise ApplicationError("answer_not_found", "Предложение не найдено.")
+        raise NotFound("Предложение не найдено.")
     if answer.product_id is None:
         raise ApplicationError(
             "not_in_catalog", "Этого товара нет в каталоге — уточните у менеджера в чате."

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mprating.accounts.decorators import client_required
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 from mprating.garage import selectors, services
 from mprating.garage.forms import ChatForm, PartRow, VehicleForm, VinLookupForm, VinRequestForm
 from mprating.garage.models import VinRequest
@@ -222,7 +222,14 @@ def vin_request_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.errors.append(error.message)
         else:
-            messages.success(request, f"VIN-запрос № {created.pk} создан и передан менеджерам.")
+            if created.status == VinRequest.Status.NOT_SENT:
+                messages.warning(
+                    request,
+                    f"VIN-запрос № {created.pk} создан, но пока не отправлен менеджерам: магазин "
+                    "не указал адрес для VIN-запросов. Нажмите «Отправить повторно» позже.",
+                )
+            else:
+                messages.success(request, f"VIN-запрос № {created.pk} создан и передан менеджерам.")
             return redirect(f"{reverse('garage:requests')}#request-{created.pk}")
     context = {"form": form, "vehicle": vehicle, "vin": vin, "name": name}
     has_errors = form.is_bound and (form.errors or any(r.errors for r in form.rows))
@@ -244,7 +251,7 @@ def vin_request_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"VIN-запрос № {pk} отправлен менеджерам повторно.")
+        messages.success(request, f"VIN-запрос № {pk} снова отправляется менеджерам.")
     return redirect(f"{reverse('garage:requests')}#request-{pk}")
 
 
@@ -254,6 +261,8 @@ def answer_to_cart(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the best offer of the answered product into the cart."""
     try:
         line = services.vin_answer_to_cart(client=request.client, answer_id=pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
     except ApplicationError as error:
         ok, text = False, error.message
     else:

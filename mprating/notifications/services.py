@@ -1,43 +1,44 @@
-"""Writes of the notifications app: the client's switches and the status e-mails.
+"""Writes of the notifications app: the client's switches and the status letters.
 
 Seed 004 («Уведомления»): «возможность подавить некоторые системные оповещения по
 электронной почте, которые генерируются автоматически … обычно оставляют только уведомления
 “Отказ” и “Отгружен”, а остальные отслеживают в личном кабинете».
 
-Delivery is at-least-once and never blocks a manager:
-1. `status_emails_prepare` (one short transaction) locks the not yet notified status changes,
-   decides per client preference and `notify_client`, writes one outbox row
-   (`StatusEmail`) per order with the rendered e-mail, and sets `notified_at` on every change it
-   handled (sent or skipped) — a second run finds nothing to do.
-2. `status_email_send` claims one outbox row with a conditional UPDATE (a lease, no lock held),
-   sends it outside any transaction, then records `sent_at` — or the error and the time of the
-   next attempt (1, 5, 15, 60 minutes, then hourly, up to MAX_ATTEMPTS).
+Delivery is at-least-once and never blocks a manager. `status_emails_prepare` (one short
+transaction) locks the not yet notified status changes, decides per client preference and
+`notify_client`, writes one letter per order into the core outbox (kind `order_status`, ref
+«orders.order:<id>») and sets `notified_at` on every change it handled (sent or skipped) — a
+second run finds nothing to do. Sending, retries with backoff, giving up and «Отправить снова»
+are the outbox's (`mprating.core.outbox`).
 """
 
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from mprating.accounts.models import Client
+from mprating.core import outbox
 from mprating.core.errors import ApplicationError
-from mprating.notifications.models import StatusEmail, StatusEmailPreference
-from mprating.notifications.selectors import KEY_ROLES, offered_statuses
+from mprating.core.models import OutgoingEmail
+from mprating.notifications.models import StatusEmailPreference
+from mprating.notifications.selectors import (
+    KEY_ROLES,
+    change_time,
+    offered_statuses,
+    unnotified_change_ids,
+)
 from mprating.orders.models import OrderStatus, StatusChange
 
 logger = logging.getLogger(__name__)
 
-RETRY_DELAYS_MINUTES = (1, 5, 15, 60)
-MAX_ATTEMPTS = 30  # 1 + 5 + 15 + 60 minutes, then hourly: about a day of retries
-LEASE = timedelta(minutes=10)
+KIND = "order_status"
+TEMPLATE_BASE = "notifications/email/status"
 
 
 # --- the client's switches ------------------------------------------------------------------
@@ -108,14 +109,14 @@ class EmailLine:
 
 def _latest_per_line(changes: list[StatusChange]) -> list[StatusChange]:
     latest: dict[int, StatusChange] = {}
-    for change in sorted(changes, key=lambda c: (c.created_at, c.pk)):
+    for change in sorted(changes, key=lambda c: (change_time(c), c.pk)):
         latest[change.line_id] = change
     return sorted(latest.values(), key=lambda c: c.line_id)
 
 
-def _render(*, order, client: Client, lines: list[EmailLine]) -> tuple[str, str, str]:
+def _context(*, order, client: Client, lines: list[EmailLine]) -> dict:
     site = settings.SITE_URL
-    context = {
+    return {
         "order": order,
         "client": client,
         "lines": lines,
@@ -123,20 +124,16 @@ def _render(*, order, client: Client, lines: list[EmailLine]) -> tuple[str, str,
         "cabinet_url": site + reverse("cabinet:home"),
         "preferences_url": site + reverse("notifications:preferences"),
     }
-    subject = render_to_string("notifications/email/status_subject.txt", context)
-    subject = " ".join(subject.split())
-    text = render_to_string("notifications/email/status.txt", context)
-    html = render_to_string("notifications/email/status.html", context)
-    return subject, text, html
 
 
 @transaction.atomic
-def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[StatusEmail]:
-    """Turn not yet notified status changes into outbox e-mails, one per order.
+def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[OutgoingEmail]:
+    """Turn not yet notified status changes into outbox letters, one per order.
 
     Locks the changes (pk order; rows already notified by a concurrent run drop out), keeps per
     line its latest change, skips lines whose status does not allow e-mail or that the client
-    switched off, and marks every handled change `notified_at` — skipped ones too.
+    switched off, and marks every handled change `notified_at` — skipped ones too. The caller
+    (a background task, or the outbox sweep) sends the returned letters after this commits.
     """
     now = now or timezone.now()
     ids = sorted(_parse_ids(change_ids))
@@ -162,7 +159,7 @@ def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[St
     for change in changes:
         by_order[change.line.order_id].append(change)
 
-    emails = []
+    drafts = []
     for changes_of_order in by_order.values():
         order = changes_of_order[0].line.order
         client = order.client
@@ -175,7 +172,7 @@ def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[St
                 quantity=c.line.quantity,
                 status_name=c.status.name,
                 status_colour=c.status.colour,
-                changed_at=c.created_at,
+                changed_at=change_time(c),
                 comment=c.line.manager_comment,
             )
             for c in _latest_per_line(changes_of_order)
@@ -183,131 +180,21 @@ def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[St
         ]
         if not lines or not to_email:
             continue
-        subject, text, html = _render(order=order, client=client, lines=lines)
-        emails.append(
-            StatusEmail(
-                client=client,
-                order=order,
-                to_email=to_email,
-                subject=subject[:255],
-                body_text=text,
-                body_html=html,
-                lines_count=len(lines),
-                created_at=now,
-                next_attempt_at=now,
+        drafts.append(
+            outbox.email_draft_rendered(
+                kind=KIND,
+                to=[to_email],
+                template_base=TEMPLATE_BASE,
+                context=_context(order=order, client=client, lines=lines),
+                ref=outbox.ref_for(order),
             )
         )
-    return StatusEmail.objects.bulk_create(emails)
+    return outbox.email_enqueue_many(drafts, deliver_after_commit=False)
 
 
-def pending_change_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Changes of the last day that were never handled (their task never ran or failed before
-    preparing) and are older than a few minutes (the normal path had its chance)."""
-    now = now or timezone.now()
-    return list(
-        StatusChange.objects.filter(
-            notified_at__isnull=True,
-            created_at__gte=now - timedelta(days=1),
-            created_at__lte=now - timedelta(minutes=2),
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-# --- sending ----------------------------------------------------------------------------------
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """After the n-th failed attempt: 1, 5, 15, 60 minutes, then every hour."""
-    index = min(attempts, len(RETRY_DELAYS_MINUTES)) - 1
-    return timedelta(minutes=RETRY_DELAYS_MINUTES[max(index, 0)])
-
-
-def due_email_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        StatusEmail.objects.filter(
-            sent_at__isnull=True, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
-        )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-def status_email_send(*, email_id: int, now: datetime | None = None) -> str:
-    """Send one outbox e-mail. Returns "sent", "failed" (will be retried), "gave_up" or
-    "skipped" (already sent, taken by another sender, not due yet, or no such row).
-
-    Never raises because of the mail server: the error is logged and kept on the row.
-    """
-    now = now or timezone.now()
-    claimed = (
-        StatusEmail.objects.filter(
-            pk=email_id,
-            sent_at__isnull=True,
-            attempts__lt=MAX_ATTEMPTS,
-            next_attempt_at__lte=now,
-        )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + LEASE)
-    )
-    if not claimed:
-        return "skipped"
-    email = StatusEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_email],
-    )
-    message.attach_alternative(email.body_html, "text/html")
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:  # the mail server's problem must never reach the manager
-        attempts = email.attempts + 1
-        gave_up = attempts >= MAX_ATTEMPTS
-        StatusEmail.objects.filter(pk=email_id).update(
-            attempts=attempts,
-            locked_until=None,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-            next_attempt_at=timezone.now() + retry_delay(attempts),
-        )
-        log = logger.error if gave_up else logger.warning
-        log(
-            "Status e-mail %s to %s failed (attempt %s of %s): %s",
-            email_id,
-            email.to_email,
-            attempts,
-            MAX_ATTEMPTS,
-            error,
-            exc_info=True,
-        )
-        return "gave_up" if gave_up else "failed"
-    StatusEmail.objects.filter(pk=email_id).update(
-        sent_at=timezone.now(), attempts=email.attempts + 1, locked_until=None, last_error=""
-    )
-    return "sent"
-
-
-@transaction.atomic
-def status_emails_requeue(*, email_ids) -> int:
-    """Back office «Отправить снова»: unsent e-mails (also those that ran out of attempts) get
-    a fresh set of attempts and are sent after commit. Returns how many were queued."""
-    from mprating.core.tasks import enqueue_on_commit
-    from mprating.notifications.tasks import deliver_status_emails
-
-    ids = sorted(_parse_ids(email_ids))
-    rows = list(
-        StatusEmail.objects.select_for_update()
-        .filter(pk__in=ids, sent_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if rows:
-        StatusEmail.objects.filter(pk__in=rows).update(
-            attempts=0, next_attempt_at=timezone.now(), locked_until=None
-        )
-        enqueue_on_commit(deliver_status_emails, email_ids=rows)
-    return len(rows)
+def status_emails_prepare_pending() -> list[OutgoingEmail]:
+    """The outbox sweep's part (registered with `outbox.on_sweep`): changes of the last day
+    that no task handled (the task was lost or failed before preparing), older than a few
+    minutes (the normal path had its chance), become letters; the sweep then sends them."""
+    change_ids = unnotified_change_ids()
+    return status_emails_prepare(change_ids=change_ids) if change_ids else []

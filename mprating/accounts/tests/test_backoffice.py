@@ -121,7 +121,7 @@ def test_deactivation_ends_the_clients_running_session_and_is_recorded(client, o
     assert again.status_code == 302
     assert again["Location"].startswith(reverse("accounts:login"))
     change = ClientStatusChange.objects.get()
-    assert (change.is_active, change.reason, change.changed_by) == (
+    assert (change.is_active, change.comment, change.changed_by) == (
         False,
         "Неоплаченные заказы",
         operator,
@@ -146,7 +146,7 @@ def test_bulk_deactivation_asks_for_a_reason_then_blocks_all(client, operator):
 
     assert done.status_code == 302
     assert User.objects.filter(is_active=False).count() == 2
-    assert ClientStatusChange.objects.filter(reason="Проверка").count() == 2
+    assert ClientStatusChange.objects.filter(comment="Проверка").count() == 2
 
 
 def test_switching_to_the_same_state_is_refused(operator):

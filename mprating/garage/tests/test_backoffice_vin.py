@@ -12,6 +12,7 @@ from django.urls import reverse
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.tests.factories import make_product
+from mprating.core.errors import ApplicationError
 from mprating.core.testing import count_queries
 from mprating.garage import services
 from mprating.garage.models import ChatMessage, VinAnswer, VinRequest, VinSettings
@@ -20,6 +21,7 @@ from mprating.garage.tests.vin_factories import clear_reference, make_vin_reques
 pytestmark = pytest.mark.django_db
 Status = VinRequest.Status
 CHANGELIST = reverse("admin:garage_vinrequest_changelist")
+CONFIRM = {"confirm": "yes"}  # the confirmation page's POST (core.admin_actions)
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +106,7 @@ def test_status_actions_write_history_with_who(client, manager, vin_request):
         ("take", Status.IN_PROGRESS),
     ]:
         url = reverse(f"admin:garage_vinrequest_{action}", args=[vin_request.pk])
-        client.get(url)
+        client.post(url, CONFIRM)
         vin_request.refresh_from_db()
         assert vin_request.status == status
 
@@ -121,7 +123,7 @@ def test_status_actions_write_history_with_who(client, manager, vin_request):
 def test_done_with_unanswered_rows_is_allowed_with_a_warning(client, manager, vin_request):
     url = reverse("admin:garage_vinrequest_complete", args=[vin_request.pk])
 
-    response = client.get(url, follow=True)
+    response = client.post(url, CONFIRM, follow=True)
 
     vin_request.refresh_from_db()
     assert vin_request.status == Status.DONE
@@ -133,7 +135,7 @@ def test_bulk_action_sets_status(client, manager, vin_request):
 
     client.post(
         CHANGELIST,
-        {"action": "set_accepted", ACTION_CHECKBOX_NAME: [vin_request.pk, other.pk]},
+        {"action": "set_accepted", ACTION_CHECKBOX_NAME: [vin_request.pk, other.pk], **CONFIRM},
     )
 
     assert set(VinRequest.objects.values_list("status", flat=True)) == {Status.ACCEPTED}
@@ -287,3 +289,99 @@ def test_settings_staff_adds_special_catalog(client):
     )
 
     assert "уже задан" in response.content.decode()
+
+
+# ---- statuses only by POST after a confirmation page, only forward ---------------------------
+
+
+@pytest.mark.parametrize("action", ["accept", "take", "complete"])
+def test_get_of_a_status_action_only_shows_the_confirmation(client, manager, vin_request, action):
+    url = reverse(f"admin:garage_vinrequest_{action}", args=[vin_request.pk])
+
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="confirm-action"' in page and 'name="csrfmiddlewaretoken"' in page
+    assert 'method="post"' in page
+    vin_request.refresh_from_db()
+    assert vin_request.status == Status.PENDING
+    assert vin_request.status_changes.count() == 1
+
+
+def test_status_action_needs_the_csrf_token(manager, vin_request):
+    from django.test import Client as BrowserClient
+
+    browser = BrowserClient(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    url = reverse("admin:garage_vinrequest_accept", args=[vin_request.pk])
+
+    assert browser.post(url, CONFIRM).status_code == 403
+
+    vin_request.refresh_from_db()
+    assert vin_request.status == Status.PENDING
+
+
+def test_the_first_post_of_a_bulk_action_only_shows_the_confirmation(client, manager, vin_request):
+    response = client.post(
+        CHANGELIST, {"action": "set_done", ACTION_CHECKBOX_NAME: [vin_request.pk]}
+    )
+
+    assert 'data-testid="confirm-action"' in response.content.decode()
+    vin_request.refresh_from_db()
+    assert vin_request.status == Status.PENDING
+
+
+def test_status_never_goes_back(client, manager, vin_request):
+    # given a request the manager has finished
+    services.vin_request_status_set(request_id=vin_request.pk, status=Status.DONE, by=manager)
+
+    # when someone confirms «Принят» on its page
+    url = reverse("admin:garage_vinrequest_accept", args=[vin_request.pk])
+    response = client.post(url, CONFIRM, follow=True)
+
+    # then nothing changes and the manager is told why
+    vin_request.refresh_from_db()
+    assert vin_request.status == Status.DONE
+    assert "уже этот статус или следующий" in response.content.decode()
+    assert vin_request.status_changes.count() == 2
+    # and the service itself refuses it whoever calls it
+    with pytest.raises(ApplicationError) as error:
+        services.vin_request_status_set(
+            request_id=vin_request.pk, status=Status.IN_PROGRESS, by=manager
+        )
+    assert error.value.code == "status_backwards"
+    assert error.value.message == (
+        f"Запрос № {vin_request.pk} уже «Выполнен»: статус «Обрабатывается» назад не ставится."
+    )
+
+
+def test_bulk_status_skips_requests_already_further(client, manager, vin_request):
+    done = make_vin_request(vin_request.client)
+    services.vin_request_status_set(request_id=done.pk, status=Status.DONE, by=manager)
+
+    page = client.post(
+        CHANGELIST, {"action": "set_in_progress", ACTION_CHECKBOX_NAME: [vin_request.pk, done.pk]}
+    ).content.decode()
+    assert f"№ {vin_request.pk} ·" in page and f"№ {done.pk} ·" not in page
+    client.post(
+        CHANGELIST,
+        {"action": "set_in_progress", ACTION_CHECKBOX_NAME: [vin_request.pk], **CONFIRM},
+    )
+
+    assert dict(VinRequest.objects.values_list("pk", "status")) == {
+        vin_request.pk: Status.IN_PROGRESS,
+        done.pk: Status.DONE,
+    }
+
+
+def test_transition_rule():
+    assert services.manual_statuses_after(Status.NOT_SENT) == services.MANUAL_STATUSES
+    assert services.manual_statuses_after(Status.PENDING) == services.MANUAL_STATUSES
+    assert services.manual_statuses_after(Status.ACCEPTED) == (Status.IN_PROGRESS, Status.DONE)
+    assert services.manual_statuses_after(Status.DONE) == ()
+    assert services.statuses_allowing(Status.IN_PROGRESS) == (
+        Status.NOT_SENT,
+        Status.PENDING,
+        Status.ACCEPTED,
+    )

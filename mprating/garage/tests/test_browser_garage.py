@@ -180,3 +180,40 @@ def test_garage_vin_request_answer_cart_and_chat(live_server, page, chromium, sc
     )
     assert ChatMessage.objects.filter(request=vin_request).count() == 2
     staff_context.close()
+
+
+def test_manager_confirms_a_status_on_a_phone(live_server, chromium, request):
+    # given a waiting VIN request and a manager on a phone-width screen
+    from mprating.garage.tests.vin_factories import make_vin_request
+
+    reference()
+    vin_request = make_vin_request(make_client(email="vin-client@example.ru"))
+    manager = make_staff(roles.MANAGER, email="vin-manager2@example.ru")
+    context = chromium.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    staff = context.new_page()
+    staff.set_default_timeout(10_000)
+    log_in(staff, live_server, manager.email, "**/backoffice/**")
+    change_url = f"{live_server.url}/backoffice/garage/vinrequest/{vin_request.pk}/change/"
+
+    # when the manager opens the «Принят» action of the request
+    staff.goto(f"{live_server.url}/backoffice/garage/vinrequest/{vin_request.pk}/accept/")
+
+    # then a confirmation page is shown, nothing changed yet, and it fits the screen
+    staff.get_by_test_id("confirm-action").wait_for()
+    text = staff.get_by_test_id("confirm-action").inner_text()
+    assert f"VIN-запрос № {vin_request.pk}: статус «Принят»" in text
+    assert staff.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    vin_request.refresh_from_db()
+    assert vin_request.status == VinRequest.Status.PENDING
+    staff_shot(staff, request, "1-confirm-status")
+
+    # when the manager confirms
+    staff.get_by_role("button", name="Поставить «Принят»").click()
+    staff.wait_for_url(change_url)
+
+    # then the status is set and the page says so
+    assert "Статус «Принят» выставлен: 1." in staff.content()
+    vin_request.refresh_from_db()
+    assert vin_request.status == VinRequest.Status.ACCEPTED
+    staff_shot(staff, request, "2-status-set")
+    context.close()

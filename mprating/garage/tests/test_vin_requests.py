@@ -8,6 +8,7 @@ from email import message_from_bytes
 from smtplib import SMTPException
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
@@ -17,9 +18,11 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.cart.models import CartLine
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.core.errors import ApplicationError
+from mprating.core import outbox
+from mprating.core.errors import ApplicationError, NotFound
+from mprating.core.models import OutgoingEmail
 from mprating.core.testing import count_queries
-from mprating.garage import services, tasks
+from mprating.garage import selectors, services
 from mprating.garage.models import VinRequest, VinRequestStatusChange
 from mprating.garage.tests.vin_factories import (
     LADA_VESTA_VIN,
@@ -92,7 +95,7 @@ def test_create_from_the_form_numbers_it_and_mails_managers(
         ("масло моторное", 2, "5W-30, 4 л"),
         ("амортизатор передний", 2, ""),
     ]
-    assert request.email_sent_at is not None
+    assert selectors.vin_request_letter(request).sent_at is not None
     [message] = mail.outbox
     assert message.to == ["vin@shop.ru", "boss@shop.ru"]
     assert message.subject == f"VIN-запрос № {request.pk}: Lada Vesta I"
@@ -140,10 +143,12 @@ def test_email_failure_marks_not_sent_then_retry_sends(
 
     # then the system sets «Запрос не отправлен» itself, and the client sees it
     request.refresh_from_db()
+    letter = selectors.vin_request_letter(request)
     assert request.status == Status.NOT_SENT
-    assert "Connection refused" in request.email_error
+    assert "Connection refused" in letter.last_error
     change = request.status_changes.get(status_to=Status.NOT_SENT)
     assert change.changed_by is None  # the system
+    assert "Connection refused" in change.comment
     page = client.get(reverse("garage:requests")).content.decode()
     assert "Запрос не отправлен" in page and "Отправить повторно" in page
 
@@ -152,10 +157,12 @@ def test_email_failure_marks_not_sent_then_retry_sends(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("garage:request_resend", args=[request.pk]))
 
-    # then it is sent and waits for the managers
+    # then the same letter is sent and the request waits for the managers
     request.refresh_from_db()
+    letter.refresh_from_db()
     assert request.status == Status.PENDING
-    assert request.email_attempts == 2 and request.email_error == ""
+    assert letter.attempts == 2 and letter.last_error == ""
+    assert OutgoingEmail.objects.filter(ref=f"garage.vinrequest:{request.pk}").count() == 1
     assert len(mail.outbox) == 1
     assert list(request.status_changes.values_list("status_to", flat=True)) == [
         Status.PENDING,
@@ -169,18 +176,22 @@ def test_failure_enqueues_a_delayed_retry(owner, managers_address, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.EMAIL_BACKEND = FAILING_BACKEND
     request = make_vin_request(owner)
+    letter = selectors.vin_request_letter(request)
 
     # when the first attempt fails
-    tasks.send_vin_request_email.call(request_id=request.pk)
+    outbox.outbox_deliver.call(email_ids=[letter.pk])
 
-    # then the task queued itself again, five minutes later, as attempt 2
-    [retry] = tasks.send_vin_request_email.get_backend().results
-    assert retry.kwargs == {"request_id": request.pk, "attempt": 2}
-    assert retry.task.run_after - timezone.now() > timedelta(minutes=4)
+    # then the outbox queued its retry a minute later, like for any other letter
+    [retry] = outbox.outbox_deliver.get_backend().results
+    assert retry.kwargs == {"email_ids": [letter.pk]}
+    assert retry.task.run_after - timezone.now() > timedelta(seconds=50)
+    request.refresh_from_db()
+    assert request.status == Status.NOT_SENT
 
     # and when that attempt runs with mail working, the request moves on
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    tasks.send_vin_request_email.call(**retry.kwargs)
+    with time_machine.travel(retry.task.run_after, tick=False):
+        outbox.outbox_deliver.call(**retry.kwargs)
     request.refresh_from_db()
     assert request.status == Status.PENDING
 
@@ -189,26 +200,32 @@ def test_retries_stop_after_the_last_delay(owner, managers_address, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.EMAIL_BACKEND = FAILING_BACKEND
     request = make_vin_request(owner)
+    letter = selectors.vin_request_letter(request)
+    OutgoingEmail.objects.filter(pk=letter.pk).update(series_attempts=outbox.MAX_ATTEMPTS - 1)
 
-    tasks.send_vin_request_email.call(request_id=request.pk, attempt=len(tasks.RETRY_DELAYS) + 1)
+    assert outbox.outbox_deliver.call(email_ids=[letter.pk])["gave_up"] == 1
 
-    assert tasks.send_vin_request_email.get_backend().results == []
+    assert outbox.outbox_deliver.get_backend().results == []
+    request.refresh_from_db()
+    assert request.status == Status.NOT_SENT  # the client's «Отправить повторно» is left
 
 
 def test_no_manager_address_is_a_failure_too(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        request = make_vin_request(owner)
+        request = make_vin_request(owner, managers_address=False)
 
     request.refresh_from_db()
     assert request.status == Status.NOT_SENT
-    assert "не указан e-mail менеджеров" in request.email_error
+    change = request.status_changes.get(status_to=Status.NOT_SENT)
+    assert "не указан e-mail менеджеров" in change.comment
 
 
 def test_sending_twice_mails_once(owner, managers_address, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         request = make_vin_request(owner)
 
-    assert services.vin_request_email_send(request_id=request.pk) is None
+    letter = selectors.vin_request_letter(request)
+    assert outbox.email_deliver(email_id=letter.pk) == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -245,8 +262,8 @@ def test_real_email_through_smtp(owner, managers_address, settings):
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         request = make_vin_request(owner, parts=("свечи зажигания",))
 
-        # when the task runs
-        tasks.send_vin_request_email.call(request_id=request.pk)
+        # when the outbox sends its letter
+        outbox.outbox_deliver.call(email_ids=[selectors.vin_request_letter(request).pk])
         assert done.wait(5)
     finally:
         controller.stop()
@@ -261,7 +278,7 @@ def test_real_email_through_smtp(owner, managers_address, settings):
     assert "свечи зажигания — 1 шт." in text
     assert "свечи зажигания" in parts["text/html"].get_payload(decode=True).decode("utf-8")
     request.refresh_from_db()
-    assert request.status == Status.PENDING and request.email_sent_at
+    assert request.status == Status.PENDING and selectors.vin_request_letter(request).sent_at
 
 
 def test_answered_rows_are_counted(client, owner, manager):
@@ -379,3 +396,80 @@ def test_list_query_count_does_not_grow(client, owner, manager):
 
     assert five == fifty
     assert VinRequestStatusChange.objects.count() == 50
+
+
+def test_resend_without_any_manager_address_says_so(owner):
+    request = make_vin_request(owner, managers_address=False)
+
+    with pytest.raises(ApplicationError) as error:
+        services.vin_request_resend(client=owner, request_id=request.pk)
+
+    assert error.value.message == (
+        "Магазин ещё не указал адрес для VIN-запросов — попробуйте отправить позже."
+    )
+    assert selectors.vin_request_letter(request) is None
+
+
+def test_resend_after_the_address_is_set_writes_the_first_letter(
+    owner, manager, django_capture_on_commit_callbacks
+):
+    # given a request made while «Настройки» had no address
+    request = make_vin_request(owner, managers_address=False)
+    services.vin_settings_update(manager_emails="vin@shop.ru", by=manager)
+
+    # when the client presses «Отправить повторно»
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vin_request_resend(client=owner, request_id=request.pk)
+
+    # then the letter goes out and the request waits for the managers
+    request.refresh_from_db()
+    assert request.status == Status.PENDING
+    assert [m.to for m in mail.outbox] == [["vin@shop.ru"]]
+
+
+def test_a_request_the_manager_took_stays_when_its_letter_fails(
+    owner, manager, managers_address, settings
+):
+    request = make_vin_request(owner)
+    services.vin_request_status_set(request_id=request.pk, status=Status.ACCEPTED, by=manager)
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+
+    outbox.outbox_deliver.call(email_ids=[selectors.vin_request_letter(request).pk])
+
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED
+    assert selectors.vin_request_letter(request).state == "failed"
+
+
+def test_vin_letter_waits_for_the_sweep_under_a_backend_without_defer(
+    owner, managers_address, settings, django_capture_on_commit_callbacks
+):
+    # given the mail server is down and the immediate task backend (no run_after)
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    with django_capture_on_commit_callbacks(execute=True):
+        request = make_vin_request(owner)
+    request.refresh_from_db()
+    assert request.status == Status.NOT_SENT
+
+    # when the server is back and cron runs the sweep after the backoff
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert outbox.outbox_deliver_due.call()["sent"] == 1
+
+    # then the letter is out and the request back to «Ожидает обработки»
+    request.refresh_from_db()
+    assert request.status == Status.PENDING
+    assert len(mail.outbox) == 1
+
+
+def test_anothers_answer_to_the_cart_is_404(client, owner, manager):
+    foreign = make_vin_request(make_client(email="other2@example.ru"))
+    answer = services.vin_answer_add(
+        line_id=foreign.lines.first().pk, by=manager, brand_name="MOBIL", article="153693"
+    )
+
+    response = client.post(reverse("garage:answer_to_cart", args=[answer.pk]))
+
+    assert response.status_code == 404
+    with pytest.raises(NotFound):
+        services.vin_answer_to_cart(client=owner, answer_id=answer.pk)

@@ -1,7 +1,5 @@
 """Test data of the notifications tests: a client with a placed order of several lines."""
 
-from django.core.mail.backends.base import BaseEmailBackend
-
 from mprating.accounts.models import Client
 from mprating.accounts.tests.factories import make_client
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
@@ -13,13 +11,6 @@ ARTICLES = [
     ("FEBI", "27432", "Втулка стабилизатора", 4),
     ("SACHS", "315678", "Амортизатор передний", 1),
 ]
-
-
-class FailingEmailBackend(BaseEmailBackend):
-    """The mail server is down."""
-
-    def send_messages(self, email_messages):
-        raise ConnectionRefusedError("SMTP-сервер недоступен")
 
 
 def status(name: str) -> OrderStatus:

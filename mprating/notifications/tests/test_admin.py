@@ -1,19 +1,20 @@
-"""Back office outbox of status e-mails: list and «Отправить снова»."""
+"""Back office «Письма» (the core outbox) with status letters: list and «Отправить снова»."""
 
 import pytest
 from django.core import mail
 from django.test import override_settings
 
 from mprating.accounts.tests.factories import make_client, make_staff
-from mprating.notifications import services
-from mprating.notifications.models import StatusEmail
+from mprating.core import outbox
+from mprating.core.models import OutgoingEmail
+from mprating.core.testing import FAILING_EMAIL_BACKEND
 from mprating.notifications.tests.helpers import line_ids, order_with_lines, status
 from mprating.orders.services import line_status_set
 
 pytestmark = pytest.mark.django_db
 
-FAILING = "mprating.notifications.tests.helpers.FailingEmailBackend"
-URL = "/backoffice/notifications/statusemail/"
+FAILING = FAILING_EMAIL_BACKEND
+URL = "/backoffice/core/outgoingemail/"
 
 
 def test_outbox_list_and_send_again(client, django_capture_on_commit_callbacks):
@@ -22,8 +23,10 @@ def test_outbox_list_and_send_again(client, django_capture_on_commit_callbacks):
     failing = override_settings(EMAIL_BACKEND=FAILING)
     with failing, django_capture_on_commit_callbacks(execute=True):
         line_status_set(line_ids=line_ids(order), status_id=status("Принят").pk, actor=None)
-    row = StatusEmail.objects.get()
-    StatusEmail.objects.filter(pk=row.pk).update(attempts=services.MAX_ATTEMPTS)
+    row = OutgoingEmail.objects.get(kind="order_status")
+    OutgoingEmail.objects.filter(pk=row.pk).update(
+        attempts=outbox.MAX_ATTEMPTS, series_attempts=outbox.MAX_ATTEMPTS, gave_up=True
+    )
     client.force_login(make_staff(superuser=True, email="admin@example.ru"))
 
     # when staff open the outbox
@@ -33,7 +36,9 @@ def test_outbox_list_and_send_again(client, django_capture_on_commit_callbacks):
 
     # and send it again
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, {"action": "send_again", "_selected_action": [row.pk]})
+        response = client.post(
+            URL, {"action": "send_again", "_selected_action": [row.pk], "confirm": "yes"}
+        )
 
     # then it goes out
     assert response.status_code == 302

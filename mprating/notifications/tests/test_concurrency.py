@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from mprating.core.models import OutgoingEmail
 from mprating.core.testing import run_together
 from mprating.notifications import tasks
-from mprating.notifications.models import StatusEmail
 from mprating.notifications.tests.helpers import order_with_lines, status
 from mprating.orders.models import StatusChange
 
@@ -37,5 +37,5 @@ def test_two_simultaneous_runs_send_one_email():
     # then exactly one e-mail went out and nothing raised
     assert sorted(r["sent"] for r in results) == [0, 1]
     assert len(mail.outbox) == 1
-    assert StatusEmail.objects.count() == 1
+    assert OutgoingEmail.objects.filter(kind="order_status").count() == 1
     assert not StatusChange.objects.filter(pk__in=ids, notified_at=None).exists()

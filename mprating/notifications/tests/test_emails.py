@@ -2,21 +2,21 @@
 allow e-mail (seed 004 «Уведомления»), idempotent, retried until sent, never lost."""
 
 import email
-import socket
 from datetime import timedelta
 from email import policy
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import default_task_backend
 
 from mprating.accounts.tests.factories import make_client
+from mprating.core import outbox
+from mprating.core.models import OutgoingEmail
+from mprating.core.testing import FAILING_EMAIL_BACKEND, smtp_inbox
 from mprating.notifications import services, tasks
-from mprating.notifications.models import StatusEmail
 from mprating.notifications.tests.helpers import (
     line_ids,
     order_with_lines,
@@ -28,8 +28,12 @@ from mprating.orders.services import line_status_set
 
 pytestmark = pytest.mark.django_db
 
-FAILING = "mprating.notifications.tests.helpers.FailingEmailBackend"
+FAILING = FAILING_EMAIL_BACKEND
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def status_letters():
+    return OutgoingEmail.objects.filter(kind="order_status")
 
 
 @pytest.fixture
@@ -64,7 +68,7 @@ def test_one_email_per_order_lists_lines_and_new_statuses(
     assert "/cabinet/notifications/" in message.body
     # and every change is marked notified, the outbox row sent
     assert not StatusChange.objects.filter(pk__in=[c.pk for c in changes], notified_at=None)
-    assert StatusEmail.objects.get().sent_at is not None
+    assert status_letters().get().sent_at is not None
 
 
 def test_two_orders_in_one_batch_give_two_emails(django_capture_on_commit_callbacks):
@@ -98,7 +102,7 @@ def test_status_switched_off_sends_nothing_but_marks_changes(
 
     # then no e-mail, and the changes are handled (a re-run will not send them)
     assert mail.outbox == []
-    assert StatusEmail.objects.count() == 0
+    assert status_letters().count() == 0
     assert not StatusChange.objects.filter(pk__in=[c.pk for c in changes], notified_at=None)
 
     # when the next batch is «Отгружен» — that one the client kept
@@ -155,7 +159,7 @@ def test_rerun_sends_nothing(order, django_capture_on_commit_callbacks):
 
     # then nothing more is sent
     assert len(mail.outbox) == 1
-    assert StatusEmail.objects.count() == 1
+    assert status_letters().count() == 1
 
 
 def test_failure_is_retried_later_with_backoff_and_not_lost(
@@ -173,33 +177,33 @@ def test_failure_is_retried_later_with_backoff_and_not_lost(
         assert len(callbacks) == 1
         assert outcome["failed"] == 1
         # then the e-mail waits in the outbox with the error, and a retry is enqueued
-        row = StatusEmail.objects.get()
+        row = status_letters().get()
         assert row.sent_at is None and row.attempts == 1
         assert "SMTP-сервер недоступен" in row.last_error
         retry = default_task_backend.results[-1]
-        assert retry.task.name == "deliver_status_emails"
+        assert retry.task.name == "outbox_deliver"
         assert retry.kwargs == {"email_ids": [row.pk]}
         assert timedelta(seconds=55) < retry.task.run_after - start < timedelta(seconds=65)
 
         # when the retry runs a minute later and fails again: the next one in 5 minutes
         with time_machine.travel(start + timedelta(minutes=1, seconds=1), tick=False):
-            tasks.deliver_status_emails.call(email_ids=[row.pk])
+            outbox.outbox_deliver.call(email_ids=[row.pk])
         row.refresh_from_db()
         assert row.attempts == 2
         assert row.next_attempt_at - start == timedelta(minutes=6, seconds=1)
 
     # when the server is back and the retry runs when due
     assert mail.outbox == []
-    tasks.deliver_status_emails.call(email_ids=[row.pk])  # too early: skipped
+    outbox.outbox_deliver.call(email_ids=[row.pk])  # too early: skipped
     assert mail.outbox == []
     with time_machine.travel(row.next_attempt_at, tick=False):
-        tasks.deliver_status_emails.call(email_ids=[row.pk])
+        outbox.outbox_deliver.call(email_ids=[row.pk])
 
     # then the e-mail goes out once
     assert len(mail.outbox) == 1
     row.refresh_from_db()
     assert row.sent_at is not None and row.attempts == 3 and row.last_error == ""
-    tasks.deliver_status_emails.call(email_ids=[row.pk])
+    outbox.outbox_deliver.call(email_ids=[row.pk])
     assert len(mail.outbox) == 1
 
 
@@ -212,11 +216,11 @@ def test_failure_never_blocks_the_manager_and_the_sweeper_sends_it(
         changes = set_status(line_ids(order), "Принят", django_capture_on_commit_callbacks)
     # then the action succeeded and the e-mail waits
     assert len(changes) == 3
-    assert StatusEmail.objects.get().sent_at is None
+    assert status_letters().get().sent_at is None
 
     # when the periodic sweep runs after the backoff
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        outcome = tasks.deliver_due_status_emails.call()
+        outcome = outbox.outbox_deliver_due.call()
 
     # then the e-mail is sent
     assert outcome["sent"] == 1
@@ -230,7 +234,7 @@ def test_sweeper_handles_changes_whose_task_never_ran(order):
 
     # when the sweep runs a few minutes later
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
-        tasks.deliver_due_status_emails.call()
+        outbox.outbox_deliver_due.call()
 
     # then the client gets the e-mail; the «Новый» rows of checkout are marked, not mailed
     assert len(mail.outbox) == 1
@@ -240,58 +244,30 @@ def test_sweeper_handles_changes_whose_task_never_ran(order):
 def test_gives_up_after_max_attempts(order, django_capture_on_commit_callbacks):
     with override_settings(EMAIL_BACKEND=FAILING):
         set_status(line_ids(order), "Принят", django_capture_on_commit_callbacks)
-        row = StatusEmail.objects.get()
-        StatusEmail.objects.filter(pk=row.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+        row = status_letters().get()
+        status_letters().filter(pk=row.pk).update(
+            attempts=outbox.MAX_ATTEMPTS - 1, series_attempts=outbox.MAX_ATTEMPTS - 1
+        )
         with time_machine.travel(timezone.now() + timedelta(hours=2)):
-            assert tasks.deliver_status_emails.call(email_ids=[row.pk])["gave_up"] == 1
-            assert services.due_email_ids() == []
+            assert outbox.outbox_deliver.call(email_ids=[row.pk])["gave_up"] == 1
+            assert outbox.due_email_ids() == []
 
 
 def test_retry_delays():
-    assert [services.retry_delay(n) for n in (1, 2, 3, 4, 5, 12)] == [
+    assert [outbox.retry_delay(n) for n in (1, 2, 3, 4, 5, 12)] == [
         timedelta(minutes=m) for m in (1, 5, 15, 60, 60, 60)
     ]
 
 
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_real_email_through_smtp_server(order, django_capture_on_commit_callbacks):
     # given an SMTP server on localhost
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        smtp = {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": port,
-            "EMAIL_USE_TLS": False,
-            "EMAIL_HOST_USER": "",
-            "EMAIL_HOST_PASSWORD": "",
-        }
-        # when lines are shipped
-        with override_settings(**smtp):
-            set_status(line_ids(order)[:2], "Отгружен", django_capture_on_commit_callbacks)
-    finally:
-        controller.stop()
+    # when lines are shipped
+    with smtp_inbox() as received:
+        set_status(line_ids(order)[:2], "Отгружен", django_capture_on_commit_callbacks)
 
     # then the server received one multipart e-mail with the Russian text and HTML
-    assert len(inbox.envelopes) == 1
-    envelope = inbox.envelopes[0]
+    assert len(received) == 1
+    envelope = received[0]
     assert envelope.rcpt_tos == ["zakaz@example.ru"]
     message = email.message_from_bytes(envelope.content, policy=policy.default)
     assert message["Subject"].strip() == f"Заказ № {order.number}: новые статусы 2 позиций"
@@ -299,4 +275,25 @@ def test_real_email_through_smtp_server(order, django_capture_on_commit_callback
     html = message.get_body(("html",)).get_content()
     assert "FEBI 27432 — Втулка стабилизатора, 4 шт.: Отгружен" in text
     assert "Втулка стабилизатора" in html and "<table" in html
-    assert StatusEmail.objects.get().sent_at is not None
+    assert status_letters().get().sent_at is not None
+
+
+def test_orders_hook_hands_the_changes_to_notifications(order, django_capture_on_commit_callbacks):
+    # given changes written by orders, which only calls its hook (it never imports us)
+    from django.db import transaction
+
+    from mprating.orders import hooks
+
+    accepted = status("Принят")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        changes = StatusChange.objects.bulk_create(
+            StatusChange(line=line, status=accepted) for line in order.lines.all()
+        )
+        hooks.line_status_changed([c.pk for c in changes])
+        # then nothing happens before the commit
+        assert mail.outbox == []
+
+    # then after the commit the listener registered in NotificationsConfig.ready() ran
+    assert tasks.status_changes_listener in hooks._status_listeners
+    assert [m.subject for m in mail.outbox] == [f"Заказ № {order.number}: новые статусы 3 позиций"]
+    assert not StatusChange.objects.filter(pk__in=[c.pk for c in changes], notified_at=None)
