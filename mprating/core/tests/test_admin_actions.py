@@ -54,7 +54,9 @@ def model_admin():
 def _request(method: str, data=None):
     factory = RequestFactory()
     request = factory.post("/x/", data or {}) if method == "POST" else factory.get("/x/")
-    request.user = get_user_model().objects.create_superuser(email="root@example.ru", password="x-Secret-1")
+    request.user = get_user_model().objects.create_superuser(
+        email="root@example.ru", password="x-Secret-1"
+    )
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
     return request
