@@ -108,7 +108,7 @@ class EmailLine:
 
 def _latest_per_line(changes: list[StatusChange]) -> list[StatusChange]:
     latest: dict[int, StatusChange] = {}
-    for change in sorted(changes, key=lambda c: (c.created_at, c.pk)):
+    for change in sorted(changes, key=lambda c: (c.changed_at, c.pk)):
         latest[change.line_id] = change
     return sorted(latest.values(), key=lambda c: c.line_id)
 
@@ -175,7 +175,7 @@ def status_emails_prepare(*, change_ids, now: datetime | None = None) -> list[St
                 quantity=c.line.quantity,
                 status_name=c.status.name,
                 status_colour=c.status.colour,
-                changed_at=c.created_at,
+                changed_at=c.changed_at,
                 comment=c.line.manager_comment,
             )
             for c in _latest_per_line(changes_of_order)
@@ -207,8 +207,8 @@ def pending_change_ids(*, now: datetime | None = None, limit: int = 500) -> list
     return list(
         StatusChange.objects.filter(
             notified_at__isnull=True,
-            created_at__gte=now - timedelta(days=1),
-            created_at__lte=now - timedelta(minutes=2),
+            changed_at__gte=now - timedelta(days=1),
+            changed_at__lte=now - timedelta(minutes=2),
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]

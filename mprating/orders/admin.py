@@ -567,7 +567,7 @@ class OrderLineInline(TabularInline):
                 Prefetch(
                     "history",
                     queryset=StatusChange.objects.select_related("status", "changed_by").order_by(
-                        "created_at", "id"
+                        "changed_at", "id"
                     ),
                 )
             )
@@ -635,7 +635,7 @@ def history_html(changes):
 
 
 def change_time(change: StatusChange) -> str:
-    return timezone.localtime(change.created_at).strftime("%d.%m.%Y %H:%M")
+    return timezone.localtime(change.changed_at).strftime("%d.%m.%Y %H:%M")
 
 
 def _composition(order: Order) -> str:

@@ -8,7 +8,7 @@ from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer, Warehouse
 from mprating.catalog.tests.factories import make_offer, make_warehouse
 from mprating.core.errors import ApplicationError
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.models import OrderLine, RefusalState
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def mails(monkeypatch):
     sent: list[list[int]] = []
-    monkeypatch.setattr(services, "_enqueue_status_emails", sent.append)
+    monkeypatch.setattr(hooks, "line_status_changed", sent.append)
     return sent
 
 
