@@ -3,6 +3,7 @@ without the CSRF token, a bulk action is all or nothing, the lists cost what the
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
 from django.test import Client as BrowserClient
 
 from mprating.accounts import roles
@@ -214,9 +215,11 @@ def test_changelists_cost_what_they_cost_before_the_split(manager_browser, buyer
         order, lines = order_with_lines(buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.TRANSIT))
         services.line_refusal_request(client=buyer, line_id=lines[0].pk)
         orders.append(order)
+    # On PostgreSQL an unfiltered list reads the planner's estimate instead of counting.
+    estimate = 1 if connection.vendor == "postgresql" else 0
     expected = {
-        "orders": 8,
-        "lines": 7,
+        "orders": 8 + estimate,
+        "lines": 7 + estimate,
         "queue": 7,
         "order page": 8,
         "action page": 7,
