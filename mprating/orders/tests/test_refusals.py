@@ -292,3 +292,16 @@ def test_another_clients_line_is_a_not_found_error(buyer):
 
     with pytest.raises(NotFound):
         services.line_refusal_request(client=make_client(last_name="Чужой"), line_id=line.pk)
+
+
+def test_the_client_sees_own_request_in_the_movement_history(buyer, client):
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+    client.force_login(buyer.user)
+
+    page = client.get(f"/cabinet/orders/lines/{line.pk}/history/").content.decode()
+
+    rows = re.findall(r'data-testid="history-row">(.*?)</tr>', page, re.S)
+    assert len(rows) == 2
+    assert "вы" in rows[1] and "Отказ от заказа на рассмотрении" in rows[1]
+    assert "система" in rows[0]
