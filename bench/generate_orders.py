@@ -170,6 +170,7 @@ def main() -> None:
                         "refusal_state": refusal,
                         "refusal_seen": roll < 0.05,
                         "manager_comment": "Отказ клиента" if refusal == "confirmed" else "",
+                        "stock_released_at": None,
                     }
                     yield tuple(values[c] for c in line_columns)
                     changes.append((line_id, new.pk, created))
@@ -183,7 +184,7 @@ def main() -> None:
                     "status_id": status_id,
                     "changed_by_id": None,
                     "comment": "",
-                    "created_at": at,
+                    "changed_at": at,
                     "notified_at": at,
                 }
                 yield tuple(values[c] for c in change_columns)

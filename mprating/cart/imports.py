@@ -33,6 +33,7 @@ from mprating.cart.services import cart_add
 from mprating.catalog.models import Offer, Product
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.catalog.selectors import best_offers_for_products
+from mprating.catalog.services import offer_orderable_problem, offer_quantity_fit
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.tabular import TableError, find_columns, open_table, parse_quantity
 
@@ -342,24 +343,32 @@ def _pick_product(result: _Result, candidates: list[_Product], brands: dict) -> 
     return None
 
 
+# The catalog's one rule decides; a row shows its short form under the outcome its code means.
+OUTCOME_BY_CODE = {
+    "offer_not_found": Outcome.NOT_FOUND,
+    "warehouse_inactive": Outcome.NOT_FOUND,
+    "out_of_stock": Outcome.NOT_ENOUGH,
+    "not_enough_stock": Outcome.NOT_ENOUGH,
+    "below_min_order": Outcome.BELOW_MIN,
+}
+
+
 def _judge(result: "_Result | CartImportRow", *, offer: Offer, quantity: int, in_cart: int) -> bool:
-    """Added (True) or not with the reason, by the rules of `services.check_quantity`."""
-    available = max(offer.quantity - in_cart, 0)
-    if in_cart + quantity < offer.min_order_quantity:
-        _fail(
-            result,
-            Outcome.BELOW_MIN,
-            f"ниже минимального заказа ({offer.min_order_quantity} шт.)",
-        )
-        return False
-    if quantity > available:
-        _fail(result, Outcome.NOT_ENOUGH, f"недостаточно на складе (есть {available})")
-        if available > 0 and in_cart + available >= offer.min_order_quantity:
-            result.available = available
-        return False
-    result.outcome = Outcome.ADDED
-    result.reason = ""
-    return True
+    """Added (True) or not with the reason: `catalog.services.offer_orderable_problem` for a
+    cart line going from `in_cart` to `in_cart + quantity` pieces."""
+    problem = offer_orderable_problem(offer=offer, quantity=in_cart + quantity, in_cart=in_cart)
+    if problem is None:
+        result.outcome = Outcome.ADDED
+        result.reason = ""
+        return True
+    _fail(result, OUTCOME_BY_CODE[problem.code], problem.short)
+    if (
+        problem.code == "not_enough_stock"
+        and problem.available > 0
+        and in_cart + problem.available >= problem.min_order
+    ):
+        result.available = problem.available
+    return False
 
 
 # ---- resolving rows on the result page ------------------------------------------------------
@@ -422,11 +431,9 @@ def cart_import_row_add_available(*, client: Client, import_id: int, row_id: int
         return row
     if row.outcome != Outcome.NOT_ENOUGH or row.offer_id is None:
         raise ApplicationError("not_short", "Для этой строки нечего добавить.")
-    offer = Offer.objects.select_related("warehouse").get(pk=row.offer_id)
+    offer = Offer.objects.select_related("warehouse", "product__brand").get(pk=row.offer_id)
     in_cart = _in_cart(client=client, offer=offer)
-    available = max(offer.quantity - in_cart, 0)
-    if available <= 0 or in_cart + available < offer.min_order_quantity:
-        raise ApplicationError("out_of_stock", "Товар закончился на складе.")
+    available = offer_quantity_fit(offer=offer, wanted=row.quantity or 1, in_cart=in_cart)
     cart_add(client=client, offer_id=offer.pk, quantity=available, comment=row.comment)
     row.outcome = Outcome.ADDED
     row.reason = f"добавлено {available} шт. из {row.quantity}"

@@ -148,3 +148,13 @@ def cart_import_candidates(rows: list[CartImportRow]) -> dict[str, list[Candidat
             Candidate(product=product, offer=best.get(product.pk))
         )
     return found
+
+
+def cart_quantity_of_offer(*, client: Client, offer_id: int) -> int:
+    """How many pieces of the offer the client's cart holds (0 when none)."""
+    return (
+        CartLine.objects.filter(client=client, offer_id=offer_id)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )

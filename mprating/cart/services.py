@@ -1,25 +1,27 @@
 """Every change of the client's cart (seed 004 «Работа с корзиной»).
 
-Search, the cart page, the API and «Загрузить в корзину» all add through `cart_add`, so the
-rules below read the same everywhere:
-
-- the quantity is a whole number of pieces, at least 1;
-- the resulting quantity of the line (what was in the cart plus what is added) is at least the
-  offer's minimum order and at most what the warehouse has in stock;
-- the offer's warehouse is active.
+Search, the cart page, the API and «Загрузить в корзину» all add through `cart_add`. The
+quantity is a whole number of pieces, at least 1; whether the line may hold it (stock, minimum
+order, active warehouse) is the catalog's one rule, `catalog.services.offer_orderable_check`,
+so it reads the same here, at checkout and in «Перезаказ». At checkout the cart hands its
+lines over to the order (`cart_lines_hand_over`): the order never deletes cart rows itself.
 
 The cart holds the offer, not a price: the cart page, checkout and finance use the offer's real
 price; the client's «Индивидуальная наценка» is shown in search only.
 """
+
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
 from mprating.accounts.models import Client
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer
+from mprating.catalog.services import offer_orderable_check
 from mprating.core.errors import ApplicationError, NotFound
 
 MAX_COMMENT = 255
+BATCH = 500
 LINE_NOT_FOUND = "Такой строки нет в вашей корзине."
 
 
@@ -37,37 +39,12 @@ def parse_whole_quantity(value: object) -> int:
     return value
 
 
-def check_quantity(*, offer: Offer, total: int, in_cart: int = 0) -> None:
-    """The line may hold `total` pieces of `offer` (stock, minimum order, active warehouse)."""
-    if not offer.warehouse.is_active:
-        raise ApplicationError(
-            "warehouse_inactive",
-            "Склад этого предложения сейчас не отгружает товар — выберите другое предложение.",
-            field="offer",
-        )
-    if offer.quantity <= 0:
-        raise ApplicationError("out_of_stock", "Товара нет в наличии.", field="quantity")
-    if total > offer.quantity:
-        tail = f" (в корзине уже {in_cart} шт.)" if in_cart else ""
-        raise ApplicationError(
-            "not_enough_stock",
-            f"Можно заказать не больше {offer.quantity} шт.{tail}",
-            field="quantity",
-        )
-    if total < offer.min_order_quantity:
-        raise ApplicationError(
-            "below_min_order",
-            f"Минимальный заказ — {offer.min_order_quantity} шт.",
-            field="quantity",
-        )
-
-
 def _locked_lines():
     # Lock the cart line only, not the joined offer/product rows (PostgreSQL FOR UPDATE OF).
     return CartLine.objects.select_for_update(of=("self",))
 
 
-def _offer_for_cart(offer_id: object) -> Offer:
+def _offer_for_cart(offer_id: object, quantity: int) -> Offer:
     try:
         offer_id = int(offer_id)
     except (TypeError, ValueError):
@@ -86,11 +63,11 @@ def cart_add(*, client: Client, offer_id: int, quantity: int, comment: str = "")
     A non-empty `comment` (e.g. from a file row) replaces the line's comment.
     """
     quantity = parse_whole_quantity(quantity)
-    offer = _offer_for_cart(offer_id)
+    offer = _offer_for_cart(offer_id, quantity)
     comment = (comment or "").strip()[:MAX_COMMENT]
     line = _locked_lines().filter(client=client, offer=offer).first()
     if line is None:
-        check_quantity(offer=offer, total=quantity)
+        offer_orderable_check(offer=offer, quantity=quantity)
         try:
             # A parallel add of the same offer may win the race: then increase its line.
             with transaction.atomic():
@@ -101,7 +78,7 @@ def cart_add(*, client: Client, offer_id: int, quantity: int, comment: str = "")
             return line
         except IntegrityError:
             line = _locked_lines().get(client=client, offer=offer)
-    check_quantity(offer=offer, total=line.quantity + quantity, in_cart=line.quantity)
+    offer_orderable_check(offer=offer, quantity=line.quantity + quantity, in_cart=line.quantity)
     line.quantity += quantity
     fields = ["quantity"]
     if comment:
@@ -130,10 +107,11 @@ def _own_line(*, client: Client, line_id: object) -> CartLine:
 
 @transaction.atomic
 def cart_line_set_quantity(*, client: Client, line_id: int, quantity: int) -> CartLine:
-    """Change the quantity of one of the client's lines, by the same rules as `cart_add`."""
+    """Change the quantity of one of the client's lines, by the same rule as `cart_add` (the new
+    quantity replaces the old one, so it is judged as a request of its own)."""
     quantity = parse_whole_quantity(quantity)
     line = _own_line(client=client, line_id=line_id)
-    check_quantity(offer=line.offer, total=quantity)
+    offer_orderable_check(offer=line.offer, quantity=quantity)
     if quantity != line.quantity:
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -144,3 +122,35 @@ def cart_line_set_quantity(*, client: Client, line_id: int, quantity: int) -> Ca
 def cart_line_remove(*, client: Client, line_id: int) -> None:
     line = _own_line(client=client, line_id=line_id)
     line.delete()
+
+
+@dataclass(frozen=True)
+class HandedOverLine:
+    """A cart line as the order receives it at checkout."""
+
+    offer_id: int
+    quantity: int
+    comment: str
+
+
+@transaction.atomic
+def cart_lines_hand_over(*, client: Client) -> list[HandedOverLine]:
+    """Checkout takes the client's whole cart: lock the lines (primary-key order, the line rows
+    only), remove them and return what they held, in that order.
+
+    Called inside the checkout transaction, so a checkout that fails later rolls the removal
+    back with everything else; a twin checkout waiting on these locks finds the cart empty.
+    """
+    lines = list(
+        CartLine.objects.select_for_update(of=("self",))
+        .filter(client=client)
+        .order_by("pk")
+        .values_list("pk", "offer_id", "quantity", "comment")
+    )
+    ids = [row[0] for row in lines]
+    for start in range(0, len(ids), BATCH):
+        CartLine.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+    return [
+        HandedOverLine(offer_id=offer_id, quantity=quantity, comment=comment)
+        for _, offer_id, quantity, comment in lines
+    ]

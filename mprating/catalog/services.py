@@ -7,7 +7,7 @@ normalization and the ordered-pair rule of `CrossLink` live in one place.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from mprating.catalog.models import Brand, BrandAlias, CrossLink, Offer, Product, Warehouse
@@ -121,3 +121,209 @@ def offer_upsert(
         },
     )
     return offer
+
+
+# ---- «can this offer be ordered in this quantity», stock reserve and release --------------
+#
+# The one home of the rule (DESIGN.md §3: catalog owns it). The cart (add, change, «Загрузить
+# в корзину»), the checkout page, checkout itself, «Перезаказ» and the API all ask
+# `offer_orderable_check`, so the same problem reads the same everywhere. Seed 004 «Работа с
+# корзиной»: the client orders from what a warehouse has, never below its minimum order.
+
+OFFER_GONE_MESSAGE = "Предложение больше не продаётся: обновите страницу и выберите другое."
+
+# The short form of each problem, for a cell of a table (the rows of «Загрузить в корзину»).
+_SHORT = {
+    "offer_not_found": "нет в продаже",
+    "warehouse_inactive": "склад не принимает заказы",
+    "out_of_stock": "нет в наличии",
+}
+
+
+class OfferNotOrderable(ApplicationError):
+    """Why `quantity` pieces of an offer cannot be ordered, with a stable code:
+
+    `offer_not_found`, `warehouse_inactive`, `out_of_stock`, `not_enough_stock`,
+    `below_min_order`. Besides the sentence (`message`) it carries the facts a caller may act on
+    (`available`: how many more pieces can still go to the cart; `min_order`), the short form
+    for a table cell (`short`) and the article it is about (`label`, «BOSCH 0 986 452 041»).
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str = "quantity",
+        label: str = "",
+        short: str = "",
+        available: int = 0,
+        min_order: int = 1,
+    ) -> None:
+        super().__init__(code, message, field=field)
+        self.label = label
+        self.short = short or _SHORT.get(code, message)
+        self.available = available
+        self.min_order = min_order
+
+    @property
+    def labelled(self) -> str:
+        """The message after the article: «BOSCH 0 986 452 041: в наличии осталось 1 шт., …»."""
+        if not self.label:
+            return self.message
+        return f"{self.label}: {self.message[:1].lower()}{self.message[1:]}"
+
+
+def offer_label(offer: Offer) -> str:
+    """«BOSCH 0 986 452 041»: how a message names an article (needs `product__brand`)."""
+    return f"{offer.product.brand.name} {offer.product.article}"
+
+
+def offer_orderable_problem(
+    *, offer: Offer | None, quantity: int, in_cart: int = 0
+) -> OfferNotOrderable | None:
+    """Why the client's cart line cannot hold `quantity` pieces of `offer`, or None.
+
+    `quantity` is what the line would hold (what would be ordered); `in_cart` what it holds
+    now. When they are equal the line is judged as it stands (the checkout page, checkout) and
+    the message speaks of the cart: «В наличии осталось 1 шт., в корзине 2 шт.»; otherwise a
+    change is judged (add, change, import, «Перезаказ»): «Можно заказать не больше 3 шт.».
+    `offer` needs `warehouse` and `product__brand` loaded; no query is made.
+    """
+    if offer is None:
+        return OfferNotOrderable("offer_not_found", OFFER_GONE_MESSAGE, field="offer")
+    stock = offer.quantity
+    minimum = offer.min_order_quantity
+    held = quantity == in_cart and in_cart > 0
+    facts = {
+        "label": offer_label(offer),
+        "available": max(stock - in_cart, 0),
+        "min_order": minimum,
+    }
+    if not offer.warehouse.is_active:
+        return OfferNotOrderable(
+            "warehouse_inactive",
+            f"Склад «{offer.warehouse.name}» сейчас не принимает заказы — "
+            "выберите другое предложение в поиске.",
+            field="offer",
+            **facts,
+        )
+    if stock <= 0:
+        message = (
+            f"Товар закончился, в корзине {in_cart} шт. Удалите позицию из корзины."
+            if in_cart
+            else "Товара нет в наличии."
+        )
+        return OfferNotOrderable("out_of_stock", message, **facts)
+    if quantity > stock:
+        if held:
+            message = (
+                f"В наличии осталось {stock} шт., в корзине {in_cart} шт. Уменьшите количество."
+            )
+        else:
+            tail = f" (в корзине уже {in_cart} шт.)" if in_cart else ""
+            message = f"Можно заказать не больше {stock} шт.{tail}"
+        return OfferNotOrderable(
+            "not_enough_stock",
+            message,
+            short=f"недостаточно на складе (есть {facts['available']})",
+            **facts,
+        )
+    if quantity < minimum:
+        tail = f", в корзине {in_cart} шт." if held else ""
+        return OfferNotOrderable(
+            "below_min_order",
+            f"Минимальный заказ — {minimum} шт.{tail}",
+            short=f"ниже минимального заказа ({minimum} шт.)",
+            **facts,
+        )
+    return None
+
+
+def offer_orderable_check(*, offer: Offer | None, quantity: int, in_cart: int = 0) -> None:
+    """Raise `OfferNotOrderable` when the cart line cannot hold `quantity` pieces of `offer`
+    (see `offer_orderable_problem` for the meaning of the arguments)."""
+    problem = offer_orderable_problem(offer=offer, quantity=quantity, in_cart=in_cart)
+    if problem is not None:
+        raise problem
+
+
+def offer_quantity_fit(*, offer: Offer, wanted: int, in_cart: int = 0) -> int:
+    """How many pieces to add to the `in_cart` ones when the client wants `wanted` more:
+    raised to the minimum order, cut to the stock («Перезаказ», «добавить, сколько есть»).
+
+    Raises the rule's `OfferNotOrderable` when not a single piece can be added.
+    """
+    total = min(max(in_cart + wanted, offer.min_order_quantity), offer.quantity)
+    if total <= in_cart:
+        offer_orderable_check(offer=offer, quantity=in_cart + max(wanted, 1), in_cart=in_cart)
+    offer_orderable_check(offer=offer, quantity=total, in_cart=in_cart)
+    return total - in_cart
+
+
+class StockNotReserved(ApplicationError):
+    """`offer_stock_reserve` found offers that cannot give what is asked; nothing was taken.
+
+    `problems` lists each offer's `OfferNotOrderable`; the message is the first one after its
+    article, with the number of the others.
+    """
+
+    def __init__(self, problems: list[OfferNotOrderable]) -> None:
+        more = f" И ещё позиций с ошибками: {len(problems) - 1}." if len(problems) > 1 else ""
+        super().__init__("stock_not_reserved", problems[0].labelled + more)
+        self.problems = problems
+
+
+RESERVE_BATCH = 500
+
+
+@transaction.atomic
+def offer_stock_reserve(*, quantities: dict[int, int]) -> dict[int, Offer]:
+    """Take `quantities` ({offer id: pieces}) off the offers' stock, all or nothing.
+
+    Checkout's reservation (issue 3: «stock is reserved»): the offers are locked in primary-key
+    order (two checkouts never deadlock), every one is judged by the one rule as a cart line
+    holding that many pieces, and only when all pass is the stock decreased — one UPDATE per
+    500 offers. Returns the locked offers (with warehouse, product and brand) by id; raises
+    `StockNotReserved` otherwise.
+    """
+    offers = {
+        offer.pk: offer
+        for offer in Offer.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(quantities))
+        .select_related("warehouse", "product__brand")
+        .order_by("pk")
+    }
+    problems = [
+        problem
+        for offer_id, pieces in sorted(quantities.items())
+        if (
+            problem := offer_orderable_problem(
+                offer=offers.get(offer_id), quantity=pieces, in_cart=pieces
+            )
+        )
+    ]
+    if problems:
+        raise StockNotReserved(problems)
+    ids = sorted(quantities)
+    for start in range(0, len(ids), RESERVE_BATCH):
+        batch = ids[start : start + RESERVE_BATCH]
+        taken = Case(
+            *(When(pk=offer_id, then=Value(quantities[offer_id])) for offer_id in batch),
+            default=Value(0),
+        )
+        Offer.objects.filter(pk__in=batch).update(quantity=F("quantity") - taken)
+    for offer_id in ids:
+        offers[offer_id].quantity -= quantities[offer_id]
+    return offers
+
+
+def offer_stock_release(*, offer_id: int | None, quantity: int) -> bool:
+    """Give `quantity` reserved pieces back to the offer's stock (a refused order line).
+
+    One atomic UPDATE (`F()`), so concurrent releases and reservations add up. An offer removed
+    from the price list meanwhile (`offer_id` None or gone) has nothing to give back: False.
+    """
+    if offer_id is None or quantity <= 0:
+        return False
+    return bool(Offer.objects.filter(pk=offer_id).update(quantity=F("quantity") + quantity))

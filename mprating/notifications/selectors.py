@@ -38,7 +38,7 @@ def preferences_for_client(*, client: Client) -> list[OrderStatus]:
 
 def change_time(change: StatusChange) -> datetime:
     """When the status change happened."""
-    return change.created_at
+    return change.changed_at
 
 
 def unnotified_change_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -47,8 +47,8 @@ def unnotified_change_ids(*, now: datetime | None = None, limit: int = 500) -> l
     return list(
         StatusChange.objects.filter(
             notified_at__isnull=True,
-            created_at__gte=now - timedelta(days=1),
-            created_at__lte=now - timedelta(minutes=2),
+            changed_at__gte=now - timedelta(days=1),
+            changed_at__lte=now - timedelta(minutes=2),
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]

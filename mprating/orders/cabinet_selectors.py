@@ -238,7 +238,7 @@ def line_row(*, client: Client, line_id: int) -> OrderLine:
 def line_with_history(*, client: Client, line_id: int) -> OrderLine:
     """The movement history popup: the line and its history in two queries."""
     history = StatusChange.objects.select_related("status", "changed_by").order_by(
-        "created_at", "id"
+        "changed_at", "id"
     )
     line = (
         _with_row_data(OrderLine.objects.filter(client=client, pk=line_id))

@@ -100,7 +100,7 @@ def seed(*, stdout) -> None:
         services.line_refuse(line_ids=[lines[1].pk], actor=manager, reason="Пересорт на складе")
         Order.objects.filter(pk=order.pk).update(created_at=long_ago)
         OrderLine.objects.filter(order=order).update(status_changed_at=long_ago)
-        StatusChange.objects.filter(line__order=order).update(created_at=long_ago)
+        StatusChange.objects.filter(line__order=order).update(changed_at=long_ago)
 
     count = OrderLine.objects.filter(client=client).count()
     stdout.write(

@@ -13,7 +13,6 @@ archive build on the same tables.
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +21,7 @@ from django.utils import timezone
 from mprating.accounts.models import Client
 from mprating.accounts.phones import format_phone
 from mprating.catalog.models import Offer, Product, Warehouse
+from mprating.core.history import HistoryEntry
 from mprating.pickup_points.models import PickupPoint
 
 NUMBER_PREFIX = "MP-"
@@ -254,6 +254,13 @@ class OrderLine(models.Model):
         help_text="Последняя колонка таблицы заказов: «Отказ от заказа на рассмотрении», "
         "«Отказ клиента», «Нет в наличии у поставщика»…",
     )
+    stock_released_at = models.DateTimeField(
+        "резерв возвращён на склад",
+        null=True,
+        blank=True,
+        help_text="Когда количество отказанной позиции вернулось в остаток предложения: "
+        "возвращается один раз.",
+    )
 
     class Meta:
         verbose_name = "позиция заказа"
@@ -293,27 +300,21 @@ class OrderLine(models.Model):
         return self.price * self.quantity
 
 
-class StatusChange(models.Model):
-    """The movement history of a line (seed 004 «движение заказа»): append-only.
+class StatusChange(HistoryEntry):
+    """The movement history of a line (seed 004 «движение заказа»): append-only, written only by
+    `core.history.history_record_many` — at checkout (the first row, «Новый») and by the
+    gatekeeper `services.line_status_set`.
 
-    `changed_by` is empty when the system or the client made the change (checkout writes the
-    first row, «Новый», this way).
+    A row is a status change, or a record of an action that keeps the status (the client's
+    refusal request, a declined refusal, a manager's comment) in the line's current status.
+    `changed_by` is empty when the system made the change; the client's own request carries
+    the client's user.
     """
 
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="history")
     status = models.ForeignKey(
         OrderStatus, on_delete=models.PROTECT, related_name="+", verbose_name="статус"
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="кто изменил",
-    )
-    comment = models.CharField("комментарий", max_length=500, blank=True)
-    created_at = models.DateTimeField("когда", default=timezone.now)
     notified_at = models.DateTimeField(
         "клиент уведомлён",
         null=True,
@@ -322,11 +323,11 @@ class StatusChange(models.Model):
         "запуск задачи уведомлений его не отправит.",
     )
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = "изменение статуса"
         verbose_name_plural = "история статусов"
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["line", "created_at"], name="orders_history_line")]
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["line", "changed_at"], name="orders_history_line")]
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.status_id}"

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from mprating.accounts.models import Client
-from mprating.cart.models import CartLine
+from mprating.cart.selectors import cart_lines_for_client
 from mprating.catalog.models import Offer
 from mprating.core.money import ZERO
 from mprating.orders.models import Order, OrderLine, OrderStatus
@@ -49,11 +49,7 @@ class CheckoutSummary:
 
 def checkout_summary(*, client: Client) -> CheckoutSummary:
     """The client's cart lines with their offers: one query."""
-    cart_lines = (
-        CartLine.objects.filter(client=client)
-        .select_related("offer__warehouse", "offer__product__brand")
-        .order_by("added_at", "id")
-    )
+    cart_lines = cart_lines_for_client(client=client)
     lines = []
     for cart_line in cart_lines:
         offer: Offer = cart_line.offer

@@ -14,7 +14,7 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Warehouse
 from mprating.core.testing import count_queries
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.admin import EstimatedCountPaginator
 from mprating.orders.models import Order, OrderLine, RefusalState, StatusChange
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
@@ -28,7 +28,7 @@ LINES = "/backoffice/orders/orderline/"
 @pytest.fixture(autouse=True)
 def mails(monkeypatch):
     sent: list[list[int]] = []
-    monkeypatch.setattr(services, "_enqueue_status_emails", sent.append)
+    monkeypatch.setattr(hooks, "line_status_changed", sent.append)
     return sent
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Warehouse
 from mprating.core.errors import ApplicationError
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.models import Order, OrderLine
 from mprating.orders.tasks import auto_archive_orders
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
@@ -25,7 +25,7 @@ CHANGED = datetime(2026, 3, 15, 12, 0, tzinfo=MSK)
 
 @pytest.fixture(autouse=True)
 def mails(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue_status_emails", lambda ids: None)
+    monkeypatch.setattr(hooks, "line_status_changed", lambda ids: None)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
 from mprating.catalog.models import Warehouse
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.models import OrderLine, RefusalState
 from mprating.orders.tests.factories import add_to_cart, place_order
 
@@ -23,7 +23,7 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def no_mail_task(monkeypatch):
     # E-mails are the notifications app's business (tested there).
-    monkeypatch.setattr(services, "_enqueue_status_emails", lambda ids: None)
+    monkeypatch.setattr(hooks, "line_status_changed", lambda ids: None)
 
 
 def field(page, label: str):

@@ -137,7 +137,9 @@ def test_client_refuses_a_line_and_reorders_it(live_server, page, screenshot, ch
     shock_row.get_by_test_id("line-history-btn").click()
     history = page.get_by_test_id("line-history")
     expect(history).to_be_visible()
-    expect(history.get_by_test_id("history-row")).to_have_count(2)
+    # «Новый», the client's request (in the same status, by «вы»), «Отказ»
+    expect(history.get_by_test_id("history-row")).to_have_count(3)
+    expect(history).to_contain_text("Отказ от заказа на рассмотрении")
     expect(history).to_contain_text("Отказ клиента")
     screenshot("4-history")
     history.get_by_test_id("dialog-close").click()

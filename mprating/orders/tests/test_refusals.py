@@ -1,14 +1,16 @@
 """Refusals (seed 004): request before «Отгружен», confirm/decline, a manager's refusal,
 the seen flag and «Перезаказ»."""
 
+import re
+
 import pytest
 
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer, Warehouse
 from mprating.catalog.tests.factories import make_offer, make_warehouse
-from mprating.core.errors import ApplicationError
-from mprating.orders import services
+from mprating.core.errors import ApplicationError, NotFound
+from mprating.orders import hooks, services
 from mprating.orders.models import OrderLine, RefusalState
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def mails(monkeypatch):
     sent: list[list[int]] = []
-    monkeypatch.setattr(services, "_enqueue_status_emails", sent.append)
+    monkeypatch.setattr(hooks, "line_status_changed", sent.append)
     return sent
 
 
@@ -213,3 +215,93 @@ def test_reorder_without_an_offer_is_a_clear_error(buyer, manager):
     assert error.value.code == "no_offer"
     assert line.article in error.value.message
     assert not CartLine.objects.filter(client=buyer).exists()
+
+
+def test_refusal_request_writes_a_history_row_in_the_current_status(buyer, manager, mails):
+    # given: a transit line «В пути»
+    _, [line] = order_with_lines(buyer, kinds=(Warehouse.Kind.TRANSIT,))
+    services.line_status_set(line_ids=[line.pk], status_id=status("В пути").pk, actor=manager)
+    mails.clear()
+
+    # when: the client asks, twice
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+
+    # then: one row, by the client, in «В пути», never e-mailed
+    rows = list(line.history.order_by("-id")[:2])
+    assert (rows[0].status.name, rows[0].comment) == ("В пути", "Отказ от заказа на рассмотрении")
+    assert rows[0].changed_by == buyer.user
+    assert rows[0].notified_at is not None
+    assert rows[1].comment != "Отказ от заказа на рассмотрении"
+    assert mails == []
+
+
+def test_status_refused_after_a_decline_clears_the_decline(buyer, manager, client):
+    # given: the client asked, the manager declined
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+    services.line_refusal_decline(
+        line_ids=[line.pk], actor=manager, comment="Товар уже передан в доставку"
+    )
+
+    # when: later the manager sets «Отказ» through «Сменить статус» after all
+    services.line_status_set(line_ids=[line.pk], status_id=role("refused").pk, actor=manager)
+
+    # then: the line is a plain refusal; the client no longer reads the old decline
+    line = _reload(line)
+    assert line.status.role == "refused"
+    assert (line.refusal_state, line.manager_comment) == (RefusalState.NONE, "")
+    client.force_login(buyer.user)
+    page = client.get("/cabinet/orders/").content.decode()
+    row = re.search(rf'id="line-{line.pk}".*?</tr>', page, re.S).group(0)
+    assert ">Отказ<" in row
+    assert "Товар уже передан в доставку" not in page
+    assert "Отказ отклонён" not in row
+
+
+def test_status_refused_with_a_comment_after_a_decline_shows_that_comment(buyer, manager):
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+    services.line_refusal_decline(line_ids=[line.pk], actor=manager, comment="Уже едет")
+
+    services.line_status_set(
+        line_ids=[line.pk], status_id=role("refused").pk, actor=manager, comment="Брак при приёмке"
+    )
+
+    line = _reload(line)
+    assert (line.refusal_state, line.manager_comment) == (RefusalState.NONE, "Брак при приёмке")
+    # and the client may not ask again: the line is refused
+    with pytest.raises(ApplicationError) as error:
+        services.line_refusal_request(client=buyer, line_id=line.pk)
+    assert error.value.code == "already_refused"
+
+
+def test_a_line_with_a_pending_request_is_not_shipped_before_the_answer(buyer, manager):
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+
+    with pytest.raises(ApplicationError) as error:
+        services.line_status_set(line_ids=[line.pk], status_id=role("shipped").pk, actor=manager)
+
+    assert error.value.code == "refusal_pending"
+    assert _reload(line).status.name == "Новый"
+
+
+def test_another_clients_line_is_a_not_found_error(buyer):
+    _, [line] = order_with_lines(buyer)
+
+    with pytest.raises(NotFound):
+        services.line_refusal_request(client=make_client(last_name="Чужой"), line_id=line.pk)
+
+
+def test_the_client_sees_own_request_in_the_movement_history(buyer, client):
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+    client.force_login(buyer.user)
+
+    page = client.get(f"/cabinet/orders/lines/{line.pk}/history/").content.decode()
+
+    rows = re.findall(r'data-testid="history-row">(.*?)</tr>', page, re.S)
+    assert len(rows) == 2
+    assert "вы" in rows[1] and "Отказ от заказа на рассмотрении" in rows[1]
+    assert "система" in rows[0]

@@ -15,6 +15,7 @@ from mprating.catalog.tests.factories import make_offer, make_product, make_ware
 from mprating.core.errors import ApplicationError
 from mprating.orders import services
 from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, StatusChange
+from mprating.orders.services import checkout
 from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
 
 pytestmark = pytest.mark.django_db
@@ -179,13 +180,13 @@ def test_a_twin_that_committed_between_check_and_insert_is_returned(buyer, bosch
     twin = place_order(buyer, idempotency_key=key)
     add_to_cart(buyer, bosch_pads, quantity=2)
     calls = []
-    real_existing = services._existing
+    real_existing = checkout._existing
 
     def late_existing(client, idempotency_key):
         calls.append(1)
         return None if len(calls) <= 2 else real_existing(client, idempotency_key)
 
-    monkeypatch.setattr(services, "_existing", late_existing)
+    monkeypatch.setattr(checkout, "_existing", late_existing)
 
     # when
     order = place_order(buyer, idempotency_key=key)

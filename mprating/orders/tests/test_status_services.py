@@ -6,7 +6,7 @@ import time_machine
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Warehouse
 from mprating.core.errors import ApplicationError
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.models import OrderLine, RefusalState, StatusChange
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def mails(monkeypatch):
     """The change ids handed to the e-mail task (after commit)."""
     sent: list[list[int]] = []
-    monkeypatch.setattr(services, "_enqueue_status_emails", sent.append)
+    monkeypatch.setattr(hooks, "line_status_changed", sent.append)
     return sent
 
 
@@ -45,7 +45,7 @@ def test_status_set_writes_history_per_line_and_updates_lines(manager, mails):
     for line in OrderLine.objects.filter(pk__in=[line.pk for line in lines]):
         assert line.status.name == "Принят"
         assert line.status_changed_at.isoformat() == "2026-05-04T07:00:00+00:00"
-        latest = line.history.order_by("-created_at", "-id").first()
+        latest = line.history.order_by("-changed_at", "-id").first()
         assert (latest.status.name, latest.changed_by, latest.comment) == (
             "Принят",
             manager,

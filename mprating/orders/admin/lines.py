@@ -1,0 +1,176 @@
+"""Lines of all orders, and «Отказы на рассмотрении» — the same list filtered to the clients'
+pending refusal requests, at its own address for the sidebar. The bulk actions are the line
+actions of `line_actions`, each one service call for all the ticked lines (all or nothing)."""
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
+from unfold.decorators import display
+
+from mprating.catalog.normalize import normalize_article
+from mprating.core.admin_actions import admin_action_view
+from mprating.orders.admin.common import EstimatedCountMixin, LineStatusFilter, status_badge
+from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
+from mprating.orders.models import OrderLine, OrderStatus, RefusalState
+
+
+class RefusalFilter(admin.SimpleListFilter):
+    title = "отказ"
+    parameter_name = "refusal"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label in RefusalState.choices if value] + [
+            ("any_refused", "Любой отказ (статус «Отказ»)")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "any_refused":
+            return queryset.filter(status__role=OrderStatus.Role.REFUSED)
+        if value in RefusalState.values:
+            return queryset.filter(refusal_state=value)
+        return queryset
+
+
+class LineOwnStatusFilter(LineStatusFilter):
+    """The line's own status (the statuses are listed from their table, never from the lines)."""
+
+    title = "статус"
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status_id=self.value())
+        return queryset
+
+
+def _bulk_action(description: str, code: str):
+    """A changelist action: the line action `code` on the ticked lines."""
+
+    @admin.action(description=description, permissions=["lines_change"])
+    def run(self, request, queryset):
+        return admin_action_view(
+            self,
+            request,
+            LINE_ACTIONS[code],
+            line_candidates(code, OrderLine.objects.filter(pk__in=queryset.values("pk"))),
+            changelist_action=f"selected_{code}",
+        )
+
+    run.__name__ = f"selected_{code}"
+    return run
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
+    """Lines of all orders; with `?refusal=requested` it is «Отказы на рассмотрении»."""
+
+    list_display = [
+        "order_link",
+        "created",
+        "client_display",
+        "brand_name",
+        "article",
+        "product_name",
+        "quantity",
+        "status_display",
+        "refusal_state",
+        "manager_comment",
+    ]
+    list_display_links = None
+    list_filter = [
+        RefusalFilter,
+        LineOwnStatusFilter,
+        "source",
+        ("client", AutocompleteSelectFilter),
+    ]
+    list_filter_submit = True
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["order__number", "article"]
+    search_help_text = "Номер заказа или артикул в любом написании"
+    ordering = ["-order_id", "pk"]
+    actions = [
+        "selected_confirm",
+        "selected_decline",
+        "selected_status",
+        "selected_refuse",
+        "selected_comment",
+    ]
+
+    selected_confirm = _bulk_action("Подтвердить отказ", "confirm")
+    selected_decline = _bulk_action("Отклонить отказ (с комментарием)", "decline")
+    selected_status = _bulk_action("Сменить статус", "status")
+    selected_refuse = _bulk_action("Отказать (по другой причине)", "refuse")
+    selected_comment = _bulk_action("Комментарий менеджера", "comment")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrderLine]:
+        return super().get_queryset(request).select_related("order", "client__user", "status")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        condition = Q(order__number=term.upper())
+        article = normalize_article(term)
+        if article:
+            condition |= Q(product__article_normalized=article)
+        return queryset.filter(condition), False
+
+    def get_urls(self):
+        """«Отказы на рассмотрении»: a stable address for the sidebar."""
+        return [
+            path(
+                "refusals/",
+                self.admin_site.admin_view(self.refusals_view),
+                name="orders_orderline_refusals",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refusals_view(self, request: HttpRequest) -> HttpResponse:
+        """The list of lines filtered to pending refusal requests, at its own address (so the
+        sidebar marks it); the actions post back here."""
+        if "refusal" not in request.GET:
+            request.GET = request.GET.copy()
+            request.GET["refusal"] = RefusalState.REQUESTED
+        return self.changelist_view(request)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get("refusal") == RefusalState.REQUESTED:
+            extra_context = {**(extra_context or {}), "title": "Отказы на рассмотрении"}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The lines are a snapshot; their status changes only through the actions.
+        return False
+
+    def has_lines_change_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.change_orderline")
+
+    @display(description="заказ", ordering="order_id")
+    def order_link(self, obj: OrderLine):
+        url = reverse("admin:orders_order_change", args=[obj.order_id])
+        return format_html('<a href="{}">{}</a>', url, obj.order.number)
+
+    @display(description="дата заказа", ordering="order__created_at")
+    def created(self, obj: OrderLine) -> str:
+        return timezone.localtime(obj.order.created_at).strftime("%d.%m.%Y %H:%M")
+
+    @display(description="клиент", ordering="client__user__last_name")
+    def client_display(self, obj: OrderLine) -> str:
+        return obj.client.user.get_full_name() or obj.client.user.email
+
+    @display(description="статус", ordering="status__sort_order")
+    def status_display(self, obj: OrderLine):
+        return status_badge(obj.status)

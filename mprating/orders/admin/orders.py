@@ -1,0 +1,365 @@
+"""«Управление заявками» (seed 000): «Здесь отображаются все заявки, созданные клиентами. Видны
+следующие поля: Текущий статус, Дата создания, Клиент, Артикул и его состав…, Комментарий к
+заявке, Способ оплаты, Номер получателя». An order's lines change only through the line actions
+(`line_actions`), run from the order's page on lines the manager ticks.
+
+The list runs a fixed number of queries whatever the page size and never counts the whole
+table on an unfiltered page (`EstimatedCountPaginator`).
+"""
+
+from collections import Counter
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import AutocompleteSelectFilter, RangeDateFilter
+from unfold.decorators import action, display
+
+from mprating.accounts.models import Client
+from mprating.accounts.phones import format_phone, try_normalize_phone
+from mprating.catalog.normalize import normalize_article
+from mprating.core.admin_actions import admin_action_view
+from mprating.core.exports import export_xlsx
+from mprating.core.history import history_of
+from mprating.core.money import format_rub
+from mprating.orders.admin.common import (
+    EstimatedCountMixin,
+    LineStatusFilter,
+    render_cell,
+    status_badge,
+)
+from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
+from mprating.orders.models import (
+    NUMBER_PREFIX,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Source,
+    StatusChange,
+)
+
+NOWRAP = '<span style="white-space:nowrap">{}</span>'
+
+# Orders found by an article in the back office search; a more common article needs a filter.
+ARTICLE_SEARCH_LIMIT = 2000
+
+
+class LineSourceFilter(admin.SimpleListFilter):
+    title = "источник"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return Source.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Source.values:
+            return queryset.filter(
+                Exists(OrderLine.objects.filter(order=OuterRef("pk"), source=self.value()))
+            )
+        return queryset
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "архив"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Текущие"), ("yes", "В архиве")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class OrderLineInline(TabularInline):
+    """The lines of the order as they were bought, with status, refusal and history."""
+
+    model = OrderLine
+    verbose_name = "позиция"
+    verbose_name_plural = "Позиции заказа"
+    fields = ["position", "price_display", "status_display", "refusal_display", "history_display"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        history = history_of(StatusChange.objects.select_related("status")).order_by(
+            "changed_at", "id"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("status")
+            .prefetch_related(Prefetch("history", queryset=history))
+        )
+
+    @display(description="позиция")
+    def position(self, obj: OrderLine):
+        return render_cell("_line_position.html", line=obj)
+
+    @display(description="кол-во × цена")
+    def price_display(self, obj: OrderLine):
+        return format_html(NOWRAP, f"{obj.quantity} × {format_rub(obj.price)}")
+
+    @display(description="статус")
+    def status_display(self, obj: OrderLine):
+        return status_badge(obj.status)
+
+    @display(description="отказ и комментарий менеджера")
+    def refusal_display(self, obj: OrderLine):
+        state = obj.get_refusal_state_display() if obj.refusal_state else ""
+        if obj.status.role == OrderStatus.Role.REFUSED:
+            seen = "клиент просмотрел" if obj.refusal_seen else "клиент не просмотрел"
+            state = f"{state}, {seen}" if state else seen.capitalize()
+        return render_cell("_line_refusal.html", line=obj, state=state)
+
+    @display(description="история движения")
+    def history_display(self, obj: OrderLine):
+        return render_cell("_line_history.html", changes=obj.history.all())
+
+
+def _composition(order: Order) -> str:
+    return "; ".join(
+        f"{line.brand_name} {line.article} {line.product_name} × {line.quantity}"
+        for line in order.lines.all()
+    )
+
+
+def _status_summary_text(order: Order) -> str:
+    counts = Counter(line.status.name for line in order.lines.all())
+    if len(counts) == 1:
+        return next(iter(counts))
+    return ", ".join(f"{name}: {count}" for name, count in counts.items())
+
+
+def _line_action(description: str, url_path: str, icon: str, code: str):
+    """A detail action of the order's page: the line action `code` on lines of this order."""
+
+    @action(description=description, url_path=url_path, permissions=["lines_change"], icon=icon)
+    def run(self, request, object_id):
+        order = get_object_or_404(Order, pk=object_id)
+        line_action = LINE_ACTIONS[code]
+        return admin_action_view(
+            self,
+            request,
+            line_action,
+            line_candidates(code, OrderLine.objects.filter(order=order)),
+            done_url=reverse("admin:orders_order_change", args=[order.pk]),
+            title=f"{line_action.title} — заказ {order.number}",
+        )
+
+    return run
+
+
+@admin.register(Order)
+class OrderAdmin(EstimatedCountMixin, ModelAdmin):
+    list_display = [
+        "number_display",
+        "current_status",
+        "created_at",
+        "client_display",
+        "composition",
+        "comment_display",
+        "payment_method",
+        "phone_display",
+    ]
+    list_display_links = ["number_display"]
+    list_filter = [
+        LineStatusFilter,
+        ("created_at", RangeDateFilter),
+        ("client", AutocompleteSelectFilter),
+        "payment_method",
+        LineSourceFilter,
+        ArchivedFilter,
+    ]
+    list_filter_submit = True
+    # Unfold renders every cell through several template layers (~2.5 ms per order with its
+    # composition on the 2-core machine): 25 orders keep the page within 150 ms at p95
+    # (bench/results/orders_latency.md); 50 took 170 ms.
+    list_per_page = 25
+    show_full_result_count = False
+    search_fields = ["number"]
+    search_help_text = "Номер заказа, телефон получателя или клиента, артикул в любом написании"
+    ordering = ["-created_at", "-id"]
+    date_hierarchy = None
+    actions = [export_xlsx]
+    inlines = [OrderLineInline]
+    actions_detail = [
+        "lines_status",
+        {
+            "title": "Отказы",
+            "icon": "assignment_return",
+            "items": ["lines_confirm", "lines_decline", "lines_refuse"],
+        },
+        "lines_comment",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "created_at", "client_display", "current_status"]}),
+        (
+            "Оформление",
+            {
+                "fields": [
+                    "payment_method",
+                    "recipient_phone_display",
+                    "delivery",
+                    "comment",
+                    "archived_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "number",
+        "created_at",
+        "client_display",
+        "current_status",
+        "payment_method",
+        "recipient_phone_display",
+        "delivery",
+        "comment",
+        "archived_at",
+    ]
+    export_columns = [
+        ("Номер", lambda o: o.number),
+        ("Создан", lambda o: o.created_at),
+        ("Клиент", lambda o: o.client.user.get_full_name()),
+        ("E-mail клиента", lambda o: o.client.user.email),
+        ("Текущий статус", _status_summary_text),
+        ("Состав", _composition),
+        ("Комментарий к заявке", lambda o: o.comment),
+        ("Способ оплаты", lambda o: o.get_payment_method_display()),
+        ("Номер получателя", lambda o: o.recipient_phone_display),
+        (
+            "Доставка",
+            lambda o: str(o.pickup_point) if o.pickup_point_id else o.delivery_address,
+        ),
+        ("В архиве с", lambda o: o.archived_at),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        lines = OrderLine.objects.select_related("status").only(
+            "order_id",
+            "brand_name",
+            "article",
+            "product_name",
+            "quantity",
+            "comment",
+            "status__name",
+            "status__colour",
+            "status__sort_order",
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("client__user", "pickup_point")
+            .prefetch_related(Prefetch("lines", queryset=lines.order_by("pk")))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        # Exact matches only, each on an indexed column (numbers are stored upper-case).
+        condition = Q(number=term.upper())
+        digits = term.upper().removeprefix(NUMBER_PREFIX).strip()
+        if digits.isdigit() and len(digits) <= 9:
+            condition |= Q(pk=int(digits))
+        phone = try_normalize_phone(term)
+        if phone:
+            condition |= Q(recipient_phone=phone) | Q(
+                client_id__in=list(
+                    Client.objects.filter(user__phone=phone).values_list("pk", flat=True)
+                )
+            )
+        article = normalize_article(term)
+        if article:
+            # Resolved to ids first: an OR with a correlated EXISTS would make PostgreSQL scan
+            # every order; ids keep each branch of the OR an index lookup (bitmap OR).
+            order_ids = list(
+                OrderLine.objects.filter(product__article_normalized=article)
+                .values_list("order_id", flat=True)
+                .distinct()[:ARTICLE_SEARCH_LIMIT]
+            )
+            if order_ids:
+                condition |= Q(pk__in=order_ids)
+        return queryset.filter(condition), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Orders come from checkout only.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Nothing of the order is edited in place; lines change through the actions.
+        return False
+
+    def has_lines_change_permission(self, request: HttpRequest, object_id=None) -> bool:
+        return request.user.has_perm("orders.change_orderline")
+
+    # ---- columns ----
+
+    @display(description="номер", ordering="number")
+    def number_display(self, obj: Order):
+        return render_cell("_order_number.html", order=obj)
+
+    @display(description="текущий статус")
+    def current_status(self, obj: Order):
+        lines = list(obj.lines.all())
+        counts = Counter(line.status_id for line in lines)
+        statuses = {line.status_id: line.status for line in lines}
+        ordered = sorted(statuses.values(), key=lambda s: (s.sort_order, s.name))
+        several = len(counts) > 1
+        items = [{"status": s, "count": counts[s.pk] if several else None} for s in ordered]
+        return render_cell("_statuses.html", statuses=items)
+
+    @display(description="клиент", ordering="client__user__last_name")
+    def client_display(self, obj: Order):
+        return render_cell("_order_client.html", order=obj, person=obj.client.user)
+
+    @display(description="артикул и состав")
+    def composition(self, obj: Order):
+        return render_cell("_composition.html", lines=obj.lines.all())
+
+    @display(description="комментарий к заявке")
+    def comment_display(self, obj: Order) -> str:
+        if len(obj.comment) > 120:
+            return obj.comment[:119] + "…"
+        return obj.comment or "—"
+
+    @display(description="номер получателя", ordering="recipient_phone")
+    def phone_display(self, obj: Order):
+        return format_html(NOWRAP, format_phone(obj.recipient_phone))
+
+    @display(description="номер получателя")
+    def recipient_phone_display(self, obj: Order) -> str:
+        return obj.recipient_phone_display
+
+    @display(description="доставка")
+    def delivery(self, obj: Order) -> str:
+        if obj.pickup_point_id:
+            return f"Пункт выдачи: {obj.pickup_point.name}, {obj.pickup_point.address}"
+        return f"По адресу: {obj.delivery_address}"
+
+    # ---- actions on the order's lines (core.admin_actions) ----
+
+    lines_status = _line_action("Сменить статус", "lines-status", "swap_horiz", "status")
+    lines_confirm = _line_action("Подтвердить отказ", "lines-confirm", "task_alt", "confirm")
+    lines_decline = _line_action("Отклонить отказ", "lines-decline", "undo", "decline")
+    lines_refuse = _line_action("Отказать (по другой причине)", "lines-refuse", "block", "refuse")
+    lines_comment = _line_action("Комментарий менеджера", "lines-comment", "comment", "comment")

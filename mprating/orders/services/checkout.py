@@ -1,0 +1,231 @@
+"""Checkout (`order_place`): the client's cart becomes an order.
+
+Issue 3 «Checkout»: «Placing the order creates an order (заявка) with one line per cart line,
+keeping the article, brand, name, quantity, real price, source warehouse and return policy as
+they were; stock is reserved; a double submit creates one order; the cart empties. The new
+order gets a number the client and staff can quote.»
+
+One transaction straight downhill, each owner doing its own part: the cart hands its lines
+over (`cart.services.cart_lines_hand_over`), the catalog judges and reserves the stock
+(`catalog.services.offer_stock_reserve`, offers locked in primary-key order), orders writes
+the order, its lines and their first history rows.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mprating.accounts.models import Client
+from mprating.accounts.phones import normalize_phone
+from mprating.cart.services import cart_lines_hand_over
+from mprating.catalog.models import Offer
+from mprating.catalog.services import (
+    StockNotReserved,
+    offer_orderable_problem,
+    offer_stock_reserve,
+)
+from mprating.core.errors import ApplicationError
+from mprating.core.history import history_record_many
+from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, StatusChange
+from mprating.pickup_points.models import PickupPoint
+
+COMMENT_MAX = 1000
+ADDRESS_MIN, ADDRESS_MAX = 10, 500
+BATCH = 500
+
+
+def cart_line_problem(*, quantity: int, offer: Offer | None) -> str | None:
+    """Why this cart line cannot be ordered now, in Russian, after its article, or None.
+
+    The checkout page shows it next to the line; checkout itself enforces the same rule under
+    locks — both ask the catalog's one rule for a cart line holding `quantity` pieces. `offer`
+    needs `warehouse` and `product__brand` loaded; None means it left the price list meanwhile.
+    """
+    problem = offer_orderable_problem(offer=offer, quantity=quantity, in_cart=quantity)
+    return problem.labelled if problem else None
+
+
+def _clean_inputs(
+    *,
+    payment_method: str,
+    recipient_phone: str,
+    comment: str,
+    pickup_point_id: int | None,
+    delivery_address: str,
+) -> tuple[str, str, PickupPoint | None, str]:
+    """The checkout fields checked the same way for the cabinet and the API."""
+    if payment_method not in PaymentMethod.values:
+        raise ApplicationError(
+            "invalid_payment_method", "Выберите способ оплаты.", field="payment_method"
+        )
+    try:
+        phone = normalize_phone(recipient_phone)
+    except ValidationError as exc:
+        raise ApplicationError("invalid_phone", exc.messages[0], field="recipient_phone") from None
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ApplicationError(
+            "comment_too_long",
+            f"Комментарий не длиннее {COMMENT_MAX} символов.",
+            field="comment",
+        )
+    address = " ".join((delivery_address or "").split())
+    if pickup_point_id is not None and address:
+        raise ApplicationError(
+            "delivery_ambiguous",
+            "Выберите что-то одно: пункт выдачи или доставку по адресу.",
+            field="pickup_point",
+        )
+    if pickup_point_id is None and not address:
+        raise ApplicationError(
+            "delivery_missing",
+            "Выберите пункт выдачи или укажите адрес доставки.",
+            field="pickup_point",
+        )
+    point = None
+    if pickup_point_id is not None:
+        point = PickupPoint.objects.filter(pk=pickup_point_id, is_active=True).first()
+        if point is None:
+            raise ApplicationError(
+                "pickup_point_unavailable",
+                "Этот пункт выдачи не найден или больше не работает. Выберите другой.",
+                field="pickup_point",
+            )
+    elif len(address) < ADDRESS_MIN:
+        raise ApplicationError(
+            "address_too_short",
+            "Укажите адрес полностью: город, улица, дом, квартира или офис.",
+            field="delivery_address",
+        )
+    elif len(address) > ADDRESS_MAX:
+        raise ApplicationError(
+            "address_too_long",
+            f"Адрес не длиннее {ADDRESS_MAX} символов.",
+            field="delivery_address",
+        )
+    return phone, comment, point, address
+
+
+def _existing(client: Client, idempotency_key: uuid.UUID) -> Order | None:
+    return Order.objects.filter(client=client, idempotency_key=idempotency_key).first()
+
+
+def _new_status() -> OrderStatus:
+    status = OrderStatus.objects.filter(role=OrderStatus.Role.NEW).first()
+    if status is None:
+        raise ApplicationError(
+            "status_missing",
+            "Не настроен статус новых заказов. Сообщите менеджеру магазина.",
+        )
+    return status
+
+
+@transaction.atomic
+def order_place(
+    *,
+    client: Client,
+    idempotency_key: uuid.UUID,
+    payment_method: str,
+    recipient_phone: str,
+    comment: str,
+    pickup_point_id: int | None = None,
+    delivery_address: str = "",
+) -> Order:
+    """Turn the client's cart into an order; the same `idempotency_key` gives the same order.
+
+    The cart hands its lines over (locked, removed), the catalog reserves their stock (offers
+    locked in primary-key order, every line judged by the one rule; one failing line changes
+    nothing), every line starts in the status with role «new» with its first history row.
+    A twin submit of the same form — found after the cart's locks, or stopped by the unique
+    key — gets the first order, and whatever it took is put back (savepoint rollback). Paying
+    «С баланса» is recorded only: the ledger comes with the finance part.
+    """
+    existing = _existing(client, idempotency_key)
+    if existing is not None:
+        return existing
+    phone, comment, point, address = _clean_inputs(
+        payment_method=payment_method,
+        recipient_phone=recipient_phone,
+        comment=comment,
+        pickup_point_id=pickup_point_id,
+        delivery_address=delivery_address,
+    )
+
+    before_cart = transaction.savepoint()
+    taken = cart_lines_hand_over(client=client)
+    # A twin submit may have waited on the cart's locks while the first one committed.
+    existing = _existing(client, idempotency_key)
+    if existing is None:
+        if not taken:
+            raise ApplicationError("cart_empty", "Корзина пуста: добавьте товары через поиск.")
+        try:
+            offers = offer_stock_reserve(
+                quantities={line.offer_id: line.quantity for line in taken}
+            )
+        except StockNotReserved as error:
+            raise ApplicationError("cart_line_unavailable", error.message) from None
+        new_status = _new_status()
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    client=client,
+                    idempotency_key=idempotency_key,
+                    created_at=now,
+                    comment=comment,
+                    payment_method=payment_method,
+                    recipient_phone=phone,
+                    pickup_point=point,
+                    delivery_address=address,
+                )
+        except IntegrityError:
+            # The twin submit committed between our check and our insert.
+            existing = _existing(client, idempotency_key)
+            if existing is None:
+                raise
+    if existing is not None:
+        transaction.savepoint_rollback(before_cart)  # the cart and the stock as they were
+        return existing
+    transaction.savepoint_commit(before_cart)
+    order.number = Order.number_for(order.pk)
+    order.save(update_fields=["number"])
+
+    today = timezone.localdate(now)
+    lines = []
+    for taken_line in taken:
+        offer = offers[taken_line.offer_id]
+        lines.append(
+            OrderLine(
+                order=order,
+                client=client,
+                product_id=offer.product_id,
+                offer=offer,
+                brand_name=offer.product.brand.name,
+                article=offer.product.article,
+                product_name=offer.product.name,
+                quantity=taken_line.quantity,
+                price=offer.price,
+                warehouse_id=offer.warehouse_id,
+                source=offer.warehouse.kind,
+                delivery_days=offer.delivery_days,
+                expected_delivery_date=today + timedelta(days=offer.delivery_days),
+                is_returnable=offer.is_returnable,
+                return_days=offer.return_days,
+                return_deduction_percent=offer.return_deduction_percent,
+                comment=taken_line.comment,
+                status=new_status,
+                status_changed_at=now,
+            )
+        )
+    for start in range(0, len(lines), BATCH):
+        batch = OrderLine.objects.bulk_create(lines[start : start + BATCH])
+        history_record_many(
+            StatusChange,
+            [{"line": line, "status": new_status} for line in batch],
+            by=None,
+            at=now,
+        )
+    return order
