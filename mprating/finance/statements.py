@@ -1,0 +1,275 @@
+"""Making an «акт сверки»: the job run by the background task, and its PDF and XLSX files.
+
+The layout is the customary Russian one: «Акт сверки взаимных расчётов за период с … по …
+между <магазин> и <клиент> (ИНН …)», the store's columns «По данным <магазин>» Дата | Документ
+| Дебет | Кредит and the same columns «По данным <клиент>» left empty for the client to fill,
+«Сальдо начальное», the movements, «Обороты за период», «Сальдо конечное», the sentence
+«На ДД.ММ.ГГГГ задолженность в пользу … составляет N руб.» and places for both signatures.
+
+In the store's books a debit is what the client was charged and a credit what the client paid,
+so a negative balance (the client owes) is a debit saldo and a positive one a credit saldo.
+
+Safe to run twice: a statement is claimed by one conditional UPDATE (queued → running); a
+second run of the same task, or a run of a finished statement, changes nothing. The figures come
+from the accounting gateway only (embedded ledger or 1С).
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mprating.accounts.models import Client
+from mprating.core.errors import ApplicationError
+from mprating.core.money import ZERO, format_rub
+from mprating.finance.gateway import get_gateway
+from mprating.finance.models import Statement
+from mprating.finance.reports import PeriodReport, debt_sentence, period_report
+
+logger = logging.getLogger(__name__)
+
+# The PDF lays the movements out in blocks of rows: each column of a block is one text run
+# (one line per movement) over a ruled background, which WeasyPrint lays out several times
+# faster than a table cell per value. A document longer than a line is shortened.
+ROWS_PER_BLOCK = 20
+DOCUMENT_CHARS = 56
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    inn: str = ""
+    kpp: str = ""
+    address: str = ""
+
+    @property
+    def with_inn(self) -> str:
+        return f"{self.name} (ИНН {self.inn})" if self.inn else self.name
+
+
+def store_party() -> Party:
+    return Party(
+        name=settings.STORE_LEGAL_NAME,
+        inn=settings.STORE_INN,
+        kpp=settings.STORE_KPP,
+        address=settings.STORE_ADDRESS,
+    )
+
+
+def client_party(client: Client) -> Party:
+    """The company when the client gave one, else the person's full name."""
+    name = (client.company_name or "").strip() or client.user.get_full_name() or client.user.email
+    return Party(name=name, inn=client.inn or "")
+
+
+def amount_text(value: Decimal | None) -> str:
+    """«1 234,50» (no currency sign in the columns of an акт); empty for nothing."""
+    if value is None or value == 0:
+        return ""
+    return format_rub(value).removesuffix("\u00a0₽")
+
+
+def saldo_columns(balance: Decimal) -> tuple[Decimal, Decimal]:
+    """A balance as (debit, credit) of an акт: the client owes → debit, the store owes →
+    credit."""
+    return (-balance, ZERO) if balance < 0 else (ZERO, balance)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= DOCUMENT_CHARS else text[: DOCUMENT_CHARS - 1] + "…"
+
+
+def _context(report: PeriodReport, store: Party, client: Party) -> dict:
+    opening_debit, opening_credit = saldo_columns(report.opening)
+    closing_debit, closing_credit = saldo_columns(report.closing)
+    blocks = []
+    rows = report.rows
+    for begin in range(0, len(rows), ROWS_PER_BLOCK):
+        chunk = rows[begin : begin + ROWS_PER_BLOCK]
+        blocks.append(
+            {
+                "dates": "\n".join(
+                    f"{timezone.localtime(r.movement.occurred_at):%d.%m.%Y}" for r in chunk
+                ),
+                "documents": "\n".join(_shorten(r.movement.document) for r in chunk),
+                "debits": "\n".join(amount_text(r.movement.debit) for r in chunk),
+                "credits": "\n".join(amount_text(r.movement.credit) for r in chunk),
+                "lines": len(chunk),
+            }
+        )
+    return {
+        "report": report,
+        "store": store,
+        "client": client,
+        "title": (
+            "Акт сверки взаимных расчётов за период "
+            f"с {report.start:%d.%m.%Y} по {report.end:%d.%m.%Y}"
+        ),
+        "blocks": blocks,
+        "opening": (amount_text(opening_debit), amount_text(opening_credit)),
+        "turnover": (amount_text(report.debit_total), amount_text(report.credit_total)),
+        "closing": (amount_text(closing_debit), amount_text(closing_credit)),
+        "sentence": debt_sentence(
+            closing=report.closing, on=report.end, store=store.name, client=client.name
+        ),
+        "made_at": timezone.localtime(),
+    }
+
+
+def render_pdf(report: PeriodReport, *, store: Party, client: Party) -> bytes:
+    import weasyprint  # loads pango: only where a PDF is actually made
+
+    html = render_to_string("finance/statement_pdf.html", _context(report, store, client))
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    context = _context(report, store, client)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Акт сверки"
+    bold = Font(bold=True)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    money = "#,##0.00"
+    for index, width in enumerate([12, 48, 15, 15, 12, 30, 15, 15], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    sheet.append([context["title"]])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append([f"между {store.with_inn} и {client.with_inn}"])
+    sheet.append([])
+    sheet.append(
+        [f"По данным {store.name}, руб.", None, None, None, f"По данным {client.name}, руб."]
+    )
+    sheet.merge_cells(start_row=4, start_column=1, end_row=4, end_column=4)
+    sheet.merge_cells(start_row=4, start_column=5, end_row=4, end_column=8)
+    sheet.append(["Дата", "Документ", "Дебет", "Кредит"] * 2)
+    for row in sheet.iter_rows(min_row=4, max_row=5):
+        for cell in row:
+            cell.font = bold
+            cell.border = box
+            cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+    def saldo_row(title: str, balance: Decimal) -> None:
+        debit, credit = saldo_columns(balance)
+        sheet.append([None, title, debit or None, credit or None, None, title])
+        _style(sheet, bold=True)
+
+    def _style(ws, *, bold: bool = False) -> None:
+        for cell in ws[ws.max_row]:
+            cell.border = box
+            if cell.column in (3, 4, 7, 8):
+                cell.number_format = money
+            if bold:
+                cell.font = Font(bold=True)
+
+    saldo_row("Сальдо начальное", report.opening)
+    for row in report.rows:
+        movement = row.movement
+        sheet.append(
+            [
+                timezone.localtime(movement.occurred_at).date(),
+                movement.document,
+                movement.debit or None,
+                movement.credit or None,
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=1).number_format = "DD.MM.YYYY"
+        _style(sheet)
+    sheet.append(
+        [
+            None,
+            "Обороты за период",
+            report.debit_total,
+            report.credit_total,
+            None,
+            "Обороты за период",
+        ]
+    )
+    _style(sheet, bold=True)
+    saldo_row("Сальдо конечное", report.closing)
+    sheet.append([])
+    sheet.append([context["sentence"]])
+    sheet.append([])
+    sheet.append([f"От {store.name}", None, None, None, f"От {client.name}"])
+    sheet.append(
+        [
+            "____________________ / ____________________ /",
+            None,
+            None,
+            None,
+            "____________________ / ____________________ /",
+        ]
+    )
+    sheet.append(["М. П.", None, None, None, "М. П."])
+    sheet.freeze_panes = "A6"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _progress(statement_id: int, percent: int) -> None:
+    Statement.objects.filter(pk=statement_id).update(progress=percent)
+
+
+def statement_generate(statement_id: int) -> None:
+    """Make the акт of statement `statement_id`: figures through the gateway, PDF, XLSX."""
+    started = timezone.now()
+    claimed = Statement.objects.filter(pk=statement_id, status=Statement.Status.QUEUED).update(
+        status=Statement.Status.RUNNING, started_at=started, progress=5, error_message=""
+    )
+    if not claimed:
+        logger.info("statement %s: not queued, nothing to do", statement_id)
+        return
+    statement = Statement.objects.select_related("client__user").get(pk=statement_id)
+    try:
+        gateway = get_gateway()
+        report = period_report(
+            gateway, statement.client, start=statement.period_start, end=statement.period_end
+        )
+        _progress(statement_id, 30)
+        store, client = store_party(), client_party(statement.client)
+        pdf = render_pdf(report, store=store, client=client)
+        _progress(statement_id, 80)
+        xlsx = render_xlsx(report, store=store, client=client)
+        stamp = started.strftime("%Y%m%d%H%M%S")
+        statement.pdf.save(f"{stamp}_{statement.file_name('pdf')}", ContentFile(pdf), save=False)
+        statement.xlsx.save(f"{stamp}_{statement.file_name('xlsx')}", ContentFile(xlsx), save=False)
+        Statement.objects.filter(pk=statement_id).update(
+            status=Statement.Status.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+            source=report.source,
+            data_as_of=report.freshness.as_of or started,
+            opening_balance=report.opening,
+            debit_turnover=report.debit_total,
+            credit_turnover=report.credit_total,
+            closing_balance=report.closing,
+            movements_count=report.count,
+            pdf=statement.pdf.name,
+            xlsx=statement.xlsx.name,
+        )
+    except ApplicationError as error:
+        _fail(statement_id, error.message)
+    except Exception:
+        logger.exception("statement %s failed", statement_id)
+        _fail(
+            statement_id, "Не удалось сформировать акт: внутренняя ошибка. Запросите его ещё раз."
+        )
+
+
+def _fail(statement_id: int, message: str) -> None:
+    Statement.objects.filter(pk=statement_id).update(
+        status=Statement.Status.FAILED, finished_at=timezone.now(), error_message=message
+    )
