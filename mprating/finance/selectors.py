@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from mprating.accounts.models import Client
 from mprating.core.errors import NotFound
-from mprating.core.money import ZERO
+from mprating.core.money import ZERO, to_money
 from mprating.finance.models import ClientBalance, CreditLimitChange, LedgerEntry, Statement
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -72,7 +72,8 @@ def opening_balance(client_id: int, *, at: datetime) -> Decimal:
     )
     if row is None:
         return ZERO
-    return row[0] - row[1]
+    # SQLite sums decimals as floats: round back to kopecks (exact on PostgreSQL anyway).
+    return to_money(row[0] - to_money(row[1]))
 
 
 def ledger_sum(client_id: int, *, before: datetime | None = None) -> Decimal:
@@ -84,7 +85,7 @@ def ledger_sum(client_id: int, *, before: datetime | None = None) -> Decimal:
     total = entries.aggregate(
         total=Sum(F("credit") - F("debit"), output_field=MONEY_FIELD, default=ZERO)
     )["total"]
-    return total
+    return to_money(total)
 
 
 def ledger_rows(client_id: int, *, start: datetime, end: datetime) -> list[tuple]:

@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 # (one line per movement) over a ruled background, which WeasyPrint lays out several times
 # faster than a table cell per value. A document longer than a line is shortened.
 ROWS_PER_BLOCK = 20
-DOCUMENT_CHARS = 56
+DOCUMENT_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -130,90 +130,101 @@ def render_pdf(report: PeriodReport, *, store: Party, client: Party) -> bytes:
 
 
 def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
+    """The same акт as a sheet (write-only mode: a year of movements stays fast)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     context = _context(report, store, client)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Акт сверки"
-    bold = Font(bold=True)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Акт сверки")
+    for letter, width in zip("ABCDEFGH", [12, 52, 15, 15, 12, 30, 15, 15], strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A6"
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    money = "#,##0.00"
-    for index, width in enumerate([12, 48, 15, 15, 12, 30, 15, 15], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold, title_font = Font(bold=True), Font(bold=True, size=12)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    sheet.append([context["title"]])
-    sheet["A1"].font = Font(bold=True, size=12)
+    def cell(value, *, font=None, border=None, number_format=None, alignment=None):
+        item = WriteOnlyCell(sheet, value=value)
+        if font is not None:
+            item.font = font
+        if border is not None:
+            item.border = border
+        if number_format is not None:
+            item.number_format = number_format
+        if alignment is not None:
+            item.alignment = alignment
+        return item
+
+    def table_row(values: list, *, strong: bool = False) -> list:
+        formats = {0: "DD.MM.YYYY", 2: "#,##0.00", 3: "#,##0.00", 6: "#,##0.00", 7: "#,##0.00"}
+        return [
+            cell(
+                values[index] if index < len(values) else None,
+                font=bold if strong else None,
+                border=box,
+                number_format=formats.get(index),
+            )
+            for index in range(8)
+        ]
+
+    def saldo(title: str, balance: Decimal) -> list:
+        debit, credit = saldo_columns(balance)
+        return table_row([None, title, debit or None, credit or None, None, title], strong=True)
+
+    sheet.append([cell(context["title"], font=title_font)])
     sheet.append([f"между {store.with_inn} и {client.with_inn}"])
     sheet.append([])
-    sheet.append(
-        [f"По данным {store.name}, руб.", None, None, None, f"По данным {client.name}, руб."]
-    )
-    sheet.merge_cells(start_row=4, start_column=1, end_row=4, end_column=4)
-    sheet.merge_cells(start_row=4, start_column=5, end_row=4, end_column=8)
-    sheet.append(["Дата", "Документ", "Дебет", "Кредит"] * 2)
-    for row in sheet.iter_rows(min_row=4, max_row=5):
-        for cell in row:
-            cell.font = bold
-            cell.border = box
-            cell.alignment = Alignment(horizontal="center", wrap_text=True)
-
-    def saldo_row(title: str, balance: Decimal) -> None:
-        debit, credit = saldo_columns(balance)
-        sheet.append([None, title, debit or None, credit or None, None, title])
-        _style(sheet, bold=True)
-
-    def _style(ws, *, bold: bool = False) -> None:
-        for cell in ws[ws.max_row]:
-            cell.border = box
-            if cell.column in (3, 4, 7, 8):
-                cell.number_format = money
-            if bold:
-                cell.font = Font(bold=True)
-
-    saldo_row("Сальдо начальное", report.opening)
+    header = [f"По данным {store.name}, руб.", None, None, None, f"По данным {client.name}, руб."]
+    sheet.append([cell(v, font=bold, border=box, alignment=centre) for v in header + [None] * 3])
+    sheet.merged_cells.add("A4:D4")
+    sheet.merged_cells.add("E4:H4")
+    columns = ["Дата", "Документ", "Дебет", "Кредит"] * 2
+    sheet.append([cell(v, font=bold, border=box, alignment=centre) for v in columns])
+    sheet.append(saldo("Сальдо начальное", report.opening))
     for row in report.rows:
         movement = row.movement
         sheet.append(
-            [
-                timezone.localtime(movement.occurred_at).date(),
-                movement.document,
-                movement.debit or None,
-                movement.credit or None,
-            ]
+            table_row(
+                [
+                    timezone.localtime(movement.occurred_at).date(),
+                    movement.document,
+                    movement.debit or None,
+                    movement.credit or None,
+                ]
+            )
         )
-        sheet.cell(row=sheet.max_row, column=1).number_format = "DD.MM.YYYY"
-        _style(sheet)
+    sheet.append(
+        table_row(
+            [
+                None,
+                "Обороты за период",
+                report.debit_total,
+                report.credit_total,
+                None,
+                "Обороты за период",
+            ],
+            strong=True,
+        )
+    )
+    sheet.append(saldo("Сальдо конечное", report.closing))
+    sheet.append([])
+    sheet.append([cell(context["sentence"], font=bold)])
+    sheet.append([])
     sheet.append(
         [
+            cell(f"От {store.name}", font=bold),
             None,
-            "Обороты за период",
-            report.debit_total,
-            report.credit_total,
             None,
-            "Обороты за период",
+            None,
+            cell(f"От {client.name}", font=bold),
         ]
     )
-    _style(sheet, bold=True)
-    saldo_row("Сальдо конечное", report.closing)
-    sheet.append([])
-    sheet.append([context["sentence"]])
-    sheet.append([])
-    sheet.append([f"От {store.name}", None, None, None, f"От {client.name}"])
-    sheet.append(
-        [
-            "____________________ / ____________________ /",
-            None,
-            None,
-            None,
-            "____________________ / ____________________ /",
-        ]
-    )
+    signature = "____________________ / ____________________ /"
+    sheet.append([signature, None, None, None, signature])
     sheet.append(["М. П.", None, None, None, "М. П."])
-    sheet.freeze_panes = "A6"
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
