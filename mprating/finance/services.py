@@ -251,13 +251,15 @@ def manual_correction(
     reason: str,
     by: Any,
     idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
 ) -> LedgerEntry:
     """A manager's correction of the balance: signed `amount` (+ credit, − debit), a reason.
 
     The reason is required and is what the client reads as the document of the entry in
     «Финансы» and in the акт. A correction may take the balance below the credit limit: the
     manager decides. The back office passes the key of its confirmation form, so a double
-    submit corrects once.
+    submit corrects once. `occurred_at` dates it (default now), e.g. to the day of a late bank
+    statement it corrects.
     """
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
@@ -277,6 +279,7 @@ def manual_correction(
         idempotency_key=idempotency_key or f"correction:{uuid.uuid4()}",
         by=by,
         comment=reason,
+        occurred_at=occurred_at,
     )
 
 
