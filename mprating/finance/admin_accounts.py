@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminTextareaWidget
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
@@ -40,7 +40,7 @@ class CorrectionForm(forms.Form):
         label="Сумма, ₽",
         max_digits=14,
         decimal_places=2,
-        widget=UnfoldAdminDecimalFieldWidget(),
+        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
         help_text="Плюс — зачислить на баланс, минус — списать (например, −1500,00).",
         error_messages={"required": "Укажите сумму.", "invalid": "Введите сумму числом."},
     )
@@ -66,7 +66,7 @@ class CreditLimitForm(forms.Form):
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        widget=UnfoldAdminDecimalFieldWidget(),
+        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
         help_text="На сколько баланс может уйти в минус при оплате с баланса; 0 — без кредита.",
         error_messages={
             "required": "Укажите лимит.",

@@ -142,6 +142,7 @@ def statement_request(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            statement.refresh_from_db(fields=["status"])  # a worker may have made it already
             if statement.status == Statement.Status.DONE:
                 messages.success(request, f"Акт сверки {statement.period_label} готов.")
             else:
