@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 # The PDF lays the movements out in blocks of rows: each column of a block is one text run
 # (one line per movement) over a ruled background, which WeasyPrint lays out several times
 # faster than a table cell per value. A document longer than a line is shortened.
-ROWS_PER_BLOCK = 20
+ROWS_PER_BLOCK = 22
 DOCUMENT_CHARS = 50
 
 
