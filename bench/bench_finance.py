@@ -104,7 +104,7 @@ def generate(client, *, entries: int, years: int, seed: int) -> None:
                 doc = (
                     DocumentType.PAYMENT,
                     str(payment),
-                    f"Платёжное поручение № {payment} от {at:%d.%m.%Y}",
+                    f"П/п № {payment} от {at:%d.%m.%Y}",
                 )
             elif roll < 0.99:
                 amount = Decimal(rng.randint(10_000, 500_000)) / 100

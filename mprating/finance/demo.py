@@ -51,9 +51,7 @@ def _post(client: Client, key: str, kind: str, amount: Decimal, number: str, at,
         services.balance_credit(
             client_id=client.pk,
             amount=amount,
-            document=Document(
-                DocumentType.PAYMENT, number, f"Платёжное поручение № {number} от {at:%d.%m.%Y}"
-            ),
+            document=Document(DocumentType.PAYMENT, number, f"П/п № {number} от {at:%d.%m.%Y}"),
             idempotency_key=key,
             occurred_at=at,
         )

@@ -61,10 +61,21 @@ class DocumentType(models.TextChoices):
     CORRECTION = "correction", "Корректировка"
 
 
+# How a movement reads in «Финансы» and in the акт: «Списание — Заказ MP-000123». Short, so
+# that a document fits the column of a printed акт.
+DOCUMENT_TITLES: dict[str, str] = {
+    EntryKind.PAYMENT: "Оплата",
+    EntryKind.ORDER_CHARGE: "Списание",
+    EntryKind.REFUSAL_CREDIT: "Возврат за отказ",
+    EntryKind.RETURN_REFUND: "Возврат за товар",
+    EntryKind.PACKAGE_PURCHASE: "Покупка пакета",
+    EntryKind.CORRECTION: "Корректировка",
+}
+
+
 def entry_document(kind: str, label: str) -> str:
-    """The line a person reads in «Финансы» and in the акт: what happened and on what,
-    «Списание за заказ — Заказ MP-000123»."""
-    title = EntryKind(kind).label
+    """What happened and on what document: «Оплата — П/п № 214 от 03.08.2026»."""
+    title = DOCUMENT_TITLES[kind]
     if not label or label == title:
         return title
     return f"{title} — {label}"

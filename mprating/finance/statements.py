@@ -33,11 +33,14 @@ from mprating.finance.reports import PeriodReport, debt_sentence, period_report
 
 logger = logging.getLogger(__name__)
 
-# The PDF lays the movements out in blocks of rows: each column of a block is one text run
-# (one line per movement) over a ruled background, which WeasyPrint lays out several times
-# faster than a table cell per value. A document longer than a line is shortened.
+# The PDF lays the movements out in blocks of rows, each block one table row over a ruled
+# background, with two text runs of one line per movement: «date<TAB>document» and both
+# amounts in a monospaced font, each right-aligned in MONEY_CHARS characters (the font size
+# makes MONEY_CHARS characters exactly one column wide). WeasyPrint lays this out several
+# times faster than a cell per value; a document longer than its column is shortened.
 ROWS_PER_BLOCK = 22
-DOCUMENT_CHARS = 50
+DOCUMENT_CHARS = 44
+MONEY_CHARS = 13
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,19 @@ def saldo_columns(balance: Decimal) -> tuple[Decimal, Decimal]:
     return (-balance, ZERO) if balance < 0 else (ZERO, balance)
 
 
+def _money_field(value: Decimal) -> str:
+    """An amount right-aligned in MONEY_CHARS monospaced characters (no-break spaces)."""
+    text = amount_text(value).replace("\u202f", "\u00a0")
+    return text.rjust(MONEY_CHARS, "\u00a0")
+
+
+def _money_line(debit: Decimal, credit: Decimal) -> str:
+    """Both amounts of a movement; the first (always blank up to 9 999 999,99) character goes,
+    so that the line fits between the cell's paddings."""
+    line = _money_field(debit) + _money_field(credit)
+    return line[1:] if line.startswith("\u00a0") else line
+
+
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= DOCUMENT_CHARS else text[: DOCUMENT_CHARS - 1] + "…"
@@ -94,13 +110,12 @@ def _context(report: PeriodReport, store: Party, client: Party) -> dict:
         chunk = rows[begin : begin + ROWS_PER_BLOCK]
         blocks.append(
             {
-                "dates": "\n".join(
-                    f"{timezone.localtime(r.movement.occurred_at):%d.%m.%Y}" for r in chunk
+                "left": "\n".join(
+                    f"{timezone.localtime(r.movement.occurred_at):%d.%m.%Y}\t"
+                    f"{_shorten(r.movement.document)}"
+                    for r in chunk
                 ),
-                "documents": "\n".join(_shorten(r.movement.document) for r in chunk),
-                "debits": "\n".join(amount_text(r.movement.debit) for r in chunk),
-                "credits": "\n".join(amount_text(r.movement.credit) for r in chunk),
-                "lines": len(chunk),
+                "money": "\n".join(_money_line(r.movement.debit, r.movement.credit) for r in chunk),
             }
         )
     return {

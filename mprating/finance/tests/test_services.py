@@ -31,7 +31,7 @@ def test_a_payment_credits_the_balance_and_a_charge_debits_it():
     assert (paid.credit, paid.debit) == (Decimal("1500.00"), Decimal("0.00"))
     assert (charged.debit, charged.credit) == (Decimal("400.50"), Decimal("0.00"))
     assert selectors.client_balance(client.pk) == Decimal("1099.50")
-    assert charged.document == "Списание за заказ — " + charged.document_label
+    assert charged.document == "Списание — " + charged.document_label
 
 
 def test_a_client_without_entries_has_zero_balance_in_one_query(django_assert_num_queries):
@@ -250,7 +250,7 @@ def test_a_manual_correction_records_who_and_why_and_may_go_below_the_limit():
     assert entry.debit == Decimal("250.00")
     assert entry.created_by == manager
     assert entry.comment == "Ошибочно зачисленная оплата"
-    assert entry.document == "Корректировка баланса — Ошибочно зачисленная оплата"
+    assert entry.document == "Корректировка — Ошибочно зачисленная оплата"
     assert selectors.client_balance(client.pk) == Decimal("-250.00")
 
 

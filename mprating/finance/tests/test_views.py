@@ -63,7 +63,7 @@ def test_the_page_shows_the_balance_and_the_last_two_weeks(logged_in, customer):
     assert [r.movement.debit for r in rows] == [Decimal("1234.50"), Decimal("0.00")]
     assert [r.balance_after for r in rows] == [Decimal("18765.50"), Decimal("19065.50")]
     assert response.context["report"].opening == Decimal("20000.00")
-    assert "Поступление оплаты — Платёжное поручение" in html
+    assert "Оплата — Платёжное поручение" in html
     assert (days_ago(3)).astimezone().strftime("%d.%m.%Y") in html
 
 
