@@ -94,7 +94,13 @@ def test_a_manager_corrects_a_balance_with_confirmation(live_server, page, scree
     from mprating.accounts.tests.factories import make_staff
     from mprating.finance import selectors
 
-    customer = make_client(email="korr@example.ru", last_name="Орлова", company_name="ИП Орлова")
+    customer = make_client(
+        email="korr@example.ru",
+        last_name="Орлова",
+        first_name="Ольга",
+        middle_name="Петровна",
+        company_name="ИП Орлова",
+    )
     pay(customer, "1000.00")
     make_staff(roles.MANAGER, email="manager@example.ru")
 
@@ -107,7 +113,7 @@ def test_a_manager_corrects_a_balance_with_confirmation(live_server, page, scree
     page.get_by_role("button", name=re.compile("Войти")).click()
     page.goto(live_server.url + "/backoffice/finance/clientaccount/")
     screenshot("balances")
-    page.get_by_role("link", name="Орлова Иван Сергеевич").click()
+    page.get_by_role("link", name="Орлова Ольга Петровна").click()
     page.get_by_role("link", name="Корректировка баланса").click()
     page.get_by_label("Сумма, ₽").fill("-1 500,00")
     page.get_by_label("Причина").fill("Ошибочно зачисленная оплата")
