@@ -15,6 +15,7 @@ from the accounting gateway only (embedded ledger or 1С).
 """
 
 import logging
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -33,14 +34,16 @@ from mprating.finance.reports import PeriodReport, debt_sentence, period_report
 
 logger = logging.getLogger(__name__)
 
-# The PDF lays the movements out in blocks of rows, each block one table row over a ruled
-# background, with two text runs of one line per movement: «date<TAB>document» and both
-# amounts in a monospaced font, each right-aligned in MONEY_CHARS characters (the font size
-# makes MONEY_CHARS characters exactly one column wide). WeasyPrint lays this out several
-# times faster than a cell per value; a document longer than its column is shortened.
+# The PDF sets the movements in DejaVu Sans Mono at the size that makes COLUMN_CHARS characters
+# one column wide (Дата 1, Документ 4, Дебет 1, Кредит 1 columns in each half), one line per
+# movement, in blocks of ROWS_PER_BLOCK lines: one table row over a ruled background with the
+# column rules. WeasyPrint lays out a line of text far faster than a table cell, so a year of
+# a busy client's movements takes seconds, not a minute. A document longer than its column is
+# shortened with «…».
+COLUMN_CHARS = 13
 ROWS_PER_BLOCK = 22
-DOCUMENT_CHARS = 44
-MONEY_CHARS = 13
+DOCUMENT_CHARS = 4 * COLUMN_CHARS - 2
+NBSP = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -84,16 +87,22 @@ def saldo_columns(balance: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def _money_field(value: Decimal) -> str:
-    """An amount right-aligned in MONEY_CHARS monospaced characters (no-break spaces)."""
-    text = amount_text(value).replace("\u202f", "\u00a0")
-    return text.rjust(MONEY_CHARS, "\u00a0")
+    """An amount right-aligned in its column, one blank character before the rule."""
+    text = amount_text(value).replace("\u202f", NBSP)
+    return text.rjust(COLUMN_CHARS - 1, NBSP) + NBSP
 
 
-def _money_line(debit: Decimal, credit: Decimal) -> str:
-    """Both amounts of a movement; the first (always blank up to 9 999 999,99) character goes,
-    so that the line fits between the cell's paddings."""
-    line = _money_field(debit) + _money_field(credit)
-    return line[1:] if line.startswith("\u00a0") else line
+def movement_line(movement) -> str:
+    """One movement as a line of monospaced columns: date, document, debit, credit."""
+    date = f"{timezone.localtime(movement.occurred_at):%d.%m.%Y}"
+    return (
+        NBSP
+        + date.ljust(COLUMN_CHARS - 1, NBSP)
+        + NBSP
+        + _shorten(movement.document).ljust(4 * COLUMN_CHARS - 1, NBSP)
+        + _money_field(movement.debit)
+        + _money_field(movement.credit)
+    ).rstrip(NBSP)
 
 
 def _shorten(text: str) -> str:
@@ -108,16 +117,7 @@ def _context(report: PeriodReport, store: Party, client: Party) -> dict:
     rows = report.rows
     for begin in range(0, len(rows), ROWS_PER_BLOCK):
         chunk = rows[begin : begin + ROWS_PER_BLOCK]
-        blocks.append(
-            {
-                "left": "\n".join(
-                    f"{timezone.localtime(r.movement.occurred_at):%d.%m.%Y}\t"
-                    f"{_shorten(r.movement.document)}"
-                    for r in chunk
-                ),
-                "money": "\n".join(_money_line(r.movement.debit, r.movement.credit) for r in chunk),
-            }
-        )
+        blocks.append("\n".join(movement_line(r.movement) for r in chunk))
     return {
         "report": report,
         "store": store,
@@ -173,17 +173,27 @@ def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
             item.alignment = alignment
         return item
 
+    formats = {0: "DD.MM.YYYY", 2: "#,##0.00", 3: "#,##0.00", 6: "#,##0.00", 7: "#,##0.00"}
+    prototypes: dict[tuple[int, bool], WriteOnlyCell] = {}
+
     def table_row(values: list, *, strong: bool = False) -> list:
-        formats = {0: "DD.MM.YYYY", 2: "#,##0.00", 3: "#,##0.00", 6: "#,##0.00", 7: "#,##0.00"}
-        return [
-            cell(
-                values[index] if index < len(values) else None,
-                font=bold if strong else None,
-                border=box,
-                number_format=formats.get(index),
-            )
-            for index in range(8)
-        ]
+        # Styling every cell anew hashes fonts and borders thousands of times; a styled
+        # prototype per column is made once and its style array copied (openpyxl's own
+        # `copy` of a cell does the same).
+        row = []
+        for index in range(8):
+            key = (index, strong)
+            if key not in prototypes:
+                prototypes[key] = cell(
+                    None,
+                    font=bold if strong else None,
+                    border=box,
+                    number_format=formats.get(index),
+                )
+            item = WriteOnlyCell(sheet, value=values[index] if index < len(values) else None)
+            item._style = copy(prototypes[key]._style)
+            row.append(item)
+        return row
 
     def saldo(title: str, balance: Decimal) -> list:
         debit, credit = saldo_columns(balance)

@@ -111,6 +111,10 @@ def test_the_xlsx_opens_and_has_the_numbers(ledger, time_machine):
     assert by_title["Сальдо начальное"][2:4] == [None, 7500]
     assert by_title["Обороты за период"][2:4] == [12345.6, 3000]
     assert by_title["Сальдо конечное"][2:4] == [1845.6, None]
+    first_movement = next(r for r in sheet.iter_rows() if isinstance(r[0].value, datetime))
+    assert first_movement[0].number_format == "DD.MM.YYYY"
+    assert first_movement[2].number_format == "#,##0.00"
+    assert first_movement[5].border.left.style == "thin"
     movement_rows = [row for row in rows if isinstance(row[0], datetime)]
     assert [row[0].date() for row in movement_rows] == [date(2026, 3, 3), date(2026, 3, 15)]
     assert movement_rows[0][2] == 12345.6
