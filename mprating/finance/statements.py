@@ -19,6 +19,8 @@ from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
+from itertools import pairwise
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -36,14 +38,34 @@ logger = logging.getLogger(__name__)
 
 # The PDF sets the movements in DejaVu Sans Mono at the size that makes COLUMN_CHARS characters
 # one column wide (Дата 1, Документ 4, Дебет 1, Кредит 1 columns in each half), one line per
-# movement, in blocks of ROWS_PER_BLOCK lines: one table row over a ruled background with the
-# column rules. WeasyPrint lays out a line of text far faster than a table cell, so a year of
-# a busy client's movements takes seconds, not a minute. A document longer than its column is
-# shortened with «…».
+# movement, in blocks of ROWS_PER_BLOCK lines: one table row that is never split across pages,
+# over a picture of its own rules (a rule under every line and the column rules; drawn whole,
+# not tiled, so that no PDF viewer's rounding of tiles lets the rules drift through the text).
+# WeasyPrint lays out a line of text far faster than a table cell, so a year of a busy
+# client's movements takes seconds, not a minute. A document longer than its column is
+# shortened with «…». Two blocks fill a page (the first page: a half block and a block).
 COLUMN_CHARS = 13
 ROWS_PER_BLOCK = 22
+FIRST_BLOCK = 11
+LINE_PX = 15
 DOCUMENT_CHARS = 4 * COLUMN_CHARS - 2
 NBSP = "\u00a0"
+# Column rules inside a block, in fourteenths of the width (the outer ones are cell borders).
+INNER_RULES = (1, 5, 6, 8, 12, 13)
+
+
+def _block_rules(lines: int) -> str:
+    """The rules of a block of `lines` lines as an SVG data URI (one path), stretched over
+    the row."""
+    height = lines * LINE_PX
+    under = "".join(f"M0 {(k + 1) * LINE_PX - 0.3}H1400" for k in range(lines))
+    columns = "".join(f"M{x * 100} 0V{height}" for x in INNER_RULES)
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1400 "
+        f"{height}' preserveAspectRatio='none'><path d='{under}{columns}' stroke='black' "
+        "stroke-width='0.6' fill='none'/></svg>"
+    )
+    return "data:image/svg+xml," + quote(svg)
 
 
 @dataclass(frozen=True)
@@ -114,10 +136,18 @@ def _context(report: PeriodReport, store: Party, client: Party) -> dict:
     opening_debit, opening_credit = saldo_columns(report.opening)
     closing_debit, closing_credit = saldo_columns(report.closing)
     blocks = []
+    rules: dict[int, str] = {}
     rows = report.rows
-    for begin in range(0, len(rows), ROWS_PER_BLOCK):
-        chunk = rows[begin : begin + ROWS_PER_BLOCK]
-        blocks.append("\n".join(movement_line(r.movement) for r in chunk))
+    # The first page also holds the title: a short first block fills it.
+    bounds = [0, *range(FIRST_BLOCK, len(rows), ROWS_PER_BLOCK), len(rows)]
+    for begin, end in pairwise(bounds):
+        chunk = rows[begin:end]
+        if not chunk:
+            continue
+        rules.setdefault(len(chunk), _block_rules(len(chunk)))
+        blocks.append(
+            {"text": "\n".join(movement_line(r.movement) for r in chunk), "lines": len(chunk)}
+        )
     return {
         "report": report,
         "store": store,
@@ -127,6 +157,7 @@ def _context(report: PeriodReport, store: Party, client: Party) -> dict:
             f"с {report.start:%d.%m.%Y} по {report.end:%d.%m.%Y}"
         ),
         "blocks": blocks,
+        "rules": sorted(rules.items()),
         "opening": (amount_text(opening_debit), amount_text(opening_credit)),
         "turnover": (amount_text(report.debit_total), amount_text(report.credit_total)),
         "closing": (amount_text(closing_debit), amount_text(closing_credit)),
