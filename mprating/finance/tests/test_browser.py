@@ -80,12 +80,21 @@ def test_the_client_reads_finance_and_downloads_the_act(
     assert Statement.objects.get().status == Statement.Status.DONE
     screenshot("1366-act")
 
-    # a phone: the operations become cards, nothing scrolls sideways
+    # a phone: the operations become cards, nothing scrolls sideways; an акт being made shows
+    # its progress (written directly: the test backend makes every акт at once)
+    Statement.objects.create(
+        client=customer,
+        period_start=today - timedelta(days=300),
+        period_end=today,
+        status=Statement.Status.RUNNING,
+        progress=40,
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/cabinet/finance/")
     page.get_by_test_id("operation").first.wait_for()
     assert no_sideways_scroll(page)
     assert page.get_by_test_id("statement-pdf").is_visible()
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "40"
     screenshot("390")
 
 
