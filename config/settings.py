@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mprating.garage",
     "mprating.catalog",
     "mprating.pickup_points",
+    "mprating.finance",
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
@@ -191,6 +192,16 @@ TASKS = {
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
+
+# 1С:Управление торговлей adapter of the accounting gateway (mprating.finance.onec). Keys that
+# encrypt the 1С password (Fernet, newest first); the connection itself is set in the back office.
+FINANCE_ONEC_SECRET_KEYS = env_list("FINANCE_ONEC_SECRET_KEYS", [])
+FINANCE_ONEC_TIMEOUT = env_int("FINANCE_ONEC_TIMEOUT", 60)
+FINANCE_ONEC_STALE_MINUTES = env_int("FINANCE_ONEC_STALE_MINUTES", 15)
+FINANCE_ONEC_WINDOW_DAYS = env_int("FINANCE_ONEC_WINDOW_DAYS", 90)
+FINANCE_ONEC_PAGE_SIZE = env_int("FINANCE_ONEC_PAGE_SIZE", 500)
+FINANCE_ONEC_BATCH_SIZE = env_int("FINANCE_ONEC_BATCH_SIZE", 50)
+FINANCE_ONEC_TIMEZONE = env_str("FINANCE_ONEC_TIMEZONE", "Europe/Moscow")
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

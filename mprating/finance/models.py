@@ -1,0 +1,1 @@
+from mprating.finance.onec.models import *  # noqa
