@@ -17,7 +17,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
-from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminTextareaWidget
+from unfold.widgets import (
+    UnfoldAdminPasswordWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminURLInputWidget,
+)
 
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
@@ -63,14 +67,15 @@ def _post_button(url: str, label: str, testid: str) -> str:
 
 class ConnectionForm(forms.ModelForm):
     base_url = forms.URLField(
-        label="адрес публикации 1С",
+        label="Адрес публикации 1С",
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=UnfoldAdminURLInputWidget,
         help_text=OneCConnection._meta.get_field("base_url").help_text,
     )
     password = forms.CharField(
-        label="пароль 1С",
+        label="Пароль 1С",
         required=False,
         strip=False,
         widget=UnfoldAdminPasswordWidget(
@@ -79,7 +84,7 @@ class ConnectionForm(forms.ModelForm):
         help_text="Оставьте пустым, чтобы не менять. Хранится зашифрованным и не показывается.",
     )
     mapping_text = forms.CharField(
-        label="соответствие полей (JSON)",
+        label="Соответствие полей (JSON)",
         required=False,
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 22, "style": "font-family:monospace"}),
         help_text="Имена наборов и полей стандартного интерфейса OData вашей конфигурации. "
@@ -192,7 +197,7 @@ class OneCConnectionAdmin(ModelAdmin):
             reverse("admin:finance_onecconnection_change", args=[connection.pk])
         )
 
-    @display(description="пароль")
+    @display(description="сохранённый пароль")
     def password_state(self, obj: OneCConnection) -> str:
         return "задан (хранится зашифрованным)" if obj.password_encrypted else "не задан"
 
@@ -423,23 +428,36 @@ class OneCClientStateAdmin(ModelAdmin):
         rows = list(obj.movements.order_by("-occurred_at", "-id")[:RECENT_MOVEMENTS])
         if not rows:
             return "нет"
+        cell = "padding:.25rem;vertical-align:top;text-align:left"
+        money = "padding:.25rem;vertical-align:top;text-align:right;white-space:nowrap"
         body = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td>"
-            "<td style='text-align:right'>{}</td></tr>",
+            '<tr><td style="{}">{}</td><td style="{}">{}</td><td style="{}">{}</td>'
+            '<td style="{}">{}</td></tr>',
             (
                 (
+                    cell + ";white-space:nowrap",
                     timezone.localtime(m.occurred_at).strftime("%d.%m.%Y"),
+                    cell,
                     m.document,
+                    money,
                     format_rub(m.debit) if m.debit else "",
+                    money,
                     format_rub(m.credit) if m.credit else "",
                 )
                 for m in rows
             ),
         )
         return format_html(
-            '<div style="overflow-x:auto"><table><thead><tr><th>Дата</th><th>Документ</th>'
-            "<th>Списано</th><th>Зачислено</th></tr></thead><tbody>{}</tbody></table></div>",
+            '<div style="overflow-x:auto;max-width:calc(100vw - 4rem)">'
+            '<table style="width:100%;border-collapse:collapse">'
+            '<thead><tr><th style="{}">Дата</th><th style="{}">Документ</th>'
+            '<th style="{}">Списано</th><th style="{}">Зачислено</th></tr></thead>'
+            "<tbody>{}</tbody></table></div>",
+            cell,
+            cell,
+            money,
+            money,
             body,
         )
 
