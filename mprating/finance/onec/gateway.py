@@ -91,7 +91,7 @@ class OneCGateway:
 
     def status(self, client) -> OneCStatus:
         state = selectors.client_state(_client_id(client))
-        if state is None:
+        if state is None or state.status == Status.NEVER:
             return OneCStatus(
                 status=Status.NEVER,
                 label=Status.NEVER.label,

@@ -167,6 +167,16 @@ def test_reading_without_refresh_never_calls_1c(connection, history, clock, onec
     assert onec.requests_to(COUNTERPARTIES) == []
 
 
+def test_a_queued_first_sync_is_said_plainly(connection, history, clock):
+    gateway = OneCGateway()
+    gateway.balance(history.client)  # queued, not run (no commit in this test)
+
+    status = gateway.status(history.client)
+
+    assert (status.status, status.message) == ("never", "Данные из 1С ещё не получены.")
+    assert status.has_data is False
+
+
 def test_a_sync_requested_twice_in_a_row_is_queued_once(connection, history, clock, onec):
     assert services.sync_request(client_id=history.client.pk) is True
     onec.requests.clear()
