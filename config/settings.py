@@ -218,6 +218,15 @@ STORE_LEGAL_NAME = env_str("STORE_LEGAL_NAME", "ООО «МП Рейтинг»")
 STORE_INN = env_str("STORE_INN", "7700000009")
 STORE_KPP = env_str("STORE_KPP", "770001001")
 STORE_ADDRESS = env_str("STORE_ADDRESS", "125009, г. Москва, ул. Тверская, д. 1")
+# 1С:Управление торговлей adapter of the accounting gateway (mprating.finance.onec). Keys that
+# encrypt the 1С password (Fernet, newest first); the connection itself is set in the back office.
+FINANCE_ONEC_SECRET_KEYS = env_list("FINANCE_ONEC_SECRET_KEYS", [])
+FINANCE_ONEC_TIMEOUT = env_int("FINANCE_ONEC_TIMEOUT", 60)
+FINANCE_ONEC_STALE_MINUTES = env_int("FINANCE_ONEC_STALE_MINUTES", 15)
+FINANCE_ONEC_WINDOW_DAYS = env_int("FINANCE_ONEC_WINDOW_DAYS", 90)
+FINANCE_ONEC_PAGE_SIZE = env_int("FINANCE_ONEC_PAGE_SIZE", 500)
+FINANCE_ONEC_BATCH_SIZE = env_int("FINANCE_ONEC_BATCH_SIZE", 50)
+FINANCE_ONEC_TIMEZONE = env_str("FINANCE_ONEC_TIMEZONE", "Europe/Moscow")
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
