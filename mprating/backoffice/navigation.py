@@ -1,8 +1,8 @@
 """The back office sidebar, grouped as seed 000 lists its sections.
 
 A section appears only when it exists and the person has the permission to open it; the
-sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов»,
-«Монетизация») are added here by the issues that build them.
+sections of seed 000 not built yet («Подключенные ПВЗ», «Монетизация») are added here by the
+issues that build them.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,29 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+    ),
+    Section(
+        "Аккаунты маркетплейсов",
+        (
+            Item(
+                "Дашборд",
+                "monitoring",
+                "admin:marketplaces_dashboard",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Аккаунты",
+                "manage_accounts",
+                "admin:marketplaces_marketplaceaccount_changelist",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Выкупы",
+                "shopping_bag",
+                "admin:marketplaces_buyout_changelist",
+                "marketplaces.view_buyout",
+            ),
+        ),
     ),
     Section(
         "Управление заявками",
@@ -130,6 +153,18 @@ SECTIONS: tuple[Section, ...] = (
                 "menu_book",
                 "admin:garage_originalcataloglink_changelist",
                 "garage.view_originalcataloglink",
+            ),
+            Item(
+                "Цели по аккаунтам маркетплейсов",
+                "flag",
+                "admin:marketplaces_marketplacesettings_changelist",
+                None,
+            ),
+            Item(
+                "Статусы позиций для выкупов",
+                "swap_horiz",
+                "admin:marketplaces_buyoutlinestatus_changelist",
+                None,
             ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),
             Item("Роли и права", "admin_panel_settings", "admin:auth_group_changelist", None),

@@ -26,6 +26,7 @@ APP_DEMOS = [
     "mprating.garage.demo",
     "mprating.orders.demo",
     "mprating.notifications.demo",
+    "mprating.marketplaces.demo",
 ]
 
 MALE_FIRST = [

@@ -1,0 +1,649 @@
+"""Back office «Аккаунты маркетплейсов → Аккаунты» (seed 000): the list, the account page,
+«Войти вручную», «Освободить», switching an account off and on.
+
+Seed 000, inside an account the operator sees: «Имеет ли выкупы или нет учётная запись.
+Информация “related” типа. Возможность посмотреть список выкупов, связанных с конкретной
+учетной записью. Когда истекает срок службы. Текущий статус». The status column, filters,
+sorting and counts use the status computed in SQL (`selectors.with_status`).
+
+The password is write-only here: the form has an empty password field («оставьте пустым, чтобы
+не менять»); lists, the XLSX export, the history and the page never show it. Only «Войти
+вручную» shows it, once, in the answer to its POST (`Cache-Control: no-store`).
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminTextareaWidget
+
+from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.errors import ApplicationError
+from mprating.core.exports import export_xlsx
+from mprating.core.money import format_rub
+from mprating.marketplaces import selectors, services
+from mprating.marketplaces.admin.common import (
+    ACCOUNT_STATUS_LABELS,
+    BUYOUT_STATUS_LABELS,
+    badge,
+    date_ru,
+    moment_ru,
+    nowrap,
+    person,
+)
+from mprating.marketplaces.admin.dashboard import DashboardMixin
+from mprating.marketplaces.models import (
+    AccountHistory,
+    AccountStatus,
+    Buyout,
+    MarketplaceAccount,
+)
+from mprating.marketplaces.services.accounts import SECRET_MAX
+from mprating.marketplaces.text import days_phrase, expiry_message
+
+CHANGE_URL = "marketplaces_marketplaceaccount_change"
+BUYOUTS_URL = "admin:marketplaces_buyout_changelist"
+
+
+class AccountForm(forms.ModelForm):
+    secret = forms.CharField(
+        label="Пароль",
+        required=False,
+        strip=False,
+        max_length=SECRET_MAX,
+        widget=UnfoldAdminPasswordWidget(
+            render_value=False, attrs={"autocomplete": "new-password"}
+        ),
+    )
+
+    class Meta:
+        model = MarketplaceAccount
+        fields = ["marketplace", "name", "login", "service_until", "notes"]
+        widgets = {"notes": UnfoldAdminTextareaWidget(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["secret"].help_text = (
+                "Оставьте пустым, чтобы не менять. Пароль здесь не показывается: его видит "
+                "только оператор, нажавший «Войти вручную»."
+            )
+        else:
+            self.fields["secret"].required = True
+            self.fields["secret"].error_messages["required"] = (
+                "Укажите пароль аккаунта на маркетплейсе."
+            )
+            self.fields["secret"].help_text = "Хранится зашифрованным."
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            fields = services.account_clean(
+                marketplace=data.get("marketplace", ""),
+                name=data.get("name", ""),
+                login=data.get("login", ""),
+                service_until=data.get("service_until"),
+                notes=data.get("notes", ""),
+                account_id=self.instance.pk,
+            )
+        except ApplicationError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        else:
+            data.update(name=fields.name, login=fields.login, notes=fields.notes)
+        return data
+
+
+class EffectiveStatusFilter(admin.SimpleListFilter):
+    title = "статус"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return AccountStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in AccountStatus.values:
+            return queryset.filter(selectors.status_q(self.value(), selectors.clock()))
+        return queryset
+
+
+class ServiceLifeFilter(admin.SimpleListFilter):
+    title = "срок службы"
+    parameter_name = "service"
+
+    def lookups(self, request, model_admin):
+        days = settings.MARKETPLACE_EXPIRY_WARNING_DAYS
+        return [("soon", f"Истекает в ближайшие {days_phrase(days)}"), ("ended", "Истёк")]
+
+    def queryset(self, request, queryset):
+        at = selectors.clock()
+        if self.value() == "soon":
+            return queryset.filter(selectors.expiring_q(at))
+        if self.value() == "ended":
+            return queryset.filter(service_until__lt=at.today)
+        return queryset
+
+
+class HasBuyoutsFilter(admin.SimpleListFilter):
+    title = "выкупы"
+    parameter_name = "buyouts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Есть выкупы"), ("no", "Нет выкупов")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_buyouts=True)
+        if self.value() == "no":
+            return queryset.filter(has_buyouts=False)
+        return queryset
+
+
+class AccountBuyoutInline(TabularInline):
+    """The latest buyouts of the account (seed 000: «Информация “related” типа»)."""
+
+    model = Buyout
+    verbose_name = "выкуп"
+    verbose_name_plural = "Выкупы аккаунта"
+    fields = ["created", "number", "order", "amount_display", "point", "status_label"]
+    readonly_fields = fields
+    extra = 0
+    per_page = 10
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("line__order", "pickup_point")
+            .order_by("-created_at", "-id")
+        )
+
+    @display(description="оформлен")
+    def created(self, obj: Buyout):
+        return nowrap(moment_ru(obj.created_at))
+
+    @display(description="№ на маркетплейсе")
+    def number(self, obj: Buyout) -> str:
+        return obj.marketplace_order_number
+
+    @display(description="заказ, позиция")
+    def order(self, obj: Buyout):
+        line = obj.line
+        return format_html("{} · {} {}", line.order.number, line.brand_name, line.article)
+
+    @display(description="сумма")
+    def amount_display(self, obj: Buyout):
+        return nowrap(format_rub(obj.amount))
+
+    @display(description="ПВЗ")
+    def point(self, obj: Buyout) -> str:
+        return obj.pickup_point.name
+
+    @display(description="статус", label=BUYOUT_STATUS_LABELS)
+    def status_label(self, obj: Buyout) -> str:
+        return obj.get_status_display()
+
+
+class AccountHistoryInline(TabularInline):
+    model = AccountHistory
+    verbose_name = "событие"
+    verbose_name_plural = "История аккаунта"
+    fields = ["when", "event", "comment", "who"]
+    readonly_fields = fields
+    extra = 0
+    per_page = 10
+    hide_title = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    @display(description="когда")
+    def when(self, obj: AccountHistory):
+        return nowrap(moment_ru(obj.changed_at))
+
+    @display(description="кто")
+    def who(self, obj: AccountHistory) -> str:
+        return person(obj.changed_by) if obj.changed_by_id else "система"
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        label="Причина",
+        max_length=500,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
+        help_text="Например: «Заблокирован маркетплейсом». Будет видна в истории аккаунта.",
+        error_messages={"required": "Укажите причину."},
+    )
+
+
+def _run_release(*, request, objects, data) -> str:
+    account = services.account_release(account_id=objects[0].pk, actor=request.user)
+    return f"Аккаунт «{account.name}» освобождён: снова «Активен»."
+
+
+def _run_deactivate(*, request, objects, data) -> str:
+    account = services.account_deactivate(
+        account_id=objects[0].pk, actor=request.user, reason=data["reason"]
+    )
+    return f"Аккаунт «{account.name}» теперь «Неактивен»."
+
+
+def _run_activate(*, request, objects, data) -> str:
+    account = services.account_activate(account_id=objects[0].pk, actor=request.user)
+    return f"Аккаунт «{account.name}» снова «Активен»."
+
+
+ACCOUNT_HEADERS = ("Аккаунт", "Логин", "Статус", "Срок службы до")
+ROW_TEMPLATE = "marketplaces/admin/account_row.html"
+RELEASE = AdminAction(
+    title="Освободить аккаунт",
+    button="Освободить",
+    run=_run_release,
+    intro="Аккаунт снова станет «Активен», и его сможет взять другой оператор. "
+    "Выйдите из аккаунта на маркетплейсе, прежде чем освобождать его.",
+    headers=ACCOUNT_HEADERS,
+    row_template=ROW_TEMPLATE,
+    selectable=False,
+)
+DEACTIVATE = AdminAction(
+    title="Сделать аккаунт неактивным",
+    button="Сделать неактивным",
+    run=_run_deactivate,
+    form_class=DeactivateForm,
+    intro="Неактивный аккаунт нельзя взять для входа вручную и для выкупа.",
+    headers=ACCOUNT_HEADERS,
+    row_template=ROW_TEMPLATE,
+    selectable=False,
+)
+ACTIVATE = AdminAction(
+    title="Сделать аккаунт активным",
+    button="Сделать активным",
+    run=_run_activate,
+    headers=ACCOUNT_HEADERS,
+    row_template=ROW_TEMPLATE,
+    selectable=False,
+)
+
+
+@admin.register(MarketplaceAccount)
+class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
+    form = AccountForm
+    list_display = [
+        "name",
+        "marketplace",
+        "login",
+        "status_label",
+        "service_until_display",
+        "holder",
+        "has_buyouts_display",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["marketplace", EffectiveStatusFilter, ServiceLifeFilter, HasBuyoutsFilter]
+    list_filter_submit = True
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["name", "login"]
+    search_help_text = "Название или логин"
+    ordering = ["marketplace", "name", "id"]
+    inlines = [AccountBuyoutInline, AccountHistoryInline]
+    actions = [export_xlsx]
+    actions_list = ["open_dashboard"]
+    actions_detail = ["take", "release", "deactivate", "activate", "open_buyouts"]
+    export_columns = [
+        ("Маркетплейс", lambda a: a.get_marketplace_display()),
+        ("Название", lambda a: a.name),
+        ("Логин", lambda a: a.login),
+        ("Статус", lambda a: AccountStatus(a.effective_status).label),
+        ("Срок службы до", lambda a: a.service_until),
+        ("Занят кем", lambda a: person(a.taken_by) if a.taken_by_id else ""),
+        ("Занят с", lambda a: a.taken_at),
+        ("Есть выкупы", lambda a: a.has_buyouts),
+        ("Заметки", lambda a: a.notes),
+        ("Добавлен", lambda a: a.created_at),
+    ]
+    readonly_fields = ["status_display", "service_life", "holder_display", "buyouts_summary"]
+
+    def get_queryset(self, request: HttpRequest):
+        return selectors.accounts_for_backoffice()
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        editable = ["marketplace", "name", "login", "service_until", "notes"]
+        if self.has_change_permission(request, obj) or obj is None:
+            editable.insert(3, "secret")
+        if obj is None:
+            return [(None, {"fields": editable})]
+        return [
+            (
+                "Состояние",
+                {"fields": ["status_display", "service_life", "holder_display", "buyouts_summary"]},
+            ),
+            ("Учётная запись", {"fields": editable}),
+        ]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # An account with a history is switched off, never deleted.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.has_buyouts:
+            # The buyouts were made on this marketplace: it never changes (the service agrees).
+            fields.append("marketplace")
+        return fields
+
+    @method_decorator(sensitive_post_parameters("secret"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @sensitive_variables("secret")
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        secret = data.get("secret") or ""
+        common = {
+            "marketplace": data["marketplace"],
+            "name": data["name"],
+            "login": data["login"],
+            "service_until": data["service_until"],
+            "notes": data.get("notes", ""),
+            "secret": secret,
+            "actor": request.user,
+        }
+        if change:
+            saved = services.account_update(account_id=obj.pk, **common)
+        else:
+            saved = services.account_create(**common)
+        obj.pk = saved.pk
+        obj.secret_token = saved.secret_token
+
+    # ---- columns ------------------------------------------------------------------------
+
+    @display(description="статус", ordering="effective_status", label=ACCOUNT_STATUS_LABELS)
+    def status_label(self, obj: MarketplaceAccount) -> str:
+        return AccountStatus(obj.effective_status).label
+
+    @display(description="срок службы до", ordering="service_until")
+    def service_until_display(self, obj: MarketplaceAccount):
+        days = selectors.days_until_inactive(obj.service_until, selectors.clock().today)
+        warning = settings.MARKETPLACE_EXPIRY_WARNING_DAYS
+        hint = ""
+        if obj.effective_status != AccountStatus.INACTIVE and days <= warning:
+            hint = "завтра неактивен" if days == 1 else f"ещё {days_phrase(days)}"
+        return format_html(
+            '<span style="white-space:nowrap">{}</span>{}',
+            date_ru(obj.service_until),
+            format_html('<br><span style="opacity:.7">{}</span>', hint) if hint else "",
+        )
+
+    @display(description="занят кем", ordering="taken_by__last_name")
+    def holder(self, obj: MarketplaceAccount):
+        if obj.effective_status != AccountStatus.BUSY:
+            return "—"
+        return format_html(
+            '{}<br><span style="opacity:.7;white-space:nowrap">с {}</span>',
+            person(obj.taken_by),
+            moment_ru(obj.taken_at),
+        )
+
+    @display(description="выкупы", ordering="has_buyouts")
+    def has_buyouts_display(self, obj: MarketplaceAccount) -> str:
+        return "есть" if obj.has_buyouts else "нет"
+
+    # ---- the account page -----------------------------------------------------------------
+
+    @display(description="текущий статус")
+    def status_display(self, obj: MarketplaceAccount):
+        label = AccountStatus(obj.effective_status).label
+        return badge(label, ACCOUNT_STATUS_LABELS[label])
+
+    @display(description="срок службы")
+    def service_life(self, obj: MarketplaceAccount):
+        today = selectors.clock().today
+        days = selectors.days_until_inactive(obj.service_until, today)
+        if obj.status == AccountStatus.INACTIVE and days > 0:
+            note = "Аккаунт выключен вручную."
+        else:
+            note = expiry_message(days)
+        return format_html(
+            'до {} включительно<br><span data-testid="expiry-message">{}</span>',
+            date_ru(obj.service_until),
+            note,
+        )
+
+    @display(description="кто занял")
+    def holder_display(self, obj: MarketplaceAccount):
+        if obj.effective_status != AccountStatus.BUSY:
+            return "Никто: аккаунт свободен." if obj.effective_status == "active" else "—"
+        until = obj.taken_at + timedelta(minutes=settings.MARKETPLACE_TAKE_TIMEOUT_MINUTES)
+        return format_html(
+            "{} с {}; освободится сам в {}",
+            person(obj.taken_by),
+            moment_ru(obj.taken_at),
+            moment_ru(until),
+        )
+
+    @display(description="выкупы")
+    def buyouts_summary(self, obj: MarketplaceAccount):
+        summary = selectors.account_buyout_summary(obj.pk)
+        url = f"{reverse(BUYOUTS_URL)}?account__id__exact={obj.pk}"
+        if not summary.total:
+            return format_html('<span data-testid="buyouts-summary">Выкупов нет.</span>')
+        parts = ", ".join(f"{label}: {n}" for label, n in summary.rows())
+        return format_html(
+            '<span data-testid="buyouts-summary">Есть выкупы: {} ({}).</span> '
+            '<a href="{}" class="text-primary-600 underline">Все выкупы аккаунта →</a>',
+            summary.total,
+            parts,
+            url,
+        )
+
+    # ---- actions on the account page ------------------------------------------------------
+    #
+    # A button shows only where it can work (checked on the account's page); the action's own
+    # address only checks the role, so that a state that changed meanwhile gets the service's
+    # Russian message («Аккаунт уже занят: его взял(а) …»), not a bare «403».
+
+    def _shown(self, request: HttpRequest, object_id, test) -> bool:
+        match = request.resolver_match
+        if object_id is None or match is None or match.url_name != CHANGE_URL:
+            return True
+        account = selectors.account_with_status(int(object_id))
+        return account is not None and test(account)
+
+    def has_take_permission(self, request: HttpRequest, object_id=None) -> bool:
+        if not request.user.has_perm("marketplaces.login_manually"):
+            return False
+        return self._shown(
+            request,
+            object_id,
+            lambda a: (
+                a.effective_status == AccountStatus.ACTIVE
+                or (a.effective_status == AccountStatus.BUSY and a.taken_by_id == request.user.pk)
+            ),
+        )
+
+    def has_release_permission(self, request: HttpRequest, object_id=None) -> bool:
+        if not request.user.has_perm("marketplaces.login_manually"):
+            return False
+        return self._shown(
+            request,
+            object_id,
+            lambda a: (
+                a.status == AccountStatus.BUSY
+                and (a.taken_by_id == request.user.pk or request.user.is_superuser)
+            ),
+        )
+
+    def has_deactivate_permission(self, request: HttpRequest, object_id=None) -> bool:
+        if not request.user.has_perm("marketplaces.change_marketplaceaccount"):
+            return False
+        return self._shown(
+            request,
+            object_id,
+            lambda a: a.status != AccountStatus.INACTIVE and a.effective_status != "busy",
+        )
+
+    def has_activate_permission(self, request: HttpRequest, object_id=None) -> bool:
+        if not request.user.has_perm("marketplaces.change_marketplaceaccount"):
+            return False
+        return self._shown(
+            request,
+            object_id,
+            lambda a: (
+                a.status == AccountStatus.INACTIVE and a.service_until >= selectors.clock().today
+            ),
+        )
+
+    def _one(self, object_id) -> MarketplaceAccount:
+        return get_object_or_404(self.get_queryset(None), pk=object_id)
+
+    def _one_qs(self, object_id):
+        return self.get_queryset(None).filter(pk=self._one(object_id).pk)
+
+    def _page(self, object_id) -> str:
+        return reverse(f"admin:{CHANGE_URL}", args=[object_id])
+
+    @action(description="Войти вручную", url_path="take", permissions=["take"], icon="login")
+    @sensitive_variables("taken")
+    def take(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Seed 000: «Нужна функция войти вручную под этим аккаунтом». GET: the confirmation;
+        a confirmed POST takes the account and answers with its login and password, once."""
+        account = self._one(object_id)
+        error = ""
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                taken = services.account_take(account_id=account.pk, actor=request.user)
+            except ApplicationError as exc:
+                error = exc.message
+                account = self._one(object_id)
+            else:
+                response = TemplateResponse(
+                    request,
+                    "marketplaces/admin/account_taken.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.model._meta,
+                        "original": account,
+                        "title": f"Вход вручную: {taken.account.name}",
+                        "taken": taken,
+                        "timeout": _timeout_minutes(),
+                        "release_url": reverse(
+                            "admin:marketplaces_marketplaceaccount_release", args=[account.pk]
+                        ),
+                        "account_url": self._page(account.pk),
+                    },
+                )
+                add_never_cache_headers(response)
+                return response
+        return TemplateResponse(
+            request,
+            "marketplaces/admin/account_take_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": account,
+                "title": f"Войти вручную: {account.name}",
+                "account": account,
+                "error": error,
+                "timeout": _timeout_minutes(),
+                "cancel_url": self._page(account.pk),
+            },
+        )
+
+    @action(description="Освободить", url_path="release", permissions=["release"], icon="logout")
+    def release(self, request: HttpRequest, object_id: str):
+        return admin_action_view(
+            self,
+            request,
+            RELEASE,
+            self._one_qs(object_id),
+            done_url=self._page(object_id),
+            extra_context={"original": self._one(object_id)},
+        )
+
+    @action(
+        description="Сделать неактивным",
+        url_path="deactivate",
+        permissions=["deactivate"],
+        icon="block",
+    )
+    def deactivate(self, request: HttpRequest, object_id: str):
+        return admin_action_view(
+            self,
+            request,
+            DEACTIVATE,
+            self._one_qs(object_id),
+            done_url=self._page(object_id),
+            extra_context={"original": self._one(object_id)},
+        )
+
+    @action(
+        description="Сделать активным",
+        url_path="activate",
+        permissions=["activate"],
+        icon="check_circle",
+    )
+    def activate(self, request: HttpRequest, object_id: str):
+        return admin_action_view(
+            self,
+            request,
+            ACTIVATE,
+            self._one_qs(object_id),
+            done_url=self._page(object_id),
+            extra_context={"original": self._one(object_id)},
+        )
+
+    @action(description="Выкупы аккаунта", url_path="buyouts", icon="shopping_bag")
+    def open_buyouts(self, request: HttpRequest, object_id: str):
+        account = self._one(object_id)
+        return HttpResponseRedirect(f"{reverse(BUYOUTS_URL)}?account__id__exact={account.pk}")
+
+    @action(description="Дашборд", url_path="go-dashboard", icon="monitoring")
+    def open_dashboard(self, request: HttpRequest):
+        return HttpResponseRedirect(reverse("admin:marketplaces_dashboard"))
+
+    def get_urls(self):
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="marketplaces_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+
+def _timeout_minutes() -> int:
+    return settings.MARKETPLACE_TAKE_TIMEOUT_MINUTES
