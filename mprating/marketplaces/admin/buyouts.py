@@ -6,7 +6,6 @@ after a confirmation. The order line follows through the orders gatekeeper
 (`services.buyout_status_set`).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,24 +15,26 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
-    RangeDateFilter,
     RelatedDropdownFilter,
 )
 from unfold.decorators import action, display
-from unfold.widgets import (
-    UnfoldAdminSelectWidget,
-    UnfoldAdminTextareaWidget,
-    UnfoldAdminTextInputWidget,
-)
 
-from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_actions import admin_action_view
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 from mprating.marketplaces import selectors, services
+from mprating.marketplaces.admin.buyout_parts import (
+    BULK_STATUS,
+    STATUS_ACTIONS,
+    BuyoutForm,
+    BuyoutHistoryInline,
+    CreatedRangeFilter,
+    MarketplaceFilter,
+)
 from mprating.marketplaces.admin.common import (
     BUYOUT_STATUS_LABELS,
     EstimatedCountPaginator,
@@ -43,215 +44,12 @@ from mprating.marketplaces.admin.common import (
     person,
 )
 from mprating.marketplaces.models import (
-    AccountStatus,
     Buyout,
-    BuyoutHistory,
     BuyoutStatus,
-    Marketplace,
-    MarketplaceAccount,
 )
 from mprating.orders.models import NUMBER_PREFIX, Order
-from mprating.pickup_points.selectors import pickup_points_active
 
 CHANGE_URL = "marketplaces_buyout_change"
-
-
-class MarketplaceFilter(admin.SimpleListFilter):
-    title = "маркетплейс"
-    parameter_name = "marketplace"
-
-    def lookups(self, request, model_admin):
-        return Marketplace.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Marketplace.values:
-            return queryset.filter(account__marketplace=self.value())
-        return queryset
-
-
-class BuyoutHistoryInline(TabularInline):
-    model = BuyoutHistory
-    verbose_name = "изменение"
-    verbose_name_plural = "История выкупа"
-    fields = ["when", "status_label", "comment", "who"]
-    readonly_fields = fields
-    extra = 0
-    hide_title = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-    @display(description="когда")
-    def when(self, obj: BuyoutHistory):
-        return nowrap(moment_ru(obj.changed_at))
-
-    @display(description="статус", label=BUYOUT_STATUS_LABELS)
-    def status_label(self, obj: BuyoutHistory) -> str:
-        return obj.get_status_display()
-
-    @display(description="кто")
-    def who(self, obj: BuyoutHistory) -> str:
-        return person(obj.changed_by) if obj.changed_by_id else "система"
-
-
-class BuyoutForm(forms.Form):
-    """«Оформить выкуп» for one line; the service checks everything, this only parses."""
-
-    account = forms.ModelChoiceField(
-        label="Аккаунт",
-        queryset=MarketplaceAccount.objects.none(),
-        widget=UnfoldAdminSelectWidget,
-        empty_label="— выберите —",
-        error_messages={
-            "required": "Выберите аккаунт.",
-            "invalid_choice": "Этот аккаунт не подходит: обновите страницу.",
-        },
-    )
-    marketplace_order_number = forms.CharField(
-        label="Номер заказа на маркетплейсе",
-        max_length=64,
-        widget=UnfoldAdminTextInputWidget,
-        error_messages={"required": "Укажите номер заказа на маркетплейсе."},
-    )
-    amount = forms.CharField(
-        label="Сумма выкупа, ₽",
-        max_length=20,
-        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
-        help_text="Сколько заплачено на маркетплейсе, например 1234,50.",
-        error_messages={"required": "Укажите сумму выкупа."},
-    )
-    pickup_point = forms.ModelChoiceField(
-        label="ПВЗ, куда придёт выкуп",
-        queryset=pickup_points_active(),
-        widget=UnfoldAdminSelectWidget,
-        empty_label="— выберите —",
-        error_messages={
-            "required": "Выберите пункт выдачи.",
-            "invalid_choice": "Этот пункт выдачи больше не работает: выберите другой.",
-        },
-    )
-    comment = forms.CharField(
-        label="Комментарий",
-        required=False,
-        max_length=500,
-        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, marketplace: str, actor, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["account"]
-        # Any account of the marketplace passes the form; the service tells why one that
-        # changed meanwhile cannot be used. Offered are only the usable ones.
-        field.queryset = MarketplaceAccount.objects.filter(marketplace=marketplace)
-        usable = selectors.accounts_for_buyout(marketplace=marketplace, actor=actor)
-        field.choices = [("", field.empty_label)] + [
-            (
-                account.pk,
-                f"{account.name} — {account.login}"
-                + (" (занят вами)" if account.effective_status == AccountStatus.BUSY else ""),
-            )
-            for account in usable
-        ]
-
-
-class StatusForm(forms.Form):
-    comment = forms.CharField(
-        label="Комментарий",
-        required=False,
-        max_length=500,
-        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
-        help_text="Попадёт в историю выкупа.",
-    )
-
-
-class BulkStatusForm(StatusForm):
-    status = forms.ChoiceField(
-        label="Новый статус",
-        choices=[("", "— выберите —"), *BuyoutStatus.choices],
-        widget=UnfoldAdminSelectWidget,
-        error_messages={"required": "Выберите статус."},
-    )
-    field_order = ["status", "comment"]
-
-
-def _status_run(status: str):
-    def run(*, request, objects, data) -> str:
-        for buyout in objects:
-            services.buyout_status_set(
-                buyout_id=buyout.pk,
-                status=data.get("status") or status,
-                actor=request.user,
-                comment=data.get("comment", ""),
-            )
-        label = BuyoutStatus(data.get("status") or status).label
-        if len(objects) == 1:
-            return f"Выкуп № {objects[0].marketplace_order_number}: статус «{label}»."
-        return f"Статус «{label}» у выкупов: {len(objects)}."
-
-    return run
-
-
-BUYOUT_HEADERS = ("Номер на маркетплейсе", "Заказ, позиция", "Аккаунт", "Статус")
-BUYOUT_ROW = "marketplaces/admin/buyout_row.html"
-STATUS_ACTIONS = {
-    status: AdminAction(
-        title=title,
-        button=button,
-        run=_status_run(status),
-        form_class=StatusForm,
-        intro=intro,
-        headers=BUYOUT_HEADERS,
-        row_template=BUYOUT_ROW,
-        selectable=False,
-    )
-    for status, title, button, intro in [
-        (
-            BuyoutStatus.IN_TRANSIT,
-            "Выкуп в пути",
-            "Отметить «В пути»",
-            "Позиция заказа перейдёт в статус, заданный для «В пути» («В пути в ПВЗ»).",
-        ),
-        (
-            BuyoutStatus.AT_POINT,
-            "Выкуп в ПВЗ",
-            "Отметить «В ПВЗ»",
-            "Позиция заказа перейдёт в статус, заданный для «В ПВЗ».",
-        ),
-        (
-            BuyoutStatus.RECEIVED,
-            "Выкуп получен",
-            "Отметить «Получен»",
-            "Позиция заказа перейдёт в статус, заданный для «Получен» («Отгружен»). "
-            "После этого статус выкупа не меняется.",
-        ),
-        (
-            BuyoutStatus.CANCELLED,
-            "Отменить выкуп",
-            "Отменить выкуп",
-            "Статус позиции заказа не меняется; для неё можно будет оформить новый выкуп.",
-        ),
-    ]
-}
-BULK_STATUS = AdminAction(
-    title="Сменить статус выкупов",
-    button="Сменить статус",
-    run=_status_run(""),
-    form_class=BulkStatusForm,
-    intro="Статус меняется только вперёд: Оформлен → В пути → В ПВЗ → Получен, или «Отменён» "
-    "до получения. Если хоть один выкуп так изменить нельзя, не изменится ни один.",
-    headers=BUYOUT_HEADERS,
-    row_template=BUYOUT_ROW,
-)
 
 
 @admin.register(Buyout)
@@ -271,7 +69,7 @@ class BuyoutAdmin(ModelAdmin):
         "status",
         MarketplaceFilter,
         ("pickup_point", RelatedDropdownFilter),
-        ("created_at", RangeDateFilter),
+        ("created_at", CreatedRangeFilter),
     ]
     list_filter_submit = True
     list_per_page = 50

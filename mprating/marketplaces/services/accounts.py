@@ -145,7 +145,7 @@ def account_clean(
     return AccountFields(marketplace, name, login, service_until, notes)
 
 
-@sensitive_variables("secret")
+@sensitive_variables()
 def _clean_secret(secret: str, *, required: bool) -> str:
     if not secret:
         if required:
@@ -187,8 +187,8 @@ def _save_unique(account: MarketplaceAccount, **kwargs) -> None:
         ) from None
 
 
+@sensitive_variables()  # outermost: every frame under it is cleansed in error reports
 @transaction.atomic
-@sensitive_variables("secret")
 def account_create(
     *,
     marketplace: str,
@@ -232,8 +232,8 @@ FIELD_LABELS = {
 }
 
 
+@sensitive_variables()  # outermost: every frame under it is cleansed in error reports
 @transaction.atomic
-@sensitive_variables("secret")
 def account_update(
     *,
     account_id: int,
