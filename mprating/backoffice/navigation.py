@@ -196,4 +196,18 @@ def sidebar(request: HttpRequest) -> list[dict]:
         ]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
+    _mark_active(request, groups)
     return groups
+
+
+def _mark_active(request: HttpRequest, groups: list[dict]) -> None:
+    """Only the item with the longest link under the current address is active: a page that
+    lives under a list's address («Аккаунты маркетплейсов → Дашборд» under «Аккаунты») lights
+    its own item, not both (unfold alone marks every link the address contains)."""
+    path = getattr(request, "path", "") or ""
+    links = [item["link"] for group in groups for item in group["items"]]
+    matching = [link for link in links if link and link in path]
+    best = max(matching, key=len) if matching else None
+    for group in groups:
+        for item in group["items"]:
+            item["active"] = item["link"] == best

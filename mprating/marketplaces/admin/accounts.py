@@ -119,6 +119,12 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
         # An account with a history is switched off, never deleted.
         return False
 
+    def get_inlines(self, request: HttpRequest, obj=None):
+        if obj is not None and not obj.has_buyouts:
+            # «Выкупов нет.» is said in the summary above; an empty table says nothing more.
+            return [AccountHistoryInline]
+        return super().get_inlines(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.has_buyouts:

@@ -96,7 +96,6 @@ class BuyoutAdmin(ModelAdmin):
     fields = [
         "status_badge",
         "account_link",
-        "marketplace",
         "marketplace_order_number",
         "amount_display",
         "order_link",

@@ -69,13 +69,18 @@ def _chart(board: selectors.Dashboard) -> tuple[str, str]:
             }
         )
     options = {
+        "animation": False,
         "responsive": True,
         "maintainAspectRatio": False,
         "interaction": {"mode": "index", "intersect": False},
         "plugins": {"legend": {"display": True, "position": "bottom"}},
         "scales": {
             "x": {"ticks": {"maxTicksLimit": 7, "autoSkip": True}},
-            "y": {"beginAtZero": True, "ticks": {"precision": 0}},
+            "y": {
+                "beginAtZero": True,
+                "suggestedMax": max([board.total.target, *board.forecast["total"], 0]) + 1,
+                "ticks": {"precision": 0},
+            },
         },
     }
     data = {"labels": board.forecast_labels, "datasets": datasets}
