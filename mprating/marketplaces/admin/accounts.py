@@ -75,7 +75,7 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
     list_display_links = ["name"]
     list_filter = ["marketplace", EffectiveStatusFilter, ServiceLifeFilter, HasBuyoutsFilter]
     list_filter_submit = True
-    list_per_page = 50
+    list_per_page = 25
     show_full_result_count = False
     search_fields = ["name", "login"]
     search_help_text = "Название или логин"
@@ -224,7 +224,10 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
 
     @display(description="выкупы")
     def buyouts_summary(self, obj: MarketplaceAccount):
-        summary = selectors.account_buyout_summary(obj.pk)
+        # The page asks for a readonly field more than once: one query per page.
+        if not hasattr(obj, "_buyout_summary"):
+            obj._buyout_summary = selectors.account_buyout_summary(obj.pk)
+        summary = obj._buyout_summary
         url = f"{reverse(BUYOUTS_URL)}?account__id__exact={obj.pk}"
         if not summary.total:
             return mark_safe('<span data-testid="buyouts-summary">Выкупов нет.</span>')
@@ -247,7 +250,11 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
         match = request.resolver_match
         if object_id is None or match is None or match.url_name != CHANGE_URL:
             return True
-        account = selectors.account_with_status(int(object_id))
+        # One read for all the buttons of the page.
+        cache = request.__dict__.setdefault("_marketplace_accounts", {})
+        if object_id not in cache:
+            cache[object_id] = selectors.account_with_status(int(object_id))
+        account = cache[object_id]
         return account is not None and test(account)
 
     def has_take_permission(self, request: HttpRequest, object_id=None) -> bool:

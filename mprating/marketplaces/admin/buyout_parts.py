@@ -11,6 +11,7 @@ from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import display
 from unfold.utils import parse_date_str
 from unfold.widgets import (
+    SELECT_CLASSES,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
@@ -31,6 +32,7 @@ from mprating.marketplaces.models import (
     Marketplace,
     MarketplaceAccount,
 )
+from mprating.pickup_points.models import PickupPoint
 from mprating.pickup_points.selectors import pickup_points_active
 
 
@@ -54,6 +56,36 @@ class CreatedRangeFilter(RangeDateFilter):
         return queryset
 
 
+class PickupPointFilter(admin.SimpleListFilter):
+    """«ПВЗ» as one plain select: unfold's dropdown renders a widget template per option, which
+    costs tens of milliseconds on every page with 500 pickup points."""
+
+    title = "ПВЗ"
+    parameter_name = "pickup_point__id__exact"
+    template = "marketplaces/admin/filter_select.html"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name)
+            for pk, name in PickupPoint.objects.order_by("name", "id").values_list("id", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(pickup_point_id=int(value))
+        return queryset
+
+    def choices(self, changelist):
+        yield {
+            "name": self.parameter_name,
+            "title": self.title,
+            "options": self.lookup_choices,
+            "selected": self.value() or "",
+            "classes": " ".join(SELECT_CLASSES),
+        }
+
+
 class MarketplaceFilter(admin.SimpleListFilter):
     title = "маркетплейс"
     parameter_name = "marketplace"
@@ -63,7 +95,7 @@ class MarketplaceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Marketplace.values:
-            return queryset.filter(account__marketplace=self.value())
+            return queryset.filter(marketplace=self.value())
         return queryset
 
 

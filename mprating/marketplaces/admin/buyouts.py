@@ -18,7 +18,6 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
-    RelatedDropdownFilter,
 )
 from unfold.decorators import action, display
 
@@ -34,6 +33,7 @@ from mprating.marketplaces.admin.buyout_parts import (
     BuyoutHistoryInline,
     CreatedRangeFilter,
     MarketplaceFilter,
+    PickupPointFilter,
 )
 from mprating.marketplaces.admin.common import (
     BUYOUT_STATUS_LABELS,
@@ -50,6 +50,7 @@ from mprating.marketplaces.models import (
 from mprating.orders.models import NUMBER_PREFIX, Order
 
 CHANGE_URL = "marketplaces_buyout_change"
+SEARCH_LIMIT = 1000
 
 
 @admin.register(Buyout)
@@ -68,11 +69,11 @@ class BuyoutAdmin(ModelAdmin):
         ("account", AutocompleteSelectFilter),
         "status",
         MarketplaceFilter,
-        ("pickup_point", RelatedDropdownFilter),
+        PickupPointFilter,
         ("created_at", CreatedRangeFilter),
     ]
     list_filter_submit = True
-    list_per_page = 50
+    list_per_page = 25
     show_full_result_count = False
     search_fields = ["marketplace_order_number"]
     search_help_text = "Номер заказа на маркетплейсе или наш номер заказа (MP-000123)"
@@ -83,7 +84,7 @@ class BuyoutAdmin(ModelAdmin):
     export_columns = [
         ("Оформлен", lambda b: b.created_at),
         ("Номер на маркетплейсе", lambda b: b.marketplace_order_number),
-        ("Маркетплейс", lambda b: b.account.get_marketplace_display()),
+        ("Маркетплейс", lambda b: b.get_marketplace_display()),
         ("Аккаунт", lambda b: b.account.name),
         ("Заказ", lambda b: b.line.order.number),
         ("Бренд", lambda b: b.line.brand_name),
@@ -127,13 +128,19 @@ class BuyoutAdmin(ModelAdmin):
             return queryset, False
         condition = Q(marketplace_order_number=term)
         upper = term.upper()
-        if upper.startswith(NUMBER_PREFIX) or upper.isdigit():
-            number = upper if upper.startswith(NUMBER_PREFIX) else None
-            if number is None and len(upper) <= 9:
-                number = Order.number_for(int(upper))
-            order_ids = list(Order.objects.filter(number=number).values_list("pk", flat=True))
-            if order_ids:
-                condition |= Q(line__order_id__in=order_ids)
+        number = upper if upper.startswith(NUMBER_PREFIX) else None
+        if number is None and upper.isdigit() and len(upper) <= 9:
+            number = Order.number_for(int(upper))
+        if number:
+            # Resolved to ids first: an OR across the join to the order would make PostgreSQL
+            # scan every buyout; ids keep both branches index lookups.
+            ids = list(
+                Buyout.objects.filter(line__order__number=number).values_list("pk", flat=True)[
+                    :SEARCH_LIMIT
+                ]
+            )
+            if ids:
+                condition |= Q(pk__in=ids)
         return queryset.filter(condition), False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -174,10 +181,6 @@ class BuyoutAdmin(ModelAdmin):
             obj.account.name,
             obj.account.get_marketplace_display(),
         )
-
-    @display(description="маркетплейс", ordering="account__marketplace")
-    def marketplace(self, obj: Buyout) -> str:
-        return obj.account.get_marketplace_display()
 
     @display(description="сумма", ordering="amount")
     def amount_display(self, obj: Buyout):

@@ -215,6 +215,7 @@ def buyout_create(
         with transaction.atomic():
             buyout = Buyout.objects.create(
                 account=account,
+                marketplace=account.marketplace,
                 line=line,
                 marketplace_order_number=number,
                 amount=money,

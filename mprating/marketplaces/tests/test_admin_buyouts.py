@@ -62,7 +62,7 @@ def test_the_list_runs_a_constant_number_of_queries(browser, operator, rows):
         response = browser.get(LIST)
 
     assert response.status_code == 200
-    assert len(response.context["cl"].result_list) == rows
+    assert len(response.context["cl"].result_list) == min(rows, 25)  # a page is 25 buyouts
     assert len(ctx.captured_queries) <= 7, [q["sql"][:120] for q in ctx.captured_queries]
 
 
