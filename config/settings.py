@@ -153,9 +153,6 @@ TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
-# What code reads straight from settings (unfold's date-range filters) parses ДД.ММ.ГГГГ too;
-# forms use the locale's formats in config/formats/ru.
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 # Russian for django-unfold, which ships no catalog of its own (.po beside the compiled .mo).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

@@ -28,11 +28,12 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
             },
             {"title": "Новых за 7 дней", "value": counts.new_last_7_days, "url": clients_url},
         ]
+    sections = []
     if request.user.has_perm("marketplaces.view_marketplaceaccount"):
         _, accounts = marketplace_counts(marketplace_clock())
         dashboard_url = reverse("admin:marketplaces_dashboard")
         accounts_url = reverse("admin:marketplaces_marketplaceaccount_changelist")
-        cards += [
+        marketplace_cards = [
             {
                 "title": "Аккаунтов маркетплейсов в работе / цель",
                 "value": f"{accounts.working} / {accounts.target}",
@@ -44,6 +45,8 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
                 "url": f"{accounts_url}?service=soon",
             },
         ]
+        sections.append({"title": "Аккаунты маркетплейсов", "cards": marketplace_cards})
     context["title"] = context["content_title"] = "Сводка"
     context["dashboard_cards"] = cards
+    context["dashboard_sections"] = sections
     return context

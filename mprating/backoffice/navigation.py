@@ -31,29 +31,6 @@ SECTIONS: tuple[Section, ...] = (
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
-        "Аккаунты маркетплейсов",
-        (
-            Item(
-                "Дашборд",
-                "monitoring",
-                "admin:marketplaces_dashboard",
-                "marketplaces.view_marketplaceaccount",
-            ),
-            Item(
-                "Аккаунты",
-                "manage_accounts",
-                "admin:marketplaces_marketplaceaccount_changelist",
-                "marketplaces.view_marketplaceaccount",
-            ),
-            Item(
-                "Выкупы",
-                "shopping_bag",
-                "admin:marketplaces_buyout_changelist",
-                "marketplaces.view_buyout",
-            ),
-        ),
-    ),
-    Section(
         "Управление заявками",
         (
             Item("Заявки", "receipt_long", "admin:orders_order_changelist", "orders.view_order"),
@@ -119,6 +96,29 @@ SECTIONS: tuple[Section, ...] = (
                 "upload_file",
                 "admin:catalog_importjob_changelist",
                 "catalog.view_importjob",
+            ),
+        ),
+    ),
+    Section(
+        "Аккаунты маркетплейсов",
+        (
+            Item(
+                "Дашборд",
+                "monitoring",
+                "admin:marketplaces_dashboard",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Аккаунты",
+                "manage_accounts",
+                "admin:marketplaces_marketplaceaccount_changelist",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Выкупы",
+                "shopping_bag",
+                "admin:marketplaces_buyout_changelist",
+                "marketplaces.view_buyout",
             ),
         ),
     ),
