@@ -53,17 +53,20 @@ def _buyouts(n: int, operator) -> list[Buyout]:
     return [buy(line, accounts[i % 3], operator, f"N{i:04d}") for i, line in enumerate(lines)]
 
 
-@pytest.mark.parametrize("rows", [5, 50])
-def test_the_list_runs_a_constant_number_of_queries(browser, operator, rows):
-    _buyouts(rows, operator)
-    browser.get(LIST)
+def test_the_list_runs_the_same_queries_for_5_and_50_buyouts(browser, operator):
+    counts = []
+    for rows in (5, 45):
+        _buyouts(rows, operator)
+        browser.get(LIST)
+        with CaptureQueriesContext(connection) as ctx:
+            response = browser.get(LIST)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
 
-    with CaptureQueriesContext(connection) as ctx:
-        response = browser.get(LIST)
-
-    assert response.status_code == 200
-    assert len(response.context["cl"].result_list) == min(rows, 25)  # a page is 25 buyouts
-    assert len(ctx.captured_queries) <= 7, [q["sql"][:120] for q in ctx.captured_queries]
+    assert len(response.context["cl"].result_list) == 25  # a page of 50 buyouts
+    # session, user, permissions, pickup points of the filter, (PostgreSQL: the estimate),
+    # the count, the page
+    assert counts[0] == counts[1] <= 8, counts
 
 
 def test_filters_by_account_status_marketplace_point_and_date(browser, operator):
