@@ -15,11 +15,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -28,7 +26,6 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
-from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 from mprating.marketplaces import selectors, services
 from mprating.marketplaces.admin.account_parts import (
@@ -42,6 +39,7 @@ from mprating.marketplaces.admin.account_parts import (
     HasBuyoutsFilter,
     ServiceLifeFilter,
 )
+from mprating.marketplaces.admin.account_take import TakeMixin
 from mprating.marketplaces.admin.common import (
     ACCOUNT_STATUS_LABELS,
     badge,
@@ -61,7 +59,7 @@ BUYOUTS_URL = "admin:marketplaces_buyout_changelist"
 
 
 @admin.register(MarketplaceAccount)
-class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
+class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
     form = AccountForm
     list_display = [
         "name",
@@ -310,53 +308,6 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
     def _page(self, object_id) -> str:
         return reverse(f"admin:{CHANGE_URL}", args=[object_id])
 
-    @action(description="Войти вручную", url_path="take", permissions=["take"], icon="login")
-    @sensitive_variables("taken")
-    def take(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Seed 000: «Нужна функция войти вручную под этим аккаунтом». GET: the confirmation;
-        a confirmed POST takes the account and answers with its login and password, once."""
-        account = self._one(object_id)
-        error = ""
-        if request.method == "POST" and request.POST.get("confirm") == "yes":
-            try:
-                taken = services.account_take(account_id=account.pk, actor=request.user)
-            except ApplicationError as exc:
-                error = exc.message
-                account = self._one(object_id)
-            else:
-                response = TemplateResponse(
-                    request,
-                    "marketplaces/admin/account_taken.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "opts": self.model._meta,
-                        "original": account,
-                        "title": f"Вход вручную: {taken.account.name}",
-                        "taken": taken,
-                        "timeout": _timeout_minutes(),
-                        "release_url": reverse(
-                            "admin:marketplaces_marketplaceaccount_release", args=[account.pk]
-                        ),
-                        "account_url": self._page(account.pk),
-                    },
-                )
-                add_never_cache_headers(response)
-                return response
-        return TemplateResponse(
-            request,
-            "marketplaces/admin/account_take_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": account,
-                "title": f"Войти вручную: {account.name}",
-                "account": account,
-                "error": error,
-                "timeout": _timeout_minutes(),
-                "cancel_url": self._page(account.pk),
-            },
-        )
-
     @action(description="Освободить", url_path="release", permissions=["release"], icon="logout")
     def release(self, request: HttpRequest, object_id: str):
         return admin_action_view(
@@ -418,7 +369,3 @@ class MarketplaceAccountAdmin(DashboardMixin, ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-
-def _timeout_minutes() -> int:
-    return settings.MARKETPLACE_TAKE_TIMEOUT_MINUTES

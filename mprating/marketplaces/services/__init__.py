@@ -1,20 +1,15 @@
-"""Every write of the marketplaces app: accounts (`services.accounts`) and buyouts
-(`services.buyouts`), re-exported here so callers write `services.account_take(...)`."""
+"""Every write of the marketplaces app: accounts (`services.accounts`), «Войти вручную» and
+the periodic bookkeeping (`services.taking`), buyouts (`services.buyouts`) and the targets
+(`services.settings`), re-exported here so callers write `services.account_take(...)`."""
 
 from mprating.marketplaces.services.accounts import (
     AccountFields,
-    RefreshResult,
-    TakenAccount,
     account_activate,
     account_clean,
     account_create,
     account_deactivate,
-    account_release,
-    account_take,
     account_update,
-    accounts_refresh,
     normalize_login,
-    secrets_rotate,
 )
 from mprating.marketplaces.services.buyouts import (
     buyout_create,
@@ -23,6 +18,14 @@ from mprating.marketplaces.services.buyouts import (
     next_statuses,
 )
 from mprating.marketplaces.services.settings import settings_update
+from mprating.marketplaces.services.taking import (
+    RefreshResult,
+    TakenAccount,
+    account_release,
+    account_take,
+    accounts_refresh,
+    secrets_rotate,
+)
 
 __all__ = [
     "AccountFields",

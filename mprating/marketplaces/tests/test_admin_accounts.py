@@ -329,6 +329,9 @@ def test_a_crash_while_saving_shows_no_password_on_the_error_page_or_report(
 
     assert response.status_code == 500
     assert PLAIN not in response.content.decode()
+    assert mailoutbox and "history is down" in mailoutbox[-1].body
+    assert PLAIN not in mailoutbox[-1].body
+    assert all(PLAIN not in str(content) for content, _ in mailoutbox[-1].alternatives)
     from django.views.debug import ExceptionReporter
 
     # the report a maintainer would get (e-mail to ADMINS, logs): POST and locals cleansed
@@ -350,12 +353,15 @@ def test_a_crash_while_saving_shows_no_password_on_the_error_page_or_report(
         assert PLAIN not in report.get_traceback_html()
 
 
-def test_a_crash_while_showing_the_password_leaks_it_nowhere(operator, monkeypatch, settings):
+def test_a_crash_while_showing_the_password_leaks_it_nowhere(
+    operator, monkeypatch, settings, mailoutbox
+):
     settings.DEBUG = False
+    settings.ADMINS = [("Admin", "admin@example.ru")]
     browser = Browser(raise_request_exception=False)
     browser.force_login(operator)
     account = make_account(secret=PLAIN)
-    from mprating.marketplaces.admin import accounts as admin_module
+    from mprating.marketplaces.admin import account_take as admin_module
 
     real = admin_module.add_never_cache_headers
 
@@ -368,3 +374,9 @@ def test_a_crash_while_showing_the_password_leaks_it_nowhere(operator, monkeypat
 
     assert response.status_code == 500
     assert PLAIN not in response.content.decode()
+    # the error report e-mailed to ADMINS (traceback with the frames' variables)
+    assert mailoutbox, "Django e-mails a 500 to ADMINS"
+    report = mailoutbox[-1]
+    assert "boom" in report.body
+    assert PLAIN not in report.body
+    assert all(PLAIN not in str(content) for content, _ in report.alternatives)
