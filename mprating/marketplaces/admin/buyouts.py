@@ -116,13 +116,7 @@ class BuyoutAdmin(ModelAdmin):
     def get_paginator(
         self, request, queryset, per_page, orphans=0, allow_empty_first_page=True
     ) -> Paginator:
-        return EstimatedCountPaginator(
-            queryset,
-            per_page,
-            orphans,
-            allow_empty_first_page,
-            estimate=not queryset.query.where,
-        )
+        return EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         term = "".join((search_term or "").split())

@@ -266,3 +266,29 @@ def test_the_line_status_table_is_for_the_superuser_only(client, operator):
         {"line_status": row.line_status_id},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates of PostgreSQL")
+def test_a_big_list_is_never_counted_row_by_row(browser, operator, monkeypatch):
+    from mprating.marketplaces.admin.common import EstimatedCountPaginator
+
+    _buyouts(3, operator)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE marketplaces_buyout")
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 1)
+
+    for query in ("", "?marketplace=ozon", "?status__exact=placed"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = browser.get(f"{LIST}{query}")
+        assert response.status_code == 200
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert "COUNT(*)" not in sql, query
+        assert response.context["cl"].result_count >= 1
+
+
+def test_small_filtered_lists_are_counted_exactly(browser, operator):
+    _buyouts(3, operator)
+
+    response = browser.get(f"{LIST}?marketplace=ozon")
+
+    assert response.context["cl"].result_count == 3
