@@ -12,17 +12,10 @@ from mprating.accounts.tests.factories import PASSWORD
 from mprating.marketplaces import services
 from mprating.marketplaces.models import AccountStatus, Buyout, BuyoutStatus
 from mprating.marketplaces.tests.factories import make_account, make_operator, marketplace_lines
-from mprating.orders import services as order_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1366, 390)
-
-
-@pytest.fixture(autouse=True)
-def no_mail_task(monkeypatch):
-    # The clients' e-mails about line statuses are the notifications app's business.
-    monkeypatch.setattr(order_services, "_enqueue_status_emails", lambda ids: None)
 
 
 def field(page, label: str):
