@@ -21,6 +21,7 @@ from django.db.models import (
     DateField,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -37,6 +38,7 @@ from mprating.marketplaces.models import (
     MarketplaceAccount,
     MarketplaceSettings,
 )
+from mprating.orders.models import Order, OrderLine, Source
 
 
 @dataclass(frozen=True)
@@ -311,10 +313,6 @@ def buyouts_for_backoffice() -> QuerySet[Buyout]:
 def line_for_buyout(line_id: object):
     """A line with what «Оформить выкуп» shows of it (order, client, status, warehouse) and its
     buyouts that are not cancelled; None when there is no such line."""
-    from django.db.models import Prefetch
-
-    from mprating.orders.models import OrderLine
-
     try:
         pk = int(line_id)
     except (TypeError, ValueError):
@@ -340,10 +338,6 @@ def line_for_buyout(line_id: object):
 def marketplace_lines_of_order(number: str):
     """The order with this number and its marketplace lines (with their open buyouts), for
     «Оформить выкуп» without a line: (None, []) when there is no such order."""
-    from django.db.models import Prefetch
-
-    from mprating.orders.models import Order, OrderLine, Source
-
     order = (
         Order.objects.select_related("client__user").filter(number=number.strip().upper()).first()
     )
