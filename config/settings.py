@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.urls import reverse_lazy
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import dev_fernet_key, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mprating.orders",
     "mprating.notifications",
     "mprating.garage",
+    "mprating.marketplaces",
     "mprating.cabinet",
     "mprating.backoffice",
 ]
@@ -227,6 +228,24 @@ FINANCE_ONEC_WINDOW_DAYS = env_int("FINANCE_ONEC_WINDOW_DAYS", 90)
 FINANCE_ONEC_PAGE_SIZE = env_int("FINANCE_ONEC_PAGE_SIZE", 500)
 FINANCE_ONEC_BATCH_SIZE = env_int("FINANCE_ONEC_BATCH_SIZE", 50)
 FINANCE_ONEC_TIMEZONE = env_str("FINANCE_ONEC_TIMEZONE", "Europe/Moscow")
+# Seed 000 «Аккаунты маркетплейсов». Passwords of the accounts are encrypted with Fernet keys
+# (comma-separated; the first encrypts, all decrypt: put a new key first, run
+# `manage.py rotate_marketplace_keys`, then drop the old one). Development derives one from
+# SECRET_KEY; production must set its own.
+MARKETPLACE_SECRET_KEYS = env_list("MARKETPLACE_SECRET_KEYS", []) or (
+    [dev_fernet_key(SECRET_KEY)] if DEBUG else []
+)
+# «Войти вручную»: a taken account counts as free again after this many minutes.
+MARKETPLACE_TAKE_TIMEOUT_MINUTES = env_int("MARKETPLACE_TAKE_TIMEOUT_MINUTES", 120)
+# Seed 000: «через 30 дней, учетная запись перейдёт из статуса Активен в Не активен».
+MARKETPLACE_EXPIRY_WARNING_DAYS = env_int("MARKETPLACE_EXPIRY_WARNING_DAYS", 30)
+# Where «Войти вручную» sends the operator: the marketplaces' own sign-in pages.
+MARKETPLACE_LOGIN_URLS = {
+    "wildberries": env_str(
+        "MARKETPLACE_WILDBERRIES_LOGIN_URL", "https://www.wildberries.ru/security/login"
+    ),
+    "ozon": env_str("MARKETPLACE_OZON_LOGIN_URL", "https://www.ozon.ru/my/main"),
+}
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
+from config.env import dev_fernet_key
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +16,6 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# The tests never see a real key: one derived from the throwaway SECRET_KEY above.
+MARKETPLACE_SECRET_KEYS = [dev_fernet_key(SECRET_KEY)]  # noqa: F405

@@ -22,6 +22,7 @@ from mprating.accounts.services import PersonalData
 from mprating.catalog import demo as catalog_demo
 from mprating.finance import demo as finance_demo
 from mprating.garage import demo as garage_demo
+from mprating.marketplaces import demo as marketplaces_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
 from mprating.pickup_points import demo as pickup_points_demo
@@ -35,6 +36,7 @@ APP_DEMOS = [
     orders_demo,
     notifications_demo,
     finance_demo,
+    marketplaces_demo,
 ]
 
 MALE_FIRST = [
