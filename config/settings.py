@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mprating.orders",
     "mprating.notifications",
     "mprating.garage",
+    "mprating.returns",
     "mprating.cabinet",
     "mprating.backoffice",
 ]
@@ -202,6 +203,12 @@ TASKS = {
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
+
+# «Возвраты» (seed 004): how many photos a client attaches to one return, how big each may be
+# (megabytes of the file, megapixels of the picture — a «decompression bomb» is refused).
+RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
+RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
+RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,407 @@
+"""Back office «Управление заявками → Возвраты»: the managers' queue, a return's page with photos
+and history, the steps of the workflow, and «Причины возврата».
+
+The status is read-only; each step of the transition table (`returns.transitions`) is an action
+on the list (ticked returns) and on a return's page, through `core.admin_actions` (a
+confirmation page, nothing on GET, one POST that calls `services.return_status_set` for all the
+chosen returns, all or nothing). Only returns the step applies to are candidates: a second tab
+that confirms a step already made finds none and changes nothing. Managers have the right
+«change» on returns (the steps), operators «view».
+"""
+
+from dataclasses import replace
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import RangeDateFilter
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldBooleanSwitchWidget
+
+from mprating.accounts.phones import try_normalize_phone
+from mprating.catalog.normalize import normalize_article
+from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.money import format_rub
+from mprating.orders.cabinet_selectors import order_number_query
+from mprating.returns import selectors, services
+from mprating.returns.models import (
+    ReturnReason,
+    ReturnRequest,
+    ReturnStatus,
+    ReturnStatusChange,
+)
+from mprating.returns.transitions import BY_TARGET, OPEN, sources_of
+
+S = ReturnStatus
+STATUS_LABELS = {
+    S.NEW.label: "info",
+    S.REVIEW.label: "warning",
+    S.APPROVED.label: "primary",
+    S.REJECTED.label: "danger",
+    S.RECEIVED.label: "info",
+    S.REFUNDED.label: "success",
+}
+CHANGE = "returns.change_returnrequest"
+
+
+def _cell(template: str, **context):
+    return mark_safe(
+        render_to_string(f"returns/admin/{template}", context).strip()
+    )  # escaped there
+
+
+# ---- the steps as actions ------------------------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=services.COMMENT_MAX,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+        help_text="Попадёт в историю возврата; клиент увидит его в кабинете и в письме.",
+        error_messages={"max_length": f"Не длиннее {services.COMMENT_MAX} символов."},
+    )
+
+
+class RejectForm(CommentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        field.label = "Причина отказа"
+        field.required = True
+        field.error_messages["required"] = "Укажите причину: клиент её увидит."
+
+
+def receive_form(restock: bool | None) -> type[forms.Form]:
+    """«Получен на складе» on one return: the «вернуть на склад» checkbox, preset from the
+    return; on the list (several returns) each keeps its own setting."""
+    if restock is None:
+        return CommentForm
+    field = forms.BooleanField(
+        label="Вернуть на склад",
+        required=False,
+        initial=restock,
+        widget=UnfoldBooleanSwitchWidget,
+        help_text="Количество вернётся в остаток предложения (один раз). Выключите для брака.",
+    )
+    return type("ReceiveForm", (CommentForm,), {"restock": field})
+
+
+def _run(target: str, done: str):
+    def run(*, request, objects, data):
+        changes = services.return_status_set(
+            return_ids=[obj.pk for obj in objects],
+            status=target,
+            by=request.user,
+            comment=data.get("comment", ""),
+            restock=data.get("restock") if "restock" in data else None,
+        )
+        result = [(messages.SUCCESS, done.format(n=len(changes)))]
+        skipped = len(objects) - len(changes)
+        if skipped:
+            label = S(target).label
+            result.append((messages.WARNING, f"Пропущено: {skipped} (уже в статусе «{label}»)."))
+        return result
+
+    return run
+
+
+DONE = {
+    S.REVIEW: "Взято на рассмотрение: {n}.",
+    S.APPROVED: "Одобрено возвратов: {n}. Клиенты получат письма.",
+    S.REJECTED: "Отклонено возвратов: {n}. Клиенты увидят причину.",
+    S.RECEIVED: "Получено на складе: {n}.",
+    S.REFUNDED: "Деньги возвращены на баланс по возвратам: {n}.",
+}
+INTRO = {
+    S.REVIEW: "Возврат перейдёт в статус «На рассмотрении»: клиент увидит, что им занимаются.",
+    S.APPROVED: "Возврат будет одобрен: клиенту придёт письмо, что товар можно передавать.",
+    S.REJECTED: "Возврат будет отклонён. Причину клиент увидит в кабинете и в письме.",
+    S.RECEIVED: "Товар получен на складе. При «вернуть на склад» количество вернётся в остаток "
+    "предложения один раз.",
+    S.REFUNDED: "Сумма «к возврату» будет зачислена на баланс клиента — один раз, сколько бы раз "
+    "ни нажали кнопку. Вернуть деньги можно только после получения товара на складе.",
+}
+
+
+def _step(target: str, form_class: type[forms.Form] = CommentForm) -> AdminAction:
+    [move] = BY_TARGET[target]
+    return AdminAction(
+        title=f"{move.action}: «{S(target).label}»",
+        button=move.action,
+        run=_run(target, DONE[target]),
+        form_class=form_class,
+        intro=INTRO[target],
+        headers=("Возврат", "Клиент", "Позиция", "Кол-во", "К возврату", "Статус"),
+        row_template="returns/admin/_action_row.html",
+        choose_error="Отметьте возвраты.",
+        empty_message=f"Нет возвратов, которым можно поставить «{S(target).label}»: у них уже "
+        "этот статус или до него ещё не дошло.",
+    )
+
+
+STEPS = {
+    S.REVIEW: _step(S.REVIEW),
+    S.APPROVED: _step(S.APPROVED),
+    S.REJECTED: _step(S.REJECTED, RejectForm),
+    S.RECEIVED: _step(S.RECEIVED),
+    S.REFUNDED: _step(S.REFUNDED),
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "статус"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "В работе (не завершённые)"), *S.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(status__in=OPEN)
+        if self.value() in S.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class StatusHistoryInline(TabularInline):
+    model = ReturnStatusChange
+    verbose_name_plural = "История возврата"
+    fields = ["changed_at", "status_badge", "who", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("changed_by").order_by("changed_at", "id")
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @display(description="статус", label=STATUS_LABELS)
+    def status_badge(self, obj: ReturnStatusChange) -> str:
+        return obj.get_status_display()
+
+    @display(description="кто")
+    def who(self, obj: ReturnStatusChange) -> str:
+        if obj.changed_by is None:
+            return "система"
+        if not obj.changed_by.is_staff:
+            return f"клиент ({obj.changed_by.email})"
+        return obj.changed_by.get_full_name() or obj.changed_by.email
+
+
+def _detail_step(target: str, url_path: str, icon: str):
+    @action(
+        description=BY_TARGET[target][0].action,
+        url_path=url_path,
+        permissions=["process"],
+        icon=icon,
+    )
+    def run(self, request: HttpRequest, object_id: str):
+        candidates = self._candidates(ReturnRequest.objects.filter(pk=object_id), target)
+        step = replace(STEPS[target], selectable=False)
+        if target == S.RECEIVED:
+            current = candidates.first()
+            step = replace(step, form_class=receive_form(current.restock if current else None))
+        return admin_action_view(
+            self,
+            request,
+            step,
+            candidates,
+            done_url=reverse("admin:returns_returnrequest_change", args=[object_id]),
+            title=f"Возврат № {object_id}: {step.title}",
+        )
+
+    return run
+
+
+def _bulk_step(target: str, name: str):
+    @admin.action(description=BY_TARGET[target][0].action, permissions=["process"])
+    def run(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]):
+        return admin_action_view(
+            self,
+            request,
+            STEPS[target],
+            self._candidates(ReturnRequest.objects.filter(pk__in=queryset.values("pk")), target),
+            changelist_action=name,
+        )
+
+    run.__name__ = name
+    return run
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ModelAdmin):
+    list_display = [
+        "number_display",
+        "created_at",
+        "client_display",
+        "order_display",
+        "position",
+        "quantity",
+        "reason",
+        "refund_display",
+        "status_badge",
+    ]
+    list_display_links = ["number_display"]
+    list_filter = [StatusFilter, "reason", ("created_at", RangeDateFilter)]
+    list_filter_submit = True
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["line__order__number"]
+    search_help_text = "Номер заказа, номер возврата, e-mail, телефон или фамилия клиента, артикул"
+    ordering = ["-created_at", "-id"]
+    inlines = [StatusHistoryInline]
+    actions = [
+        "selected_review",
+        "selected_approve",
+        "selected_reject",
+        "selected_receive",
+        "selected_refund",
+    ]
+    actions_detail = ["step_review", "step_approve", "step_reject", "step_receive", "step_refund"]
+    readonly_fields = [
+        "number_display",
+        "status_badge",
+        "created_at",
+        "client_link",
+        "order_display",
+        "position",
+        "quantity",
+        "amounts",
+        "reason",
+        "description",
+        "restock_display",
+        "photos_display",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number_display", "status_badge", "created_at", "client_link"]}),
+        ("Что возвращают", {"fields": ["order_display", "position", "quantity", "amounts"]}),
+        ("Почему", {"fields": ["reason", "description", "photos_display"]}),
+        ("Склад", {"fields": ["restock_display"]}),
+    ]
+
+    selected_review = _bulk_step(S.REVIEW, "selected_review")
+    selected_approve = _bulk_step(S.APPROVED, "selected_approve")
+    selected_reject = _bulk_step(S.REJECTED, "selected_reject")
+    selected_receive = _bulk_step(S.RECEIVED, "selected_receive")
+    selected_refund = _bulk_step(S.REFUNDED, "selected_refund")
+    step_review = _detail_step(S.REVIEW, "review", "pending")
+    step_approve = _detail_step(S.APPROVED, "approve", "task_alt")
+    step_reject = _detail_step(S.REJECTED, "reject", "block")
+    step_receive = _detail_step(S.RECEIVED, "receive", "warehouse")
+    step_refund = _detail_step(S.REFUNDED, "refund", "payments")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnRequest]:
+        return selectors.returns_for_backoffice()
+
+    def _candidates(self, queryset: QuerySet[ReturnRequest], target: str):
+        return queryset.filter(status__in=sources_of(target)).select_related(
+            "client__user", "line__order"
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        condition = Q(line__order__number=order_number_query(term))
+        condition |= Q(client__user__email__iexact=term) | Q(client__user__last_name__iexact=term)
+        digits = term.removeprefix("№").strip()
+        if digits.isdigit() and len(digits) <= 12:
+            condition |= Q(pk=int(digits))
+        phone = try_normalize_phone(term)
+        if phone:
+            condition |= Q(client__user__phone=phone)
+        article = normalize_article(term)
+        if article:
+            condition |= Q(line__product__article_normalized=article) | Q(
+                line__article__iexact=term
+            )
+        return queryset.filter(condition), False
+
+    # ---- permissions: managers change (the steps), operators view -------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # clients create returns in the cabinet
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # nothing is edited in place; the status moves by the actions
+
+    def has_process_permission(self, request: HttpRequest, object_id=None) -> bool:
+        return request.user.has_perm(CHANGE)
+
+    # ---- columns ------------------------------------------------------------------------------
+
+    @display(description="возврат", ordering="id")
+    def number_display(self, obj: ReturnRequest) -> str:
+        return obj.number
+
+    @display(description="клиент", ordering="client__user__last_name")
+    def client_display(self, obj: ReturnRequest) -> str:
+        return obj.client.user.get_full_name() or obj.client.user.email
+
+    @display(description="клиент")
+    def client_link(self, obj: ReturnRequest):
+        return _cell("_client.html", user=obj.client.user, client=obj.client)
+
+    @display(description="заказ", ordering="line__order_id")
+    def order_display(self, obj: ReturnRequest):
+        return _cell("_order.html", order=obj.line.order)
+
+    @display(description="позиция")
+    def position(self, obj: ReturnRequest) -> str:
+        line = obj.line
+        name = f" — {line.product_name}" if line.product_name else ""
+        return f"{line.brand_name} {line.article}{name}"
+
+    @display(description="к возврату", ordering="refund_amount")
+    def refund_display(self, obj: ReturnRequest) -> str:
+        return format_rub(obj.refund_amount)
+
+    @display(description="суммы")
+    def amounts(self, obj: ReturnRequest):
+        return _cell("_amounts.html", ret=obj)
+
+    @display(description="статус", ordering="status", label=STATUS_LABELS)
+    def status_badge(self, obj: ReturnRequest) -> str:
+        return obj.get_status_display()
+
+    @display(description="вернуть на склад")
+    def restock_display(self, obj: ReturnRequest):
+        return _cell("_restock.html", ret=obj)
+
+    @display(description="фото")
+    def photos_display(self, obj: ReturnRequest):
+        return _cell("_photos.html", photos=list(obj.photos.order_by("pk")), ret=obj)
+
+
+@admin.register(ReturnReason)
+class ReturnReasonAdmin(ModelAdmin):
+    """«Причины возврата»: managers add, rename, switch off and reorder them; a reason that
+    returns refer to is never deleted (switch it off)."""
+
+    list_display = ["name", "restock_default", "is_active", "sort_order"]
+    list_editable = ["restock_default", "is_active", "sort_order"]
+    ordering = ["sort_order", "name"]
+    fields = ["name", "restock_default", "is_active", "sort_order"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
