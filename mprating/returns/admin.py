@@ -10,6 +10,7 @@ that confirms a step already made finds none and changes nothing. Managers have 
 """
 
 from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
@@ -170,6 +172,31 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CreatedDayFilter(RangeDateFilter):
+    """«Создан с … по …» by whole Moscow days, the dates typed as ДД.ММ.ГГГГ (or ISO).
+
+    Unfold's own range filter reads only the global `DATE_INPUT_FORMATS` (not «30.11.2026»)
+    and compares a datetime with the «to» date's midnight, which leaves that day out."""
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        bounds = {}
+        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
+            day = _parse_day(self.used_parameters.get(f"{self.parameter_name}{suffix}"))
+            if day is not None:
+                start = datetime.combine(day + timedelta(days=shift), time.min)
+                bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
+        return queryset.filter(**bounds)
+
+
+def _parse_day(value) -> date | None:
+    for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(str(value or "").strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 class StatusHistoryInline(TabularInline):
     model = ReturnStatusChange
     verbose_name_plural = "История возврата"
@@ -259,7 +286,7 @@ class ReturnRequestAdmin(ModelAdmin):
         "status_badge",
     ]
     list_display_links = ["number_display"]
-    list_filter = [StatusFilter, "reason", ("created_at", RangeDateFilter)]
+    list_filter = [StatusFilter, "reason", ("created_at", CreatedDayFilter)]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False
@@ -320,7 +347,10 @@ class ReturnRequestAdmin(ModelAdmin):
         if not term:
             return queryset, False
         condition = Q(line__order__number=order_number_query(term))
-        condition |= Q(client__user__email__iexact=term) | Q(client__user__last_name__iexact=term)
+        # SQLite compares Cyrillic case-sensitively even with iexact: try the usual spelling too.
+        name = term[:1].upper() + term[1:].lower()
+        condition |= Q(client__user__email__iexact=term)
+        condition |= Q(client__user__last_name__iexact=term) | Q(client__user__last_name=name)
         digits = term.removeprefix("№").strip()
         if digits.isdigit() and len(digits) <= 12:
             condition |= Q(pk=int(digits))

@@ -342,7 +342,7 @@ def return_status_set(
             history_record(
                 ReturnStatusChange,
                 by=by,
-                comment=" ".join(notes),
+                comment=" · ".join(notes),
                 at=now,
                 request=request,
                 status=move.target,
