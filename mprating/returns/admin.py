@@ -148,6 +148,15 @@ def _step(target: str, form_class: type[forms.Form] = CommentForm) -> AdminActio
     )
 
 
+# The detail actions (method names) and the status each one sets.
+DETAIL_STEPS = {
+    "step_review": S.REVIEW,
+    "step_approve": S.APPROVED,
+    "step_reject": S.REJECTED,
+    "step_receive": S.RECEIVED,
+    "step_refund": S.REFUNDED,
+}
+
 STEPS = {
     S.REVIEW: _step(S.REVIEW),
     S.APPROVED: _step(S.APPROVED),
@@ -204,6 +213,7 @@ class StatusHistoryInline(TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+    hide_title = True
 
     def get_queryset(self, request):
         return (
@@ -292,7 +302,7 @@ class ReturnRequestAdmin(ModelAdmin):
     show_full_result_count = False
     search_fields = ["line__order__number"]
     search_help_text = "Номер заказа, номер возврата, e-mail, телефон или фамилия клиента, артикул"
-    ordering = ["-created_at", "-id"]
+    ordering = ["-id"]  # ids grow with creation: newest first, on the primary key
     inlines = [StatusHistoryInline]
     actions = [
         "selected_review",
@@ -336,6 +346,19 @@ class ReturnRequestAdmin(ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnRequest]:
         return selectors.returns_for_backoffice()
+
+    def get_actions_detail(self, request: HttpRequest, object_id):
+        """A return's page offers only the steps the table allows from its status."""
+        actions = super().get_actions_detail(request, object_id)
+        status = ReturnRequest.objects.filter(pk=object_id).values_list("status", flat=True)
+        current = status.first()
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}_"
+        return [
+            item
+            for item in actions
+            if DETAIL_STEPS.get(item.action_name.removeprefix(prefix)) is None
+            or current in sources_of(DETAIL_STEPS[item.action_name.removeprefix(prefix)])
+        ]
 
     def _candidates(self, queryset: QuerySet[ReturnRequest], target: str):
         return queryset.filter(status__in=sources_of(target)).select_related(

@@ -6,6 +6,7 @@ Thin views: the form parses, `services` decide, `selectors` read through `reques
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -115,7 +116,8 @@ def create(request: HttpRequest, line_id: int) -> HttpResponse:
             return redirect("returns:detail", return_request.pk)
     raw_quantity = form["quantity"].value() if form is not None else None
     quote = _quote(line, _quantity_for_quote(raw_quantity, verdict.available))
-    context = {"line": line, "verdict": verdict, "form": form, "quote": quote}
+    limits = {"photos": settings.RETURNS_MAX_PHOTOS, "mb": settings.RETURNS_MAX_PHOTO_MB}
+    context = {"line": line, "verdict": verdict, "form": form, "quote": quote, "limits": limits}
     status = 422 if request.method == "POST" else 200
     return render(request, "returns/create.html", context, status=status)
 
