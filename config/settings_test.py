@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings plus a throwaway key and a fast hasher."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
@@ -15,3 +17,6 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Uploaded files of the tests (photos of returns, seed_demo's among them) never land in the
+# project's media/ folder.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "mprating-test-media"
