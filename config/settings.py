@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mprating.vehicles",
     "mprating.catalog",
     "mprating.pickup_points",
+    "mprating.finance",
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
@@ -203,6 +204,30 @@ TASKS = {
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
+
+# Finance (seed 004 «Финансы»): where the figures come from — `embedded` (the store's own
+# ledger) or `onec` (1С:Управление торговлей); the page shows «транзакции за последние две
+# недели»; how long a period the page and an акт сверки may cover; when data copied from the
+# accounting system counts as stale.
+FINANCE_GATEWAY = env_str("FINANCE_GATEWAY", "embedded")
+FINANCE_RECENT_DAYS = env_int("FINANCE_RECENT_DAYS", 14)
+FINANCE_PAGE_MAX_DAYS = env_int("FINANCE_PAGE_MAX_DAYS", 366)
+FINANCE_STATEMENT_MAX_DAYS = env_int("FINANCE_STATEMENT_MAX_DAYS", 1096)
+FINANCE_STALE_AFTER_MINUTES = env_int("FINANCE_STALE_AFTER_MINUTES", 60)
+# The store's requisites printed in an акт сверки.
+STORE_LEGAL_NAME = env_str("STORE_LEGAL_NAME", "ООО «МП Рейтинг»")
+STORE_INN = env_str("STORE_INN", "7700000009")
+STORE_KPP = env_str("STORE_KPP", "770001001")
+STORE_ADDRESS = env_str("STORE_ADDRESS", "125009, г. Москва, ул. Тверская, д. 1")
+# 1С:Управление торговлей adapter of the accounting gateway (mprating.finance.onec). Keys that
+# encrypt the 1С password (Fernet, newest first); the connection itself is set in the back office.
+FINANCE_ONEC_SECRET_KEYS = env_list("FINANCE_ONEC_SECRET_KEYS", [])
+FINANCE_ONEC_TIMEOUT = env_int("FINANCE_ONEC_TIMEOUT", 60)
+FINANCE_ONEC_STALE_MINUTES = env_int("FINANCE_ONEC_STALE_MINUTES", 15)
+FINANCE_ONEC_WINDOW_DAYS = env_int("FINANCE_ONEC_WINDOW_DAYS", 90)
+FINANCE_ONEC_PAGE_SIZE = env_int("FINANCE_ONEC_PAGE_SIZE", 500)
+FINANCE_ONEC_BATCH_SIZE = env_int("FINANCE_ONEC_BATCH_SIZE", 50)
+FINANCE_ONEC_TIMEZONE = env_str("FINANCE_ONEC_TIMEZONE", "Europe/Moscow")
 
 # «Возвраты» (seed 004): how many photos a client attaches to one return, how big each may be
 # (megabytes of the file, megapixels of the picture — a «decompression bomb» is refused).

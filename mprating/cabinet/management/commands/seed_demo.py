@@ -20,6 +20,7 @@ from mprating.accounts import roles, services
 from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
 from mprating.catalog import demo as catalog_demo
+from mprating.finance import demo as finance_demo
 from mprating.garage import demo as garage_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
@@ -27,7 +28,14 @@ from mprating.pickup_points import demo as pickup_points_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
-APP_DEMOS = [pickup_points_demo, catalog_demo, garage_demo, orders_demo, notifications_demo]
+APP_DEMOS = [
+    pickup_points_demo,
+    catalog_demo,
+    garage_demo,
+    orders_demo,
+    notifications_demo,
+    finance_demo,
+]
 
 MALE_FIRST = [
     "Александр",
