@@ -31,6 +31,8 @@ from mprating.core import outbox
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.history import history_record
 from mprating.core.money import format_rub, to_money
+from mprating.finance.models import DocumentType, EntryKind
+from mprating.finance.services import Document, balance_credit
 from mprating.orders.models import OrderLine, Source
 from mprating.returns import eligibility, photos
 from mprating.returns.models import (
@@ -273,9 +275,32 @@ def _restock(request: ReturnRequest, restock: bool | None, now) -> str:
     return "Предложение снято с продажи: остаток не изменён."
 
 
+def refund_key(return_id: int) -> str:
+    return f"return:{return_id}:refund"
+
+
 def _refund(request: ReturnRequest, by: User, now) -> str:
-    """«Деньги возвращены»: the refund amount to the client's balance, once."""
-    raise ApplicationError("refund_unavailable", "Возврат денег пока не подключён.")
+    """«Деньги возвращены»: the refund amount to the client's balance, exactly once.
+
+    Twice guarded: the return's row is locked and a return already refunded never gets here
+    (the table has no move into the status it is in), and the finance service returns the
+    first entry for the same idempotency key `return:<id>:refund`. Returns the history note."""
+    if request.refunded_at is not None:
+        return ""
+    request.refunded_at = now
+    if request.refund_amount <= 0:
+        return "Удержание 100 %: зачислять на баланс нечего."
+    balance_credit(
+        client_id=request.client_id,
+        amount=request.refund_amount,
+        document=Document(DocumentType.RETURN, str(request.pk), f"Возврат № {request.pk}"),
+        idempotency_key=refund_key(request.pk),
+        kind=EntryKind.RETURN_REFUND,
+        by=by,
+        comment=f"Заказ {request.line.order.number}: {request.line.brand_name} "
+        f"{request.line.article}, {request.quantity} шт.",
+    )
+    return f"Зачислено на баланс: {format_rub(request.refund_amount)}."
 
 
 @transaction.atomic
@@ -299,7 +324,7 @@ def return_status_set(
     ids = _ids(return_ids)
     requests = list(
         ReturnRequest.objects.select_for_update(of=("self",))
-        .select_related("line", "client__user", "reason")
+        .select_related("line__order", "client__user", "reason")
         .filter(pk__in=ids)
         .order_by("pk")
     )

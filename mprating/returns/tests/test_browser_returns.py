@@ -1,6 +1,7 @@
 """In Chromium: the client creates a return with a photo from «Заказы», a manager takes it in
 review, approves it, receives the goods and returns the money in the back office; the client
-sees every status and the history. Screenshots at 1366 and 390 px; no sideways scrolling."""
+sees every status, the history and the money in «Финансы». Screenshots at 1366 and 390 px; no
+sideways scrolling."""
 
 import re
 from pathlib import Path
@@ -153,3 +154,11 @@ def test_client_returns_goods_and_a_manager_refunds_them(
     expect(page.get_by_test_id("return-row")).to_contain_text("Деньги возвращены")
     _both_widths(page, screenshot, "7-returns-list")
     assert ReturnRequest.objects.get().status == ReturnStatus.REFUNDED
+
+    # and: «Финансы» shows the balance risen by the refund, the operation «Возврат за товар»
+    page.get_by_test_id("nav-finance").click()
+    expect(page.get_by_test_id("finance-balance-amount")).to_have_text("4\u202f707,00\u00a0₽")
+    operation = page.get_by_test_id("operation")
+    expect(operation).to_have_count(1)
+    expect(operation).to_contain_text(f"Возврат за товар — Возврат № {created.pk}")
+    _both_widths(page, screenshot, "8-finance")

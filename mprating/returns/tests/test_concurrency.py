@@ -1,6 +1,8 @@
 """Returns under real concurrency (PostgreSQL row locks; SQLite serializes writers anyway):
 two tabs cannot return the same piece twice; a step submitted twice happens once."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -8,6 +10,9 @@ from mprating.accounts.tests.factories import make_client
 from mprating.catalog.models import Offer
 from mprating.core.errors import ApplicationError
 from mprating.core.testing import run_together
+from mprating.finance.models import DocumentType, EntryKind, LedgerEntry
+from mprating.finance.selectors import client_balance
+from mprating.finance.services import Document, balance_credit
 from mprating.returns import services
 from mprating.returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from mprating.returns.tests.factories import advance, make_return, manager, shipped_line
@@ -64,3 +69,42 @@ def test_receiving_twice_at_once_restocks_once():
     assert sorted(len(r) for r in results) == [0, 1], results
     assert Offer.objects.get(pk=line.offer_id).quantity == stock + 2
     assert ReturnStatusChange.objects.filter(request=request, status=S.RECEIVED).count() == 1
+
+
+def test_refunding_from_two_tabs_at_once_credits_once():
+    buyer = make_client()
+    line = shipped_line(buyer, quantity=2, price="5230.00", deduction="10")
+    request = make_return(buyer, line, quantity=2)
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED)
+    boss = manager()
+
+    def refund():
+        return services.return_status_set(return_ids=[request.pk], status=S.REFUNDED, by=boss)
+
+    results = run_together(refund, refund, refund)
+
+    assert sorted(len(r) for r in results) == [0, 0, 1], results
+    assert client_balance(buyer.pk) == Decimal("9414.00")
+    assert LedgerEntry.objects.filter(client=buyer).count() == 1
+    assert ReturnStatusChange.objects.filter(request=request, status=S.REFUNDED).count() == 1
+
+
+def test_the_finance_key_alone_also_keeps_the_refund_single():
+    # even a caller that bypassed the return's lock could not credit twice: the same key
+    # returns the first entry
+    buyer = make_client()
+    request = make_return(buyer, shipped_line(buyer, quantity=1, price="100.00"))
+
+    def credit():
+        return balance_credit(
+            client_id=buyer.pk,
+            amount=Decimal("100.00"),
+            document=Document(DocumentType.RETURN, str(request.pk), f"Возврат № {request.pk}"),
+            idempotency_key=services.refund_key(request.pk),
+            kind=EntryKind.RETURN_REFUND,
+        )
+
+    first, second = run_together(credit, credit)
+
+    assert first.pk == second.pk
+    assert client_balance(buyer.pk) == Decimal("100.00")

@@ -10,6 +10,8 @@ from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Offer, Warehouse
 from mprating.core.errors import ApplicationError
 from mprating.core.models import OutgoingEmail
+from mprating.finance.models import DocumentType, EntryKind, LedgerEntry
+from mprating.finance.selectors import client_balance
 from mprating.returns import services
 from mprating.returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from mprating.returns.tests.factories import (
@@ -377,3 +379,88 @@ def test_letters_switched_off_by_one_client_still_go_to_another():
 def test_move_for_is_pure_and_treats_the_current_status_as_no_move():
     assert move_for(S.REVIEW, S.REVIEW) is None
     assert move_for(S.RECEIVED, S.REFUNDED).effect == "refund"
+
+
+# ---- «Деньги возвращены»: the refund to the balance, exactly once --------------------------
+
+
+def _balance(client) -> Decimal:
+    return client_balance(client.pk)
+
+
+def test_the_refund_credits_the_balance_with_the_deduction_taken_off():
+    buyer = make_client()
+    line = shipped_line(buyer, quantity=3, price="333.33", deduction="15")
+    request = make_return(buyer, line, quantity=3)
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED)
+    assert _balance(buyer) == Decimal("0.00")
+
+    advance(request, S.REFUNDED)
+
+    assert _balance(buyer) == Decimal("849.99")
+    [entry] = LedgerEntry.objects.filter(client=buyer)
+    assert entry.kind == EntryKind.RETURN_REFUND
+    assert entry.credit == Decimal("849.99") and entry.debit == Decimal("0.00")
+    assert entry.idempotency_key == f"return:{request.pk}:refund"
+    assert (entry.document_type, entry.document_id) == (DocumentType.RETURN, str(request.pk))
+    assert entry.document_label == f"Возврат № {request.pk}"
+    assert entry.created_by == manager()
+    request.refresh_from_db()
+    assert request.status == S.REFUNDED and request.refunded_at is not None
+    assert ReturnStatusChange.objects.get(request=request, status=S.REFUNDED).comment == (
+        "Зачислено на баланс: 849,99\u00a0₽."
+    )
+
+
+def test_the_refund_happens_once_however_often_it_is_submitted():
+    buyer = make_client()
+    request = make_return(buyer, shipped_line(buyer, quantity=1, price="1200.00"))
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED)
+
+    for _ in range(3):
+        advance(request, S.REFUNDED)
+
+    assert _balance(buyer) == Decimal("1200.00")
+    assert LedgerEntry.objects.filter(client=buyer).count() == 1
+    assert ReturnStatusChange.objects.filter(request=request, status=S.REFUNDED).count() == 1
+
+
+def test_a_refund_that_failed_changes_nothing(monkeypatch):
+    buyer = make_client()
+    request = make_return(buyer, shipped_line(buyer, quantity=1))
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED)
+
+    def down(**kwargs):
+        raise ApplicationError("ledger_down", "Учёт недоступен, попробуйте позже.")
+
+    monkeypatch.setattr(services, "balance_credit", down)
+    with pytest.raises(ApplicationError):
+        advance(request, S.REFUNDED)
+
+    request.refresh_from_db()
+    assert request.status == S.RECEIVED and request.refunded_at is None
+    assert not ReturnStatusChange.objects.filter(request=request, status=S.REFUNDED).exists()
+
+
+def test_a_full_deduction_refunds_nothing_and_still_closes_the_return():
+    buyer = make_client()
+    request = make_return(buyer, shipped_line(buyer, quantity=1, deduction="100"))
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED, S.REFUNDED)
+
+    assert _status(request) == S.REFUNDED
+    assert not LedgerEntry.objects.exists()
+    assert (
+        "зачислять на баланс нечего"
+        in ReturnStatusChange.objects.get(request=request, status=S.REFUNDED).comment
+    )
+
+
+def test_the_refund_letter_names_the_sum():
+    buyer = make_client()
+    request = make_return(buyer, shipped_line(buyer, quantity=1, price="2450.50"))
+    advance(request, S.REVIEW, S.APPROVED, S.RECEIVED, S.REFUNDED)
+
+    letter = OutgoingEmail.objects.filter(kind="return_status").order_by("-pk").first()
+
+    assert "Деньги возвращены" in letter.subject
+    assert "На ваш баланс зачислено 2\u202f450,50\u00a0₽." in letter.body_text

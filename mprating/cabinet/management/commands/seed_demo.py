@@ -25,6 +25,7 @@ from mprating.garage import demo as garage_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
 from mprating.pickup_points import demo as pickup_points_demo
+from mprating.returns import demo as returns_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
@@ -35,6 +36,7 @@ APP_DEMOS = [
     orders_demo,
     notifications_demo,
     finance_demo,
+    returns_demo,
 ]
 
 MALE_FIRST = [
