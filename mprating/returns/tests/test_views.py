@@ -353,3 +353,32 @@ def test_staff_have_no_cabinet_returns(client):
     client.force_login(manager())
 
     assert client.get(LIST).status_code == 403
+
+
+def test_no_template_markers_leak_into_any_page(client, buyer):
+    line = shipped_line(buyer, quantity=2)
+    created = make_return(buyer, line, quantity=1, uploads=[photo()])
+    advance(created, S.REVIEW)
+    pages = [
+        client.get(LIST),
+        client.get(reverse("returns:create", args=[line.pk])),
+        client.get(reverse("returns:quote", args=[line.pk]), {"quantity": "1"}),
+        client.get(reverse("returns:detail", args=[created.pk])),
+        client.post(reverse("returns:letters"), {"enabled": "on"}, headers={"HX-Request": "true"}),
+        client.post(reverse("returns:create", args=[line.pk]), _form(line, quantity="9")),
+    ]
+    client.force_login(manager())
+    admin = "/backoffice/returns/returnrequest/"
+    pages += [
+        client.get(admin),
+        client.get(f"{admin}{created.pk}/change/"),
+        client.get(f"{admin}{created.pk}/approve/"),
+        client.get("/backoffice/returns/returnreason/"),
+    ]
+
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code in (200, 422), response
+        # «{{ » / « }}» with the space: the admin's own JSON attributes end in «}}»
+        for marker in ("{%", "%}", "{#", "#}", "{{ ", " }}"):
+            assert marker not in html, (response.request["PATH_INFO"], marker)
