@@ -10,6 +10,7 @@ from mprating.accounts.tests.factories import make_client
 from mprating.core.errors import ApplicationError
 from mprating.returns import photos
 from mprating.returns.models import ReturnPhoto, ReturnRequest
+from mprating.returns.services import create
 from mprating.returns.tests.factories import bomb_png, image_bytes, make_return, photo, shipped_line
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +144,7 @@ def test_a_refused_return_removes_the_photos_it_stored(media_root, monkeypatch):
     # the rule is checked again under the line lock: a twin may have taken the last piece
     buyer = make_client()
     line = shipped_line(buyer, quantity=1)
-    from mprating.returns import services
-
-    real_check = services._check
+    real_check = create._check
     calls = []
 
     def second_check_fails(line, quantity):
@@ -154,7 +153,7 @@ def test_a_refused_return_removes_the_photos_it_stored(media_root, monkeypatch):
             raise ApplicationError("quantity_too_big", "Вернуть можно не больше 0 шт.")
         return real_check(line, quantity)
 
-    monkeypatch.setattr(services, "_check", second_check_fails)
+    monkeypatch.setattr(create, "_check", second_check_fails)
 
     with pytest.raises(ApplicationError):
         make_return(buyer, line, uploads=[photo(), photo("b.png")])

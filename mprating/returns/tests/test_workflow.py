@@ -14,6 +14,7 @@ from mprating.finance.models import DocumentType, EntryKind, LedgerEntry
 from mprating.finance.selectors import client_balance
 from mprating.returns import services
 from mprating.returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
+from mprating.returns.services import statuses
 from mprating.returns.tests.factories import (
     advance,
     make_return,
@@ -433,7 +434,7 @@ def test_a_refund_that_failed_changes_nothing(monkeypatch):
     def down(**kwargs):
         raise ApplicationError("ledger_down", "Учёт недоступен, попробуйте позже.")
 
-    monkeypatch.setattr(services, "balance_credit", down)
+    monkeypatch.setattr(statuses, "balance_credit", down)
     with pytest.raises(ApplicationError):
         advance(request, S.REFUNDED)
 
