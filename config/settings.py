@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mprating.notifications",
     "mprating.garage",
     "mprating.marketplaces",
+    "mprating.returns",
     "mprating.cabinet",
     "mprating.backoffice",
 ]
@@ -246,6 +247,12 @@ MARKETPLACE_LOGIN_URLS = {
     ),
     "ozon": env_str("MARKETPLACE_OZON_LOGIN_URL", "https://www.ozon.ru/my/main"),
 }
+
+# «Возвраты» (seed 004): how many photos a client attaches to one return, how big each may be
+# (megabytes of the file, megapixels of the picture — a «decompression bomb» is refused).
+RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
+RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
+RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -40,6 +40,12 @@ SECTIONS: tuple[Section, ...] = (
                 "admin:orders_orderline_refusals",
                 "orders.view_orderline",
             ),
+            Item(
+                "Возвраты",
+                "keyboard_return",
+                "admin:returns_returnrequest_changelist",
+                "returns.view_returnrequest",
+            ),
         ),
     ),
     Section(
@@ -158,6 +164,12 @@ SECTIONS: tuple[Section, ...] = (
                 "palette",
                 "admin:orders_orderstatus_changelist",
                 "orders.view_orderstatus",
+            ),
+            Item(
+                "Причины возврата",
+                "list",
+                "admin:returns_returnreason_changelist",
+                "returns.view_returnreason",
             ),
             Item(
                 "E-mail для VIN-запросов",

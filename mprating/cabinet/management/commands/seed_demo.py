@@ -26,6 +26,7 @@ from mprating.marketplaces import demo as marketplaces_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
 from mprating.pickup_points import demo as pickup_points_demo
+from mprating.returns import demo as returns_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
@@ -37,6 +38,7 @@ APP_DEMOS = [
     notifications_demo,
     finance_demo,
     marketplaces_demo,
+    returns_demo,
 ]
 
 MALE_FIRST = [
