@@ -1,7 +1,9 @@
 """Helpers for tests of every app."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -37,3 +39,49 @@ def run_together(*calls: Callable[[], object]) -> list:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+@contextmanager
+def smtp_inbox() -> Iterator[list]:
+    """A real SMTP server on localhost (aiosmtpd) with Django's SMTP backend pointed at it;
+    yields the list of received envelopes (`rcpt_tos`, `content`)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from django.test import override_settings
+
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+        ):
+            yield received
+    finally:
+        controller.stop()
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    """The mail server is down: every send raises (for retry and backoff tests)."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP-сервер недоступен")
+
+
+FAILING_EMAIL_BACKEND = "mprating.core.testing.FailingEmailBackend"
