@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
+    "mprating.partners",
     "mprating.backoffice",
 ]
 
@@ -191,6 +192,11 @@ TASKS = {
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
+
+# Partner pickup points (seed 000 «Подключенные ПВЗ»): how long an owner's invitation link
+# works, and after how many days a line waiting at a point counts as overdue.
+PARTNER_INVITATION_HOURS = env_int("PARTNER_INVITATION_HOURS", 72)
+PARTNER_OVERDUE_DAYS = env_int("PARTNER_OVERDUE_DAYS", 7)
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cabinet/orders/", include("mprating.orders.urls")),
     path("cabinet/garage/", include("mprating.garage.urls")),
     path("cabinet/notifications/", include("mprating.notifications.urls")),
+    path("partner/", include("mprating.partners.urls")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,8 +1,8 @@
 """The back office sidebar, grouped as seed 000 lists its sections.
 
 A section appears only when it exists and the person has the permission to open it; the
-sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов»,
-«Монетизация») are added here by the issues that build them.
+sections of seed 000 not built yet («Аккаунты маркетплейсов», «Монетизация») are added here
+by the issues that build them.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,23 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+    ),
+    Section(
+        "Подключенные ПВЗ",
+        (
+            Item(
+                "Пункты выдачи",
+                "storefront",
+                "admin:pickup_points_pickuppoint_changelist",
+                "pickup_points.view_pickuppoint",
+            ),
+            Item(
+                "Заявки партнёров",
+                "handshake",
+                "admin:partners_partnerapplication_changelist",
+                "partners.view_partnerapplication",
+            ),
+        ),
     ),
     Section(
         "Управление заявками",
@@ -130,6 +147,12 @@ SECTIONS: tuple[Section, ...] = (
                 "menu_book",
                 "admin:garage_originalcataloglink_changelist",
                 "garage.view_originalcataloglink",
+            ),
+            Item(
+                "ПВЗ: статус ожидания",
+                "pin_drop",
+                "admin:partners_partnersettings_changelist",
+                None,
             ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),
             Item("Роли и права", "admin_panel_settings", "admin:auth_group_changelist", None),

@@ -42,6 +42,7 @@ def test_superuser_sees_every_section(rf):
 
     assert titles == [
         "Пользователи",
+        "Подключенные ПВЗ",
         "Управление заявками",
         "Каталог",
         "Документы",

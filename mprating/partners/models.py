@@ -1,0 +1,143 @@
+"""The partner side of pickup points: applications of businesses that want to run a point
+(seed 000 «Регистрация учетной записи ПВЗ (Бизнес инициатор)»), which order status means
+«the line is waiting at the point», and the statistics page of a point in the back office.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from mprating.accounts.phones import format_phone
+from mprating.core.history import HistoryEntry
+from mprating.orders.models import OrderStatus
+from mprating.pickup_points.models import PickupPoint
+
+
+class PartnerApplication(models.Model):
+    """«Стать партнёром»: a business asks to open a partner pickup point.
+
+    Sent from the public form, looked at by an operator who approves it (the owner's account,
+    the point and the invitation are made in one go) or declines it with a reason.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "Новая"
+        APPROVED = "approved", "Одобрена"
+        DECLINED = "declined", "Отклонена"
+
+    company_name = models.CharField("компания", max_length=255)
+    inn = models.CharField("ИНН", max_length=12)
+    contact_name = models.CharField("контактное лицо", max_length=255)
+    phone = models.CharField("телефон", max_length=16, help_text="В формате E.164")
+    email = models.EmailField("e-mail", max_length=254)
+    point_address = models.CharField("адрес пункта", max_length=500)
+    comment = models.TextField("комментарий", blank=True)
+    consent_at = models.DateTimeField("согласие на обработку персональных данных")
+    created_at = models.DateTimeField("получена", default=timezone.now)
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.NEW)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто рассмотрел",
+    )
+    decided_at = models.DateTimeField("рассмотрена", null=True, blank=True)
+    decline_reason = models.TextField("причина отказа", blank=True)
+    point = models.ForeignKey(
+        PickupPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="подключённый пункт",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="владелец",
+    )
+
+    class Meta:
+        verbose_name = "заявка партнёра"
+        verbose_name_plural = "заявки партнёров"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "approved", "declined"]),
+                name="partners_application_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(decided_at__isnull=False),
+                name="partners_application_decided_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="partners_application_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_name} — {self.point_address}"
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+
+class PartnerApplicationChange(HistoryEntry):
+    """Who approved or declined an application, when and why."""
+
+    application = models.ForeignKey(
+        PartnerApplication, on_delete=models.CASCADE, related_name="changes"
+    )
+    status = models.CharField(
+        "новый статус", max_length=16, choices=PartnerApplication.Status.choices
+    )
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = "решение по заявке партнёра"
+        verbose_name_plural = "история заявок партнёров"
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.get_status_display()}"
+
+
+class PartnerSettings(models.Model):
+    """Which line status means «arrived at the pickup point» (by default «В ПВЗ»).
+
+    Statuses are renamed in «Настройки → Статусы», so the statistics and the owner's list of
+    waiting orders hold the status itself, not its name. One row (pk 1), made by a migration.
+    """
+
+    at_point_status = models.ForeignKey(
+        OrderStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="статус «ждёт в пункте выдачи»",
+        help_text="Позиция в этом статусе ждёт клиента в ПВЗ: отсюда владелец ПВЗ отмечает "
+        "«Выдан» или «Возврат», с момента перехода в него считаются срок хранения и просрочка.",
+    )
+
+    class Meta:
+        verbose_name = "настройки ПВЗ"
+        verbose_name_plural = "настройки ПВЗ"
+
+    def __str__(self) -> str:
+        return "Настройки ПВЗ"
+
+
+class PointStatistics(PickupPoint):
+    """Seed 000 «Смотреть статистику партнёрского ПВЗ»: the back office page of a point's
+    numbers (a proxy, so the page has its own address; no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "статистика ПВЗ"
+        verbose_name_plural = "статистика ПВЗ"
