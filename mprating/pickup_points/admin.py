@@ -12,24 +12,27 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
+from mprating.core.history import history_of
 from mprating.pickup_points import owners, services
-from mprating.pickup_points.admin_forms import OwnerForm, PointForm
-from mprating.pickup_points.models import OwnerInvitation, PickupPoint, PickupPointChange
+from mprating.pickup_points.admin_forms import POINT_FIELDS, OwnerForm, PointForm
+from mprating.pickup_points.models import OwnerInvitation, PickupPoint
 from mprating.pickup_points.selectors import points_for_backoffice
 
 STATISTICS_URL_NAME = "admin:partners_pointstatistics_detail"
 ROW = "pickup_points/admin/point_row.html"
 HEADERS = ("Пункт выдачи", "Адрес", "Владелец")
+HISTORY_SHOWN = 100
 
 
 class ReasonForm(forms.Form):
@@ -228,26 +231,6 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChangeInline(TabularInline):
-    model = PickupPointChange
-    verbose_name_plural = "История пункта"
-    fields = ["changed_at", "action", "details", "comment", "changed_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    max_num = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-
 @admin.register(PickupPoint)
 class PickupPointAdmin(ModelAdmin):
     form = PointForm
@@ -276,7 +259,6 @@ class PickupPointAdmin(ModelAdmin):
     ]
     search_help_text = "Название, адрес, телефон, владелец, компания или ИНН"
     ordering = ["name", "id"]
-    inlines = [ChangeInline]
     actions = ["disable_selected", "enable_selected", export_xlsx]
     actions_detail = [
         "statistics",
@@ -300,6 +282,7 @@ class PickupPointAdmin(ModelAdmin):
     fieldsets = [
         ("Пункт выдачи", {"fields": ["name", "address", "working_hours", "phone", "notes"]}),
         ("Состояние", {"fields": ["state", "owner_info", "created_at"]}),
+        ("История пункта", {"fields": ["history"]}),
     ]
     add_fieldsets = [
         ("Пункт выдачи", {"fields": ["name", "address", "working_hours", "phone", "notes"]}),
@@ -312,13 +295,10 @@ class PickupPointAdmin(ModelAdmin):
         return self.add_fieldsets if obj is None else self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["state", "owner_info", "created_at"]
+        readonly = ["state", "owner_info", "created_at", "history"]
         if obj is not None and not self.has_change_permission(request, obj):
-            readonly += list(PointForm.Meta.fields)
+            readonly += POINT_FIELDS
         return readonly
-
-    def get_inlines(self, request, obj):
-        return [] if obj is None else self.inlines
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -341,7 +321,7 @@ class PickupPointAdmin(ModelAdmin):
     def log_change(self, request, obj, message):
         return None
 
-    def log_deletion(self, request, obj, object_repr):
+    def log_deletions(self, request, queryset):
         return None
 
     # ---- «Удалять»: a point in use is switched off instead ---------------------------------
@@ -402,6 +382,13 @@ class PickupPointAdmin(ModelAdmin):
         return format_html(
             '<a href="{}" class="text-primary-600">Статистика</a>',
             reverse(STATISTICS_URL_NAME, args=[obj.pk]),
+        )
+
+    @display(description="изменения")
+    def history(self, obj: PickupPoint):
+        changes = list(history_of(obj.changes.all())[:HISTORY_SHOWN])
+        return render_to_string(
+            "pickup_points/admin/history.html", {"changes": changes, "shown": HISTORY_SHOWN}
         )
 
     @display(description="владелец")

@@ -4,17 +4,20 @@ the page shows the same Russian message next to the field that the service would
 from django import forms
 from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidget
 
+from mprating.accounts.phones import normalize_phone
 from mprating.core.errors import ApplicationError
 from mprating.pickup_points import services
 from mprating.pickup_points.models import PickupPoint
 from mprating.pickup_points.owners import OwnerData, owner_data_clean
 from mprating.pickup_points.services import PointData
 
+POINT_FIELDS = ["name", "address", "working_hours", "phone", "notes"]
+
 
 class PointForm(forms.ModelForm):
     class Meta:
         model = PickupPoint
-        fields = ["name", "address", "working_hours", "phone", "notes"]
+        fields = POINT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,17 +28,26 @@ class PointForm(forms.ModelForm):
             {"inputmode": "tel", "placeholder": "+7 495 123-45-67", "maxlength": 32}
         )
 
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        return normalize_phone(raw) if raw else ""
+
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
+        # The service's own check, on what passed the field checks (a field with an error of
+        # its own is left blank for it, so both messages are shown).
+        checked = {
+            field: "" if field in self.errors else data.get(field, "") for field in POINT_FIELDS
+        }
         try:
-            cleaned = services.point_data_clean(self._raw_point_data(data))
+            cleaned = services.point_data_clean(self._raw_point_data(checked))
         except ApplicationError as error:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            if error.field not in self.errors:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
             return data
-        for field in self.Meta.fields:
-            data[field] = getattr(cleaned, field)
+        if not self.errors:
+            for field in POINT_FIELDS:
+                data[field] = getattr(cleaned, field)
         return data
 
     @staticmethod
