@@ -40,6 +40,27 @@ from mprating.pickup_points.services import PointData, owner_label
 Status = PartnerApplication.Status
 ROW = "partners/admin/application_row.html"
 HEADERS = ("Заявка", "Компания", "Адрес пункта")
+# Unfold's own defaults draw overlapping 4 px bars; two series side by side read better.
+CHART_OPTIONS = {
+    "animation": False,
+    "responsive": True,
+    "maintainAspectRatio": False,
+    "maxBarThickness": 22,
+    "datasets": {"bar": {"borderRadius": 4}},
+    "plugins": {
+        "legend": {
+            "display": True,
+            "align": "end",
+            "position": "top",
+            "labels": {"boxWidth": 10, "boxHeight": 10, "color": "#6b7280"},
+        },
+        "tooltip": {"enabled": True},
+    },
+    "scales": {
+        "x": {"grid": {"display": False}, "ticks": {"color": "#6b7280"}},
+        "y": {"beginAtZero": True, "ticks": {"precision": 0, "color": "#6b7280"}},
+    },
+}
 FIELD_CLASS = (
     "border border-base-200 rounded-default px-3 py-2 bg-white "
     "dark:bg-base-900 dark:border-base-700"
@@ -436,6 +457,7 @@ class PointStatisticsAdmin(ModelAdmin):
             "form": form,
             "stats": stats,
             "chart": json.dumps(chart, ensure_ascii=False),
+            "chart_options": json.dumps(CHART_OPTIONS),
             "overdue_days": settings.PARTNER_OVERDUE_DAYS,
             "query": request.GET.urlencode(),
             "point_url": reverse("admin:pickup_points_pickuppoint_change", args=[point.pk]),

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     name = "mprating.partners"
     label = "partners"
-    verbose_name = "Партнёры (ПВЗ)"
+    verbose_name = "Подключенные ПВЗ"

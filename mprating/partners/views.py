@@ -109,8 +109,8 @@ def _chart(stats: selectors.PointStats) -> list[dict]:
     return [
         {
             "bucket": bucket,
-            "arrived_pct": round(bucket.arrived * 100 / top, 1),
-            "handed_pct": round(bucket.handed_out * 100 / top, 1),
+            "arrived_pct": format(round(bucket.arrived * 100 / top, 1), "g"),
+            "handed_pct": format(round(bucket.handed_out * 100 / top, 1), "g"),
         }
         for bucket in stats.buckets
     ]

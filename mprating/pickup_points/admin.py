@@ -315,15 +315,6 @@ class PickupPointAdmin(ModelAdmin):
         point = services.point_create(data=data, by=request.user)
         obj.pk, obj.created_at, obj._state.adding = point.pk, point.created_at, False
 
-    def log_addition(self, request, obj, message):
-        return None  # the point's own history records it (PickupPointChange)
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletions(self, request, queryset):
-        return None
-
     # ---- «Удалять»: a point in use is switched off instead ---------------------------------
 
     def delete_view(self, request: HttpRequest, object_id, extra_context=None):

@@ -24,6 +24,7 @@ class PointForm(forms.ModelForm):
         if self.instance.pk and self.instance.phone:
             self.initial["phone"] = self.instance.phone_display
         self.fields["phone"].max_length = 32
+        self.fields["phone"].help_text = "Например +7 495 123-45-67; можно не указывать."
         self.fields["phone"].widget.attrs.update(
             {"inputmode": "tel", "placeholder": "+7 495 123-45-67", "maxlength": 32}
         )

@@ -26,6 +26,7 @@ APP_DEMOS = [
     "mprating.garage.demo",
     "mprating.orders.demo",
     "mprating.notifications.demo",
+    "mprating.partners.demo",
 ]
 
 MALE_FIRST = [
@@ -352,5 +353,5 @@ class Command(BaseCommand):
         for login in [DEMO_CLIENT, *DEMO_STAFF]:
             place = "/cabinet/" if login is DEMO_CLIENT else "/backoffice/"
             if login.role == "Владелец ПВЗ":
-                place = "/ (раздел партнёров ещё не построен)"
+                place = "/partner/"
             self.stdout.write(f"  {login.role:<20} {login.email:<28} {login.password:<16} {place}")
