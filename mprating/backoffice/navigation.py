@@ -31,23 +31,6 @@ SECTIONS: tuple[Section, ...] = (
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
-        "Подключенные ПВЗ",
-        (
-            Item(
-                "Пункты выдачи",
-                "storefront",
-                "admin:pickup_points_pickuppoint_changelist",
-                "pickup_points.view_pickuppoint",
-            ),
-            Item(
-                "Заявки партнёров",
-                "handshake",
-                "admin:partners_partnerapplication_changelist",
-                "partners.view_partnerapplication",
-            ),
-        ),
-    ),
-    Section(
         "Управление заявками",
         (
             Item("Заявки", "receipt_long", "admin:orders_order_changelist", "orders.view_order"),
@@ -113,6 +96,23 @@ SECTIONS: tuple[Section, ...] = (
                 "upload_file",
                 "admin:catalog_importjob_changelist",
                 "catalog.view_importjob",
+            ),
+        ),
+    ),
+    Section(
+        "Подключенные ПВЗ",
+        (
+            Item(
+                "Пункты выдачи",
+                "storefront",
+                "admin:pickup_points_pickuppoint_changelist",
+                "pickup_points.view_pickuppoint",
+            ),
+            Item(
+                "Заявки партнёров",
+                "handshake",
+                "admin:partners_partnerapplication_changelist",
+                "partners.view_partnerapplication",
             ),
         ),
     ),
