@@ -25,6 +25,7 @@ from mprating.catalog.models import Offer
 from mprating.orders.models import Order, OrderLine, OrderStatus, StatusChange
 from mprating.orders.services import line_status_set, order_place
 from mprating.partners import services
+from mprating.partners.events import CHANGED_AT, point_events_sync
 from mprating.partners.models import PartnerApplication
 from mprating.partners.selectors import at_point_status
 from mprating.partners.services import ApplicationData
@@ -116,7 +117,7 @@ def _key(index: int) -> uuid.UUID:
 
 
 def _back(changes: list[StatusChange], line: OrderLine, moment) -> None:
-    StatusChange.objects.filter(pk__in=[c.pk for c in changes]).update(created_at=moment)
+    StatusChange.objects.filter(pk__in=[c.pk for c in changes]).update(**{CHANGED_AT: moment})
     OrderLine.objects.filter(pk=line.pk).update(status_changed_at=moment)
 
 
@@ -174,7 +175,7 @@ def _lines(owner: User, manager: User | None, status: OrderStatus) -> int:
             _back(changes, line, now - timedelta(days=days, hours=index % 5))
         first = arrived - timedelta(days=len(chain) + 1)
         Order.objects.filter(pk=order.pk).update(created_at=first)
-        StatusChange.objects.filter(line=line, status__role="new").update(created_at=first)
+        StatusChange.objects.filter(line=line, status__role="new").update(**{CHANGED_AT: first})
     return len(LINES)
 
 
@@ -187,6 +188,7 @@ def seed(*, stdout) -> None:
     _second_owner(operator)
     _applications(operator)
     made = _lines(owner, manager, status) if owner is not None and status is not None else 0
+    point_events_sync()
     waiting = OrderLine.objects.filter(order__pickup_point__owner=owner, status=status).count()
     stdout.write(
         f"Партнёры: позиций в пунктах демо-владельца добавлено {made}, ждут выдачи {waiting}; "

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mprating.accounts.phones import format_phone
 from mprating.core.history import HistoryEntry
-from mprating.orders.models import OrderStatus
+from mprating.orders.models import OrderLine, OrderStatus, StatusChange
 from mprating.pickup_points.models import PickupPoint
 
 
@@ -125,12 +125,75 @@ class PartnerSettings(models.Model):
         "«Выдан» или «Возврат», с момента перехода в него считаются срок хранения и просрочка.",
     )
 
+    events_synced_to = models.BigIntegerField(
+        "учтены изменения статусов до №",
+        default=0,
+        editable=False,
+        help_text="Последнее изменение статуса позиции, перенесённое в события ПВЗ.",
+    )
+    events_synced_at = models.DateTimeField("события ПВЗ обновлены", null=True, editable=False)
+
     class Meta:
         verbose_name = "настройки ПВЗ"
         verbose_name_plural = "настройки ПВЗ"
 
     def __str__(self) -> str:
         return "Настройки ПВЗ"
+
+
+class PointEvent(models.Model):
+    """A line arriving at a point, handed out there or returned from there — the facts the
+    statistics count, one row per such status change of `orders.StatusChange`.
+
+    Counting them straight from the status history of a busy point means walking every line
+    it ever had; these rows, indexed by point and time, make a period's numbers one range scan.
+    They are derived data: written only by `services.point_events_sync`, which reads the new
+    status history rows (the row orders writes is the row partners reads, DESIGN §3), and can
+    be rebuilt from the history at any time.
+    """
+
+    class Kind(models.TextChoices):
+        ARRIVED = "arrived", "Поступил в ПВЗ"
+        HANDED_OUT = "handed_out", "Выдан"
+        RETURNED = "returned", "Возврат"
+
+    change = models.OneToOneField(
+        StatusChange, on_delete=models.CASCADE, related_name="+", verbose_name="изменение статуса"
+    )
+    point = models.ForeignKey(
+        PickupPoint, on_delete=models.CASCADE, related_name="+", verbose_name="пункт выдачи"
+    )
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.CASCADE, related_name="+", verbose_name="позиция"
+    )
+    kind = models.CharField("событие", max_length=16, choices=Kind.choices)
+    at = models.DateTimeField("когда")
+    is_buyout = models.BooleanField("выкуп на маркетплейсе", default=False)
+    waited = models.DurationField(
+        "ждала в пункте", null=True, blank=True, help_text="От поступления до выдачи или возврата."
+    )
+
+    class Meta:
+        verbose_name = "событие ПВЗ"
+        verbose_name_plural = "события ПВЗ"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["arrived", "handed_out", "returned"]),
+                name="partners_event_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["point", "at"],
+                include=["kind", "is_buyout", "waited"],
+                name="partners_event_point_at",
+            ),
+            models.Index(fields=["line", "kind", "at"], name="partners_event_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}: {self.get_kind_display()} {self.line_id}"
 
 
 class PointStatistics(PickupPoint):

@@ -1,20 +1,20 @@
 """Reads of the partner area and the statistics of a point (seed 000 «Смотреть статистику
 партнёрского ПВЗ»), for the back office page and the owner's area alike.
 
-Where the numbers come from — the lines' status history (`orders.StatusChange`):
+Where the numbers come from:
 
-- arrival: a line reaching the «at the point» status (`PartnerSettings.at_point_status`,
-  «В ПВЗ» by default) in an order to this point;
-- hand-out: the line reaching the status with the role «Отгружен» after an arrival;
-- return: the line reaching «Отказ» after an arrival (the owner's «Возврат», «Не забран из
-  ПВЗ»);
-- waiting now: lines currently in the «at the point» status; overdue: waiting longer than
-  `settings.PARTNER_OVERDUE_DAYS` days (by the line's `status_changed_at`);
+- arrivals, hand-outs and returns in a period: the point's events (`PointEvent`), taken from
+  the lines' status history by `events.point_events_sync` — a line reaching the «at the
+  point» status (`PartnerSettings.at_point_status`, «В ПВЗ» by default) in an order to this
+  point; then «Отгружен» (handed out) or «Отказ» (returned, the owner's «Возврат»), with how
+  long it waited; the average days from arrival to hand-out are the mean of those waits;
+- waiting now and overdue (waiting longer than `settings.PARTNER_OVERDUE_DAYS` days, by the
+  line's `status_changed_at`): the lines themselves, live;
 - buyouts: lines whose source is a marketplace buyout (what the marketplaces' buyouts deliver
-  to the point), shown as a share of the arrivals.
+  to the point), shown as a share of the arrivals and of what waits.
 
-Every function runs a fixed number of aggregate queries, whatever the number of points and
-lines: grouping and counting happen in SQL.
+Every function runs a fixed number of aggregate queries, whatever the number of points, lines
+and events: grouping and counting happen in SQL, on indexed ranges.
 """
 
 from dataclasses import dataclass, field
@@ -25,26 +25,18 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DateField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from mprating.accounts.models import User
-from mprating.orders.models import OrderLine, OrderStatus, Source, StatusChange
-from mprating.partners.models import PartnerApplication, PartnerSettings
+from mprating.orders.models import OrderLine, OrderStatus, Source
+from mprating.partners.models import PartnerApplication, PartnerSettings, PointEvent
 from mprating.pickup_points.models import PickupPoint
 
-# The moment of a status change in `orders.StatusChange` (one name to change if it moves).
-CHANGED_AT = "created_at"
 WEEK, MONTH = "week", "month"
 MONTHS = [
     "январь",
@@ -66,11 +58,6 @@ def at_point_status() -> OrderStatus | None:
     """The status «the line waits at the pickup point» (one query), or None if unset."""
     row = PartnerSettings.objects.select_related("at_point_status").filter(pk=1).first()
     return row.at_point_status if row is not None else None
-
-
-def _role_ids() -> dict[str, int]:
-    roles = (OrderStatus.Role.SHIPPED, OrderStatus.Role.REFUSED)
-    return dict(OrderStatus.objects.filter(role__in=roles).values_list("role", "pk"))
 
 
 @dataclass(frozen=True)
@@ -150,6 +137,7 @@ class PointStats:
     returned: int = 0
     avg_days_to_hand_out: Decimal | None = None
     buckets: list[Bucket] = field(default_factory=list)
+    synced_at: datetime | None = None
 
     @property
     def configured(self) -> bool:
@@ -181,103 +169,62 @@ def points_now(point_ids: list[int], *, status: OrderStatus | None) -> dict[int,
     return result
 
 
-def handed_out_by_point(
-    point_ids: list[int], *, status: OrderStatus | None, since: datetime
-) -> dict[int, int]:
+def handed_out_by_point(point_ids: list[int], *, since: datetime) -> dict[int, int]:
     """How many lines each point handed out since `since` (one grouped query)."""
-    if status is None or not point_ids:
+    if not point_ids:
         return {}
-    arrived_before = StatusChange.objects.filter(
-        line_id=OuterRef("line_id"),
-        status=status,
-        **{f"{CHANGED_AT}__lte": OuterRef(CHANGED_AT)},
-    )
     rows = (
-        StatusChange.objects.filter(
-            status__role=OrderStatus.Role.SHIPPED,
-            line__order__pickup_point_id__in=point_ids,
-            **{f"{CHANGED_AT}__gte": since},
+        PointEvent.objects.filter(
+            point_id__in=point_ids, kind=PointEvent.Kind.HANDED_OUT, at__gte=since
         )
-        .filter(Exists(arrived_before))
-        .values("line__order__pickup_point_id")
+        .values("point_id")
         .annotate(count=Count("id"))
     )
-    return {row["line__order__pickup_point_id"]: row["count"] for row in rows}
+    return {row["point_id"]: row["count"] for row in rows}
 
 
 def _trunc(grouping: str):
     kind = TruncMonth if grouping == MONTH else TruncWeek
-    return kind(CHANGED_AT, output_field=DateField())
+    return kind("at", output_field=DateField())
 
 
 def point_statistics(*, point: PickupPoint, period: Period) -> PointStats:
-    """Seed 000 «Смотреть статистику партнёрского ПВЗ» for one point and period: five queries
-    (the status settings, the roles, what waits now, arrivals, hand-outs and returns)."""
-    status = at_point_status()
+    """Seed 000 «Смотреть статистику партнёрского ПВЗ» for one point and period: three queries
+    (the settings, what waits now, the period's events by week or month)."""
+    settings_row = PartnerSettings.objects.select_related("at_point_status").filter(pk=1).first()
+    status = settings_row.at_point_status if settings_row else None
     stats = PointStats(
         period=period,
         status_name=status.name if status else None,
         now=points_now([point.pk], status=status)[point.pk],
+        synced_at=settings_row.events_synced_at if settings_row else None,
     )
     buckets = {
         start: Bucket(start=start, label=period.bucket_label(start))
         for start in period.bucket_starts()
     }
     stats.buckets = list(buckets.values())
-    if status is None:
-        return stats
-    in_period = {
-        f"{CHANGED_AT}__gte": period.start_at,
-        f"{CHANGED_AT}__lt": period.end_at,
-        "line__order__pickup_point_id": point.pk,
-    }
-
-    arrivals = (
-        StatusChange.objects.filter(status=status, **in_period)
+    Kind = PointEvent.Kind
+    rows = (
+        PointEvent.objects.filter(point=point, at__gte=period.start_at, at__lt=period.end_at)
         .annotate(bucket=_trunc(period.grouping))
         .values("bucket")
         .annotate(
-            arrived=Count("id"), buyouts=Count("id", filter=Q(line__source=Source.MARKETPLACE))
-        )
-    )
-    for row in arrivals:
-        bucket = buckets.get(row["bucket"])
-        if bucket is not None:
-            bucket.arrived, bucket.buyouts = row["arrived"], row["buyouts"]
-
-    roles = _role_ids()
-    shipped, refused = roles.get(OrderStatus.Role.SHIPPED), roles.get(OrderStatus.Role.REFUSED)
-    last_arrival = (
-        StatusChange.objects.filter(
-            line_id=OuterRef("line_id"),
-            status=status,
-            **{f"{CHANGED_AT}__lte": OuterRef(CHANGED_AT)},
-        )
-        .order_by(f"-{CHANGED_AT}", "-pk")
-        .values(CHANGED_AT)[:1]
-    )
-    waited = ExpressionWrapper(F(CHANGED_AT) - F("arrived_at"), output_field=DurationField())
-    exits = (
-        StatusChange.objects.filter(status_id__in=[pk for pk in (shipped, refused) if pk])
-        .filter(**in_period)
-        .annotate(arrived_at=Subquery(last_arrival))
-        .filter(arrived_at__isnull=False)
-        .annotate(bucket=_trunc(period.grouping))
-        .values("bucket")
-        .annotate(
-            handed_out=Count("id", filter=Q(status_id=shipped)),
-            returned=Count("id", filter=Q(status_id=refused)),
-            waited=Sum(waited, filter=Q(status_id=shipped)),
+            arrived=Count("id", filter=Q(kind=Kind.ARRIVED)),
+            buyouts=Count("id", filter=Q(kind=Kind.ARRIVED, is_buyout=True)),
+            handed_out=Count("id", filter=Q(kind=Kind.HANDED_OUT)),
+            returned=Count("id", filter=Q(kind=Kind.RETURNED)),
+            waited=Sum("waited", filter=Q(kind=Kind.HANDED_OUT)),
         )
     )
     total_wait = timedelta(0)
-    for row in exits:
+    for row in rows:
         bucket = buckets.get(row["bucket"])
         if bucket is not None:
+            bucket.arrived, bucket.buyouts = row["arrived"], row["buyouts"]
             bucket.handed_out, bucket.returned = row["handed_out"], row["returned"]
         if row["waited"] is not None:
             total_wait += row["waited"]
-
     stats.arrived = sum(b.arrived for b in stats.buckets)
     stats.buyouts = sum(b.buyouts for b in stats.buckets)
     stats.handed_out = sum(b.handed_out for b in stats.buckets)
@@ -304,17 +251,16 @@ def point_of_owner(owner: User, point_id: object) -> PickupPoint | None:
     return points_of_owner(owner).filter(pk=pk).first()
 
 
-def lines_waiting_for_owner(
-    *, owner: User, status: OrderStatus | None, point_id: int | None = None
-) -> QuerySet[OrderLine]:
-    """Lines waiting at the owner's points, the longest waiting first (one query)."""
-    if status is None:
+def lines_waiting_at(point_ids: list[int], *, status: OrderStatus | None) -> QuerySet[OrderLine]:
+    """Lines waiting at these points (the owner's, looked up through the owner by the
+    caller), the longest waiting first (one query). The points are given by id, so the
+    database starts from the few lines in the status, not from every order of the points."""
+    if status is None or not point_ids:
         return OrderLine.objects.none()
-    lines = OrderLine.objects.filter(status=status, order__pickup_point__owner=owner)
-    if point_id is not None:
-        lines = lines.filter(order__pickup_point_id=point_id)
-    return lines.select_related("order__client__user", "order__pickup_point").order_by(
-        "status_changed_at", "pk"
+    return (
+        OrderLine.objects.filter(status=status, order__pickup_point_id__in=point_ids)
+        .select_related("order__client__user", "order__pickup_point")
+        .order_by("status_changed_at", "pk")
     )
 
 

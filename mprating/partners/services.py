@@ -19,8 +19,10 @@ from mprating.accounts.models import User
 from mprating.accounts.phones import normalize_phone
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.history import history_record
+from mprating.core.tasks import enqueue_on_commit
 from mprating.orders.models import OrderLine, OrderStatus
 from mprating.orders.services import line_status_set
+from mprating.partners.events import sync_point_events
 from mprating.partners.models import PartnerApplication, PartnerApplicationChange
 from mprating.partners.selectors import at_point_status
 from mprating.pickup_points import owners
@@ -267,6 +269,7 @@ def line_hand_out(*, owner: User, line_id: int) -> OrderLine:
         actor=owner,
         comment=f"Выдан клиенту в ПВЗ «{line.order.pickup_point.name}»",
     )
+    enqueue_on_commit(sync_point_events)
     return line
 
 
@@ -277,4 +280,5 @@ def line_return(*, owner: User, line_id: int) -> OrderLine:
     line, _ = _waiting_line(owner=owner, line_id=line_id)
     refused = _role_status(OrderStatus.Role.REFUSED)
     line_status_set(line_ids=[line.pk], status_id=refused.pk, actor=owner, comment=RETURN_COMMENT)
+    enqueue_on_commit(sync_point_events)
     return line

@@ -14,7 +14,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -59,9 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     status = selectors.at_point_status()
     ids = [point.pk for point in points]
     now = selectors.points_now(ids, status=status)
-    handed = selectors.handed_out_by_point(
-        ids, status=status, since=timezone.now() - timedelta(days=30)
-    )
+    handed = selectors.handed_out_by_point(ids, since=timezone.now() - timedelta(days=30))
     rows = [
         {"point": point, "now": now[point.pk], "handed_out_30": handed.get(point.pk, 0)}
         for point in points
@@ -127,10 +124,18 @@ def waiting(request: HttpRequest) -> HttpResponse:
         if chosen is None:
             raise Http404("Пункт выдачи не найден.")
     status = selectors.at_point_status()
-    lines = selectors.lines_waiting_for_owner(
-        owner=request.user, status=status, point_id=chosen.pk if chosen else None
+    lines = selectors.lines_waiting_at(
+        [chosen.pk] if chosen else [point.pk for point in points], status=status
     )
-    page = Paginator(lines, WAITING_PER_PAGE).get_page(request.GET.get("page"))
+    # Count-free paging: one more row than shown says whether a next page exists.
+    number = _page_number(request.GET.get("page"))
+    start = (number - 1) * WAITING_PER_PAGE
+    found = list(lines[start : start + WAITING_PER_PAGE + 1])
+    page = {
+        "number": number,
+        "has_previous": number > 1,
+        "has_next": len(found) > WAITING_PER_PAGE,
+    }
     cutoff = selectors.overdue_cutoff()
     today = timezone.localdate()
     rows = [
@@ -140,7 +145,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
             "overdue": line.status_changed_at < cutoff,
             "days": (today - timezone.localdate(line.status_changed_at)).days,
         }
-        for line in page.object_list
+        for line in found[:WAITING_PER_PAGE]
     ]
     context = {
         "points": points,
@@ -153,6 +158,13 @@ def waiting(request: HttpRequest) -> HttpResponse:
         "return_comment": services.RETURN_COMMENT,
     }
     return render(request, "partners/waiting.html", context)
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), 10_000)
+    except ValueError:
+        return 1
 
 
 def _line_action(request: HttpRequest, line_id: int, action, done: str) -> HttpResponse:

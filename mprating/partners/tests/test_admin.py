@@ -14,6 +14,7 @@ from mprating.core.errors import ApplicationError
 from mprating.core.models import OutgoingEmail
 from mprating.core.testing import count_queries
 from mprating.partners import services
+from mprating.partners.events import point_events_sync
 from mprating.partners.models import PartnerApplication, PartnerApplicationChange
 from mprating.partners.services import ApplicationData
 from mprating.partners.tests.factories import arrive, line_to, move, msk, role
@@ -195,6 +196,7 @@ def test_statistics_page_numbers_queries_and_export(as_operator, point, at_point
             line = arrive(line_to(point), msk(2026, 11, 3, 10))
             if n % 5 == 0:
                 move(line, role("shipped"), msk(2026, 11, 5, 10))
+        point_events_sync()
 
     add(5)
     with time_machine.travel(NOW, tick=False):

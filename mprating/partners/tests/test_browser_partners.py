@@ -12,6 +12,7 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
 from mprating.orders.models import OrderLine
 from mprating.orders.services import line_status_set
+from mprating.partners.events import point_events_sync
 from mprating.partners.selectors import at_point_status
 from mprating.partners.tests.factories import line_to
 from mprating.pickup_points.models import PickupPoint
@@ -87,6 +88,7 @@ def test_operator_connects_a_point_and_its_owner_hands_out_an_order(
     buyer = make_client(last_name="Морозова", first_name="Ольга")
     line = line_to(point, client=buyer, recipient_phone="+7 916 123-45-67")
     line_status_set(line_ids=[line.pk], status_id=at_point_status().pk, actor=operator)
+    point_events_sync()  # what cron does every minute
 
     # the owner opens the link (another browser), chooses a password and lands in /partner/
     context = chromium.new_context(locale="ru-RU", viewport={"width": 1366, "height": 900})

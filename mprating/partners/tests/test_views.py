@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from mprating.accounts.tests.factories import make_client
 from mprating.core.testing import count_queries
 from mprating.orders.models import OrderLine, StatusChange
+from mprating.partners.events import point_events_sync
 from mprating.partners.models import PartnerApplication
 from mprating.partners.tests.conftest import PASSWORD
 from mprating.partners.tests.factories import arrive, line_to, msk
@@ -148,10 +149,17 @@ def test_waiting_list_queries_do_not_grow(as_owner, point, at_point):
 
     assert few == many
     assert page.count('data-testid="hand-out"') == 50
+    assert 'data-testid="next-page"' not in page
+    add(1)
+    with time_machine.travel(NOW, tick=False):
+        assert 'data-testid="next-page"' in as_owner.get("/partner/waiting/").content.decode()
+        second = as_owner.get("/partner/waiting/?page=2").content.decode()
+    assert second.count('data-testid="hand-out"') == 1
     assert home <= 10 and stats <= 12
 
 
 def test_statistics_page_and_export(as_owner, point, waiting_line):
+    point_events_sync()
     with time_machine.travel(NOW, tick=False):
         page = as_owner.get(
             f"/partner/points/{point.pk}/?date_from=2026-11-02&date_to=2026-11-18"
