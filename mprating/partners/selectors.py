@@ -3,11 +3,12 @@
 
 Where the numbers come from:
 
-- arrivals, hand-outs and returns in a period: the point's events (`PointEvent`), taken from
-  the lines' status history by `events.point_events_sync` — a line reaching the «at the
-  point» status (`PartnerSettings.at_point_status`, «В ПВЗ» by default) in an order to this
-  point; then «Отгружен» (handed out) or «Отказ» (returned, the owner's «Возврат»), with how
-  long it waited; the average days from arrival to hand-out are the mean of those waits;
+- arrivals, hand-outs and returns in a period: the point's day totals (`PointDay`) of its
+  events, taken from the lines' status history by `events.point_events_sync` — a line
+  reaching the «at the point» status (`PartnerSettings.at_point_status`, «В ПВЗ» by default)
+  in an order to this point; then «Отгружен» (handed out) or «Отказ» (returned, the owner's
+  «Возврат»), with how long it waited; the average days from arrival to hand-out are the
+  mean of those waits;
 - waiting now and overdue (waiting longer than `settings.PARTNER_OVERDUE_DAYS` days, by the
   line's `status_changed_at`): the lines themselves, live;
 - buyouts: lines whose source is a marketplace buyout (what the marketplaces' buyouts deliver
@@ -34,7 +35,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import User
 from mprating.orders.models import OrderLine, OrderStatus, Source
-from mprating.partners.models import PartnerApplication, PartnerSettings, PointEvent
+from mprating.partners.models import PartnerApplication, PartnerSettings, PointDay
 from mprating.pickup_points.models import PickupPoint
 
 WEEK, MONTH = "week", "month"
@@ -169,23 +170,21 @@ def points_now(point_ids: list[int], *, status: OrderStatus | None) -> dict[int,
     return result
 
 
-def handed_out_by_point(point_ids: list[int], *, since: datetime) -> dict[int, int]:
-    """How many lines each point handed out since `since` (one grouped query)."""
+def handed_out_by_point(point_ids: list[int], *, since: date) -> dict[int, int]:
+    """How many lines each point handed out from the day `since` on (one grouped query)."""
     if not point_ids:
         return {}
     rows = (
-        PointEvent.objects.filter(
-            point_id__in=point_ids, kind=PointEvent.Kind.HANDED_OUT, at__gte=since
-        )
+        PointDay.objects.filter(point_id__in=point_ids, day__gte=since)
         .values("point_id")
-        .annotate(count=Count("id"))
+        .annotate(count=Sum("handed_out"))
     )
     return {row["point_id"]: row["count"] for row in rows}
 
 
 def _trunc(grouping: str):
     kind = TruncMonth if grouping == MONTH else TruncWeek
-    return kind("at", output_field=DateField())
+    return kind("day", output_field=DateField())
 
 
 def point_statistics(*, point: PickupPoint, period: Period) -> PointStats:
@@ -204,17 +203,16 @@ def point_statistics(*, point: PickupPoint, period: Period) -> PointStats:
         for start in period.bucket_starts()
     }
     stats.buckets = list(buckets.values())
-    Kind = PointEvent.Kind
     rows = (
-        PointEvent.objects.filter(point=point, at__gte=period.start_at, at__lt=period.end_at)
+        PointDay.objects.filter(point=point, day__gte=period.start, day__lte=period.end)
         .annotate(bucket=_trunc(period.grouping))
         .values("bucket")
         .annotate(
-            arrived=Count("id", filter=Q(kind=Kind.ARRIVED)),
-            buyouts=Count("id", filter=Q(kind=Kind.ARRIVED, is_buyout=True)),
-            handed_out=Count("id", filter=Q(kind=Kind.HANDED_OUT)),
-            returned=Count("id", filter=Q(kind=Kind.RETURNED)),
-            waited=Sum("waited", filter=Q(kind=Kind.HANDED_OUT)),
+            arrived=Sum("arrived"),
+            buyouts=Sum("buyouts"),
+            handed_out=Sum("handed_out"),
+            returned=Sum("returned"),
+            waited=Sum("waited"),
         )
     )
     total_wait = timedelta(0)

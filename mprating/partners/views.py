@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     status = selectors.at_point_status()
     ids = [point.pk for point in points]
     now = selectors.points_now(ids, status=status)
-    handed = selectors.handed_out_by_point(ids, since=timezone.now() - timedelta(days=30))
+    handed = selectors.handed_out_by_point(ids, since=timezone.localdate() - timedelta(days=29))
     rows = [
         {"point": point, "now": now[point.pk], "handed_out_30": handed.get(point.pk, 0)}
         for point in points

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from mprating.catalog.models import Warehouse
 from mprating.partners import events, services
 from mprating.partners.events import point_events_rebuild, point_events_sync
-from mprating.partners.models import PartnerSettings, PointEvent
+from mprating.partners.models import PartnerSettings, PointDay, PointEvent
 from mprating.partners.tests.factories import arrive, line_to, move, msk, role
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,28 @@ def test_rebuild_and_the_command(point, at_point):
     out = StringIO()
     call_command("partners_sync", stdout=out)
     assert out.getvalue().strip() == "Событий ПВЗ записано: 0."
+
+
+def test_day_totals_follow_moscow_days_and_add_up_across_runs(point, at_point):
+    # 02.11 23:30 MSK is still 02.11 in Moscow (20:30 UTC)
+    first = arrive(line_to(point), msk(2026, 11, 2, 23, 30))
+    point_events_sync()
+    move(first, role("shipped"), msk(2026, 11, 3, 11, 30))
+    arrive(line_to(point), msk(2026, 11, 3, 0, 10))
+    point_events_sync()
+
+    days = {
+        day.day.isoformat(): (day.arrived, day.buyouts, day.handed_out, day.returned, day.waited)
+        for day in PointDay.objects.filter(point=point)
+    }
+    assert days == {
+        "2026-11-02": (1, 1, 0, 0, timedelta(0)),
+        "2026-11-03": (1, 1, 1, 0, timedelta(hours=12)),
+    }
+    before = sorted(days.items())
+    point_events_rebuild()
+    after = sorted(
+        (d.day.isoformat(), (d.arrived, d.buyouts, d.handed_out, d.returned, d.waited))
+        for d in PointDay.objects.filter(point=point)
+    )
+    assert after == before

@@ -107,11 +107,11 @@ def test_owner_home_numbers_for_many_points_in_fixed_queries(owner, operator, at
     def read(ids):
         return lambda: (
             selectors.points_now(ids, status=at_point),
-            selectors.handed_out_by_point(ids, since=msk(2026, 11, 1)),
+            selectors.handed_out_by_point(ids, since=date(2026, 11, 1)),
         )
 
     assert count_queries(read(few)) == count_queries(read(many)) == 2
-    assert sum(selectors.handed_out_by_point(many, since=msk(2026, 11, 1)).values()) == 3
+    assert sum(selectors.handed_out_by_point(many, since=date(2026, 11, 1)).values()) == 3
 
 
 def test_statistics_queries_do_not_grow_with_lines(point, operator, at_point):
