@@ -6,12 +6,9 @@ import pytest
 from django.core import mail
 
 from mprating.accounts import roles
-from mprating.accounts.tests.factories import make_client, make_staff
-from mprating.catalog.models import Warehouse
-from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
+from mprating.accounts.tests.factories import make_staff
 from mprating.core.models import OutgoingEmail
 from mprating.core.testing import count_queries
-from mprating.orders.tests.factories import add_to_cart, place_order
 from mprating.pickup_points.models import PickupPoint, PickupPointChange
 from mprating.pickup_points.tests.factories import make_owner, make_point
 
@@ -29,12 +26,6 @@ def operator():
 def as_operator(client, operator):
     client.force_login(operator)
     return client
-
-
-def _with_order(point: PickupPoint) -> None:
-    buyer = make_client()
-    add_to_cart(buyer, make_offer(make_product(), make_warehouse(Warehouse.Kind.HOME)))
-    place_order(buyer, pickup_point=point)
 
 
 def test_changelist_queries_do_not_grow_with_points(as_operator, operator):
@@ -97,18 +88,6 @@ def test_edit_records_the_difference(as_operator, operator):
     change = point.changes.get(action=Action.UPDATED)
     assert change.details == "Адрес: «г. Москва, ул. Арбат, д. 10» → «г. Москва, ул. Арбат, д. 12»"
     assert change.changed_by == operator
-
-
-def test_a_point_with_orders_explains_why_it_stays_and_offers_to_disable(as_operator):
-    point = make_point(name="ПВЗ «Митино»")
-    _with_order(point)
-
-    page = as_operator.get(f"{BASE}{point.pk}/delete/").content.decode()
-    as_operator.post(f"{BASE}{point.pk}/delete/", {"post": "yes"})
-
-    assert "нельзя удалить: на него ссылаются заявки (1)" in page
-    assert f"{BASE}{point.pk}/disable/" in page
-    assert PickupPoint.objects.filter(pk=point.pk).exists()
 
 
 def test_unused_point_is_deleted_through_the_service(as_operator, operator):

@@ -5,13 +5,9 @@ import pytest
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
-from mprating.catalog.models import Warehouse
-from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
 from mprating.core.errors import ApplicationError, NotFound
-from mprating.orders.tests.factories import add_to_cart, place_order
 from mprating.pickup_points import owners, services
 from mprating.pickup_points.models import PickupPoint, PickupPointChange
-from mprating.pickup_points.selectors import pickup_points_active
 from mprating.pickup_points.services import PointData
 from mprating.pickup_points.tests.factories import make_owner, make_point
 
@@ -22,13 +18,6 @@ Action = PickupPointChange.Action
 @pytest.fixture
 def operator():
     return make_staff(roles.OPERATOR, email="operator@example.ru")
-
-
-def _order_to(point: PickupPoint):
-    client = make_client()
-    offer = make_offer(make_product(), make_warehouse(Warehouse.Kind.HOME), quantity=10)
-    add_to_cart(client, offer)
-    return place_order(client, pickup_point=point)
 
 
 def test_create_tidies_the_data_and_records_who(operator):
@@ -97,28 +86,6 @@ def test_update_records_what_changed_and_same_data_records_nothing(operator):
     assert updates[0].details == "Название: «ПВЗ «Арбат»» → «ПВЗ «Новый Арбат»»"
 
 
-def test_disabled_point_is_not_offered_at_checkout_but_old_orders_keep_it(operator):
-    # given: a point with an order
-    point = make_point()
-    order = _order_to(point)
-
-    # when: the operator disables it with a reason
-    services.point_set_active(point_id=point.pk, active=False, by=operator, reason="Ремонт")
-
-    # then: checkout no longer offers it, the order keeps it, the history says why
-    assert point not in pickup_points_active()
-    order.refresh_from_db()
-    assert order.pickup_point_id == point.pk
-    client = order.client
-    offer = make_offer(make_product(), make_warehouse(Warehouse.Kind.HOME), quantity=10)
-    add_to_cart(client, offer)
-    with pytest.raises(ApplicationError) as error:
-        place_order(client, pickup_point=point)
-    assert error.value.code == "pickup_point_unavailable"
-    change = point.changes.get(action=Action.DISABLED)
-    assert (change.comment, change.changed_by) == ("Ремонт", operator)
-
-
 def test_disabling_needs_a_reason_and_twice_is_refused(operator):
     point = make_point()
 
@@ -150,24 +117,6 @@ def test_many_points_switch_and_skip_those_already_in_state(operator):
     )
 
     assert (done, skipped) == (["А"], ["Б"])
-
-
-def test_point_with_orders_cannot_be_deleted_and_the_reason_says_so(operator):
-    point = make_point(name="ПВЗ «Митино»")
-    _order_to(point)
-    _order_to(point)
-
-    with pytest.raises(ApplicationError) as error:
-        services.point_delete(point_id=point.pk, by=operator)
-
-    assert error.value.code == "point_in_use"
-    assert error.value.message.startswith(
-        "Пункт выдачи «ПВЗ «Митино»» нельзя удалить: на него ссылаются заявки (2)."
-    )
-    assert "Отключите пункт" in error.value.message
-    assert PickupPoint.objects.filter(pk=point.pk).exists()
-    assert not point.changes.filter(action=Action.DELETED).exists()
-    assert services.point_references(point) == [("заявки", 2)]
 
 
 def test_unused_point_is_deleted_and_its_history_stays(operator):
