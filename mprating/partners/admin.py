@@ -480,7 +480,20 @@ class PointStatisticsAdmin(ModelAdmin):
 class PartnerSettingsAdmin(ModelAdmin):
     """Which status means «waits at the point» (superusers, «Настройки»)."""
 
-    fields = ["at_point_status"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["at_point_status", "events_synced_at"],
+                "description": "Поступление в пункт — переход позиции в этот статус в заказе с "
+                "пунктом выдачи; выдача — «Отгружен» после него, возврат — «Отказ» после него. "
+                "Чтобы выдавать в ПВЗ и заказы с домашнего или транзитного склада, отметьте у "
+                "этого статуса соответствующие цепочки в «Настройки → Статусы». После смены "
+                "статуса пересоберите статистику: manage.py partners_sync --rebuild.",
+            },
+        )
+    ]
+    readonly_fields = ["events_synced_at"]
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser
