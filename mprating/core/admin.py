@@ -4,13 +4,14 @@ Filters by kind and state, search by recipient, subject or what the letter is ab
 with a login link (password reset) never shows its text here.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from mprating.core import outbox
+from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.models import OutgoingEmail
 
 State = OutgoingEmail.State
@@ -45,6 +46,22 @@ class StateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         condition = STATE_FILTERS.get(self.value())
         return queryset.filter(condition) if condition is not None else queryset
+
+
+def _send_again(*, request, objects, data) -> str:
+    queued = outbox.email_requeue(email_ids=[letter.pk for letter in objects])
+    return f"Поставлено в очередь писем: {queued}."
+
+
+SEND_AGAIN = AdminAction(
+    title="Отправить письма снова",
+    button="Отправить снова",
+    run=_send_again,
+    intro="Письма получат новую серию попыток и уйдут сразу. Отправленные письма не повторяются.",
+    headers=("Письмо", "Кому", "Состояние"),
+    row_template="admin/core/outgoing_email_row.html",
+    empty_message="Среди выбранных писем нет неотправленных.",
+)
 
 
 @admin.register(OutgoingEmail)
@@ -121,9 +138,11 @@ class OutgoingEmailAdmin(ModelAdmin):
         return HIDDEN if obj.sensitive else obj.body_html
 
     @action(description="Отправить снова", permissions=["view"])
-    def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        queued = outbox.email_requeue(email_ids=ids)
-        messages.success(request, f"Поставлено в очередь писем: {queued}.")
-        if queued < len(ids):
-            messages.info(request, f"Уже отправленные письма пропущены: {len(ids) - queued}.")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]):
+        return admin_action_view(
+            self,
+            request,
+            SEND_AGAIN,
+            OutgoingEmail.objects.filter(pk__in=queryset.values("pk"), sent_at__isnull=True),
+            changelist_action="send_again",
+        )

@@ -58,18 +58,22 @@ def test_list_filters_by_kind_and_state_and_searches_by_recipient(client, staff)
 
 def test_send_again_queues_unsent_letters(client, staff, django_capture_on_commit_callbacks):
     row = letter(gave_up=True, series_attempts=outbox.MAX_ATTEMPTS, attempts=outbox.MAX_ATTEMPTS)
-    sent = letter(sent_at=timezone.now())
+    sent = letter(sent_at=timezone.now(), subject="Уже отправленное")
+    picked = {"action": "send_again", "_selected_action": [row.pk, sent.pk]}
 
+    # when staff pick the letters and the action: a confirmation page, nothing sent yet
+    page = client.post(CHANGELIST, picked).content.decode()
+    assert 'data-testid="confirm-action"' in page
+    assert "Заказ № 1" in page and "Уже отправленное" not in page
+    assert mail.outbox == []
+
+    # when they confirm (the page posts the letters it listed)
+    confirm = {"action": "send_again", "_selected_action": [row.pk], "confirm": "yes"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            CHANGELIST,
-            {"action": "send_again", "_selected_action": [row.pk, sent.pk]},
-            follow=True,
-        )
+        response = client.post(CHANGELIST, confirm, follow=True)
 
-    page = response.content.decode()
-    assert "Поставлено в очередь писем: 1." in page
-    assert "Уже отправленные письма пропущены: 1." in page
+    # then only the unsent letter goes out
+    assert "Поставлено в очередь писем: 1." in response.content.decode()
     assert len(mail.outbox) == 1
     row.refresh_from_db()
     assert row.sent_at is not None
