@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "mprating.garage",
     "mprating.marketplaces",
     "mprating.returns",
+    "mprating.partners",
     "mprating.cabinet",
     "mprating.backoffice",
+    "mprating.demo",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,10 @@ MARKETPLACE_LOGIN_URLS = {
 RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
 RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
 RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
+# Partner pickup points (seed 000 «Подключенные ПВЗ»): how long an owner's invitation link
+# works, and after how many days a line waiting at a point counts as overdue.
+PARTNER_INVITATION_HOURS = env_int("PARTNER_INVITATION_HOURS", 72)
+PARTNER_OVERDUE_DAYS = env_int("PARTNER_OVERDUE_DAYS", 7)
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

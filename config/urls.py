@@ -19,6 +19,7 @@ urlpatterns = [
     # Before the admin site: a signed-in client or ПВЗ owner is told in Russian that this is
     # the staff area, instead of being offered the back office's sign-in form.
     path("backoffice/login/", backoffice_views.login, name="backoffice_login"),
+    path("partner/", include("mprating.partners.urls")),
     path("backoffice/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -12,3 +12,10 @@ PICKUP_POINT_OWNER = "Владельцы ПВЗ"
 
 ALL = (CLIENT, OPERATOR, MANAGER, PICKUP_POINT_OWNER)
 STAFF = (OPERATOR, MANAGER)
+
+
+def has_role(user, role: str) -> bool:
+    """Whether an authenticated `user` belongs to the group `role` (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name=role).exists()

@@ -169,3 +169,41 @@ def password_reset_email_enqueue(*, user: User) -> OutgoingEmail:
         ref=outbox.ref_for(user),
         sensitive=True,
     )
+
+
+OWNER_EMAIL_TAKEN = (
+    "Пользователь с таким e-mail уже есть. Выберите его владельцем в «Сменить владельца» "
+    "или укажите другой e-mail."
+)
+OWNER_PHONE_TAKEN = "Этот номер телефона уже указан у другого пользователя."
+
+
+@transaction.atomic
+def pickup_point_owner_user_create(
+    *, last_name: str, first_name: str, middle_name: str, email: str, phone: str
+) -> User:
+    """The login of a partner pickup point's owner (seed 000 «Регистрация учетной записи ПВЗ
+    (Бизнес инициатор)»), made by an operator.
+
+    The account has the role «Владельцы ПВЗ», is not staff and has no usable password: the
+    owner chooses one through the invitation link. E-mail is lower-cased, phone in E.164
+    (the caller's form normalises both).
+    """
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError("email_taken", OWNER_EMAIL_TAKEN, field="email")
+    if phone and User.objects.filter(phone=phone).exists():
+        raise ApplicationError("phone_taken", OWNER_PHONE_TAKEN, field="phone")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                phone=phone or None,
+                last_name=last_name,
+                first_name=first_name,
+                middle_name=middle_name,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError("email_taken", OWNER_EMAIL_TAKEN, field="email") from exc
+    user.groups.add(Group.objects.get(name=roles.PICKUP_POINT_OWNER))
+    return user

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from mprating.accounts import services
+from mprating.accounts import roles, services
 from mprating.accounts.decorators import client_required
 from mprating.accounts.forms import (
     LoginForm,
@@ -26,13 +26,17 @@ AUTH_BACKEND = "mprating.accounts.backends.EmailOrPhoneBackend"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The store's front door: clients go to their cabinet, staff to the back office."""
+    """The store's front door: clients go to their cabinet, staff to the back office, pickup
+    point owners to the partner area (`LOGIN_REDIRECT_URL` is this page, so the same holds
+    right after signing in). The partner area is a higher app: named, never imported."""
     user = request.user
     if user.is_authenticated:
         if Client.objects.filter(user_id=user.pk).exists():
             return redirect("cabinet:home")
         if user.is_staff:
             return redirect("admin:index")
+        if roles.has_role(user, roles.PICKUP_POINT_OWNER):
+            return redirect("partners:home")
     return render(request, "home.html")
 
 

@@ -1,8 +1,9 @@
 """The back office sidebar, grouped as seed 000 lists its sections.
 
 A section appears only when it exists and the person has the permission to open it; the
-sections of seed 000 not built yet («Подключенные ПВЗ», «Монетизация») are added here by the
-issues that build them.
+sections follow the seed's order: «Пользователи», «Подключенные ПВЗ», «Аккаунты
+маркетплейсов», «Монетизация», «Управление заявками», then the store's own («Каталог»,
+«Документы», «Финансы») and the superuser's «Настройки».
 """
 
 from dataclasses import dataclass
@@ -96,6 +97,23 @@ SECTIONS: tuple[Section, ...] = (
                 "upload_file",
                 "admin:catalog_importjob_changelist",
                 "catalog.view_importjob",
+            ),
+        ),
+    ),
+    Section(
+        "Подключенные ПВЗ",
+        (
+            Item(
+                "Пункты выдачи",
+                "storefront",
+                "admin:pickup_points_pickuppoint_changelist",
+                "pickup_points.view_pickuppoint",
+            ),
+            Item(
+                "Заявки партнёров",
+                "handshake",
+                "admin:partners_partnerapplication_changelist",
+                "partners.view_partnerapplication",
             ),
         ),
     ),
@@ -196,6 +214,12 @@ SECTIONS: tuple[Section, ...] = (
                 "Статусы позиций для выкупов",
                 "swap_horiz",
                 "admin:marketplaces_buyoutlinestatus_changelist",
+                None,
+            ),
+            Item(
+                "ПВЗ: статус ожидания",
+                "pin_drop",
+                "admin:partners_partnersettings_changelist",
                 None,
             ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),

@@ -95,6 +95,7 @@ def test_the_floors_are_the_ones_of_the_design():
         "cabinet": 7,
         "partners": 7,
         "backoffice": 7,
+        "demo": 8,
     }
 
 

@@ -4,8 +4,8 @@ One login per role (printed with its password) and a few dozen clients with real
 Russian names, phones and companies, some of them blocked with a recorded reason; then each
 app's own `demo.seed` (pickup points, the searchable catalog, …) in dependency order.
 
-It lives in the cabinet (floor 7) because it calls every app's demo module: only the top
-floor may import them all.
+It lives in its own app `demo`, one floor above the cabinet, the partner area and the back
+office, because it calls every app's demo module and only the top floor may import them all.
 """
 
 import random
@@ -25,6 +25,7 @@ from mprating.garage import demo as garage_demo
 from mprating.marketplaces import demo as marketplaces_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
+from mprating.partners import demo as partners_demo
 from mprating.pickup_points import demo as pickup_points_demo
 from mprating.returns import demo as returns_demo
 
@@ -39,6 +40,7 @@ APP_DEMOS = [
     finance_demo,
     marketplaces_demo,
     returns_demo,
+    partners_demo,
 ]
 
 MALE_FIRST = [
@@ -365,5 +367,5 @@ class Command(BaseCommand):
         for login in [DEMO_CLIENT, *DEMO_STAFF]:
             place = "/cabinet/" if login is DEMO_CLIENT else "/backoffice/"
             if login.role == "Владелец ПВЗ":
-                place = "/ (раздел партнёров ещё не построен)"
+                place = "/partner/"
             self.stdout.write(f"  {login.role:<20} {login.email:<28} {login.password:<16} {place}")
