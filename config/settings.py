@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mprating.vehicles",
     "mprating.catalog",
     "mprating.pickup_points",
+    "mprating.billing",
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
@@ -202,6 +203,14 @@ TASKS = {
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
+
+# Packages (seed 000 «Монетизация»): whether an order needs a valid package of requests
+# (False: the store sells without them; a client who has a package still uses it), and the
+# bank details shown for a package paid by invoice, lines separated by «|».
+BILLING_PACKAGES_REQUIRED = env_bool("BILLING_PACKAGES_REQUIRED", default=False)
+BILLING_PAYMENT_DETAILS = [
+    line.strip() for line in env_str("BILLING_PAYMENT_DETAILS").split("|") if line.strip()
+]
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
