@@ -1,8 +1,8 @@
 """The back office sidebar, grouped as seed 000 lists its sections.
 
 A section appears only when it exists and the person has the permission to open it; the
-sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов»,
-«Монетизация») are added here by the issues that build them.
+sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов») are added
+here by the issues that build them.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,24 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+    ),
+    Section(
+        "Монетизация",
+        (
+            Item("Пакеты", "inventory", "admin:billing_package_changelist", "billing.view_package"),
+            Item(
+                "Покупки пакетов",
+                "shopping_bag",
+                "admin:billing_packagepurchase_changelist",
+                "billing.view_packagepurchase",
+            ),
+            Item(
+                "Выручка",
+                "bar_chart",
+                "admin:billing_packagepurchase_revenue",
+                "billing.view_packagepurchase",
+            ),
+        ),
     ),
     Section(
         "Управление заявками",

@@ -60,12 +60,20 @@ class Package(models.Model):
         verbose_name_plural = "пакеты"
         ordering = ["sort_order", "price", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="billing_package_price_positive"),
             models.CheckConstraint(
-                condition=Q(requests_included__gte=1), name="billing_package_requests_positive"
+                condition=Q(price__gt=0),
+                name="billing_package_price_positive",
+                violation_error_message="Цена пакета должна быть больше нуля.",
             ),
             models.CheckConstraint(
-                condition=Q(validity_days__gte=1), name="billing_package_validity_positive"
+                condition=Q(requests_included__gte=1),
+                name="billing_package_requests_positive",
+                violation_error_message="В пакете должна быть хотя бы одна заявка.",
+            ),
+            models.CheckConstraint(
+                condition=Q(validity_days__gte=1),
+                name="billing_package_validity_positive",
+                violation_error_message="Срок действия пакета — хотя бы один день.",
             ),
         ]
 

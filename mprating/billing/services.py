@@ -167,6 +167,21 @@ def package_sale_set(*, package_ids: list[int], on_sale: bool, by: User | None) 
     return len(packages)
 
 
+@transaction.atomic
+def package_delete(*, package_id: int, by: User | None) -> None:
+    """Delete a package nobody has bought (a mistake); one that was bought stays — take it
+    off sale instead, its purchases keep pointing at it."""
+    package = Package.objects.select_for_update().filter(pk=package_id).first()
+    if package is None:
+        raise NotFound("Пакет не найден.")
+    if PackagePurchase.objects.filter(package=package).exists():
+        raise ApplicationError(
+            "package_bought",
+            f"Пакет «{package.name}» уже покупали: удалить его нельзя, снимите его с продажи.",
+        )
+    package.delete()
+
+
 # ---- purchases -----------------------------------------------------------------------------
 
 

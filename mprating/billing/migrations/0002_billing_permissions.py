@@ -19,6 +19,7 @@ GRANTS = {
         *VIEW,
         ("billing", "add_package"),
         ("billing", "change_package"),
+        ("billing", "delete_package"),
         ("billing", "change_packagepurchase"),
     ],
     "Менеджеры магазина": VIEW,

@@ -75,6 +75,10 @@ def test_package_with_bad_values_is_refused_in_russian_and_nothing_is_saved(oper
             by=operator,
         )
     assert error.value.code == "package_invalid"
+    assert error.value.message in (
+        "Цена пакета должна быть больше нуля.",
+        "В пакете должна быть хотя бы одна заявка.",
+    )
     assert not Package.objects.exists()
 
 
