@@ -73,6 +73,14 @@ def client_package_state(*, client: Client, at: datetime | None = None) -> Packa
     return PackageState(usable=usable, required=settings.BILLING_PACKAGES_REQUIRED)
 
 
+def package_missing(*, client: Client) -> bool:
+    """Whether an order would be refused for want of a package: False without a query when
+    packages are not required (`BILLING_PACKAGES_REQUIRED`), else one query."""
+    if not settings.BILLING_PACKAGES_REQUIRED:
+        return False
+    return not client_package_state(client=client).usable
+
+
 def invoice_requisites() -> list[str]:
     """The store's requisites for paying a package by invoice, as lines; empty when settings
     have none. The legal name, INN/KPP and address are the store's own (set for the акт

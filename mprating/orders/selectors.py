@@ -80,10 +80,11 @@ def order_lines_with_status() -> QuerySet[OrderLine]:
 
 
 def order_for_client(*, client: Client, number: str) -> Order:
-    """The client's own order with its lines and their statuses: two queries; 404 otherwise."""
+    """The client's own order with its lines and their statuses (and the package that covered
+    it): two queries; 404 otherwise."""
     order = (
         Order.objects.filter(client=client, number=number)
-        .select_related("pickup_point")
+        .select_related("pickup_point", "package_purchase")
         .prefetch_related(Prefetch("lines", queryset=order_lines_with_status()))
         .first()
     )

@@ -7,8 +7,13 @@ order gets a number the client and staff can quote.»
 
 One transaction straight downhill, each owner doing its own part: the cart hands its lines
 over (`cart.services.cart_lines_hand_over`), the catalog judges and reserves the stock
-(`catalog.services.offer_stock_reserve`, offers locked in primary-key order), orders writes
-the order, its lines and their first history rows.
+(`catalog.services.offer_stock_reserve`, offers locked in primary-key order), billing gives
+one request of the client's package (`billing.services.package_quota_use`, the client's
+purchases locked in primary-key order), orders writes the order, its lines and their first
+history rows. Rows are always locked in that order — cart lines, offers, package purchases
+(and the client's balance, last) — so two checkouts never wait on each other in a circle.
+Any refusal on the way (stock, no package when one is required) rolls the whole of it back:
+no order, the stock and the cart as they were.
 """
 
 import uuid
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import normalize_phone
+from mprating.billing.services import package_quota_use
 from mprating.cart.services import cart_lines_hand_over
 from mprating.catalog.models import Offer
 from mprating.catalog.services import (
@@ -138,7 +144,10 @@ def order_place(
 
     The cart hands its lines over (locked, removed), the catalog reserves their stock (offers
     locked in primary-key order, every line judged by the one rule; one failing line changes
-    nothing), every line starts in the status with role «new» with its first history row.
+    nothing), the client's package gives one request (`package_quota_use`: the order records
+    which purchase covered it; with `BILLING_PACKAGES_REQUIRED` and no package left the order
+    is refused with nothing changed), every line starts in the status with role «new» with its
+    first history row.
     A twin submit of the same form — found after the cart's locks, or stopped by the unique
     key — gets the first order, and whatever it took is put back (savepoint rollback). Paying
     «С баланса» is recorded only: the ledger comes with the finance part.
@@ -191,7 +200,10 @@ def order_place(
         return existing
     transaction.savepoint_commit(before_cart)
     order.number = Order.number_for(order.pk)
-    order.save(update_fields=["number"])
+    # One request of the client's package per order (refused here when packages are required
+    # and the client has none left: then nothing of this checkout stays).
+    order.package_purchase = package_quota_use(client=client, at=now)
+    order.save(update_fields=["number", "package_purchase"])
 
     today = timezone.localdate(now)
     lines = []
