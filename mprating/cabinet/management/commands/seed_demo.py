@@ -19,6 +19,7 @@ from stdnum.ru import inn as stdnum_inn
 from mprating.accounts import roles, services
 from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
+from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
 from mprating.garage import demo as garage_demo
 from mprating.notifications import demo as notifications_demo
@@ -27,7 +28,15 @@ from mprating.pickup_points import demo as pickup_points_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
-APP_DEMOS = [pickup_points_demo, catalog_demo, garage_demo, orders_demo, notifications_demo]
+# Billing before orders: the demo orders take their requests from the demo client's package.
+APP_DEMOS = [
+    pickup_points_demo,
+    catalog_demo,
+    garage_demo,
+    billing_demo,
+    orders_demo,
+    notifications_demo,
+]
 
 MALE_FIRST = [
     "Александр",
