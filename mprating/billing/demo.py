@@ -2,10 +2,10 @@
 
 Three packages on sale («Старт», «Профи», «Оптовик»). The demo client has «Оптовик» paid (by
 invoice, confirmed by the demo operator, 100 days ago) — the demo orders placed after this
-seed each take one request of it — and «Старт» ordered by invoice, still awaiting payment. A few other
-clients bought packages by invoice over the last months, so that «Покупки пакетов» and
-«Выручка» have something to show: they are bought and confirmed through the services, then
-their dates are moved back as time would have done.
+seed each take one request of it — and «Старт» ordered by invoice, still awaiting payment.
+A few other clients bought packages by invoice over the last months, so that «Покупки
+пакетов» and «Выручка» have something to show: they are bought and confirmed through the
+services, then their dates are moved back as time would have done.
 
 Deterministic (fixed seed, form keys derived from names) and idempotent: packages are found by
 name, and a purchase with the same client and form key is the same purchase.
