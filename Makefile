@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker lint format check chromium lock clean
+.PHONY: run test install system-libs migrate demo worker lint format check chromium lock clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,20 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system-libs
+
+## Debian's libraries WeasyPrint needs for the PDF акт сверки (pango, harfbuzz) and a font with
+## Cyrillic (DejaVu); installed when missing and we are root, otherwise a hint is printed.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-libs:
+	@missing=""; for pkg in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "PDF (акт сверки) needs Debian packages:$$missing — sudo apt-get install -y$$missing"; fi; \
+	fi
 
 migrate: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput

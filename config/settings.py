@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mprating.vehicles",
     "mprating.catalog",
     "mprating.pickup_points",
+    "mprating.finance",
     "mprating.billing",
     "mprating.cart",
     "mprating.orders",
@@ -204,6 +205,20 @@ TASKS = {
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)
 
+# Finance (seed 004 «Финансы»): where the figures come from — `embedded` (the store's own
+# ledger) or `onec` (1С:Управление торговлей); the page shows «транзакции за последние две
+# недели»; how long a period the page and an акт сверки may cover; when data copied from the
+# accounting system counts as stale.
+FINANCE_GATEWAY = env_str("FINANCE_GATEWAY", "embedded")
+FINANCE_RECENT_DAYS = env_int("FINANCE_RECENT_DAYS", 14)
+FINANCE_PAGE_MAX_DAYS = env_int("FINANCE_PAGE_MAX_DAYS", 366)
+FINANCE_STATEMENT_MAX_DAYS = env_int("FINANCE_STATEMENT_MAX_DAYS", 1096)
+FINANCE_STALE_AFTER_MINUTES = env_int("FINANCE_STALE_AFTER_MINUTES", 60)
+# The store's requisites printed in an акт сверки.
+STORE_LEGAL_NAME = env_str("STORE_LEGAL_NAME", "ООО «МП Рейтинг»")
+STORE_INN = env_str("STORE_INN", "7700000009")
+STORE_KPP = env_str("STORE_KPP", "770001001")
+STORE_ADDRESS = env_str("STORE_ADDRESS", "125009, г. Москва, ул. Тверская, д. 1")
 # Packages (seed 000 «Монетизация»): whether an order needs a valid package of requests
 # (False: the store sells without them; a client who has a package still uses it), and the
 # bank details shown for a package paid by invoice, lines separated by «|».

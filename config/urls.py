@@ -14,6 +14,7 @@ urlpatterns = [
     path("cabinet/orders/", include("mprating.orders.urls")),
     path("cabinet/garage/", include("mprating.garage.urls")),
     path("cabinet/notifications/", include("mprating.notifications.urls")),
+    path("cabinet/finance/", include("mprating.finance.urls")),
     path("cabinet/packages/", include("mprating.billing.urls")),
     # Before the admin site: a signed-in client or ПВЗ owner is told in Russian that this is
     # the staff area, instead of being offered the back office's sign-in form.

@@ -123,6 +123,29 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "Финансы",
+        (
+            Item(
+                "Балансы клиентов",
+                "account_balance_wallet",
+                "admin:finance_clientaccount_changelist",
+                "finance.view_clientaccount",
+            ),
+            Item(
+                "Операции по балансу",
+                "receipt",
+                "admin:finance_ledgerentry_changelist",
+                "finance.view_ledgerentry",
+            ),
+            Item(
+                "Акты сверки",
+                "request_quote",
+                "admin:finance_statement_changelist",
+                "finance.view_statement",
+            ),
+        ),
+    ),
+    Section(
         "Настройки",
         (
             Item(

@@ -21,6 +21,7 @@ from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
 from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
+from mprating.finance import demo as finance_demo
 from mprating.garage import demo as garage_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
@@ -36,6 +37,7 @@ APP_DEMOS = [
     billing_demo,
     orders_demo,
     notifications_demo,
+    finance_demo,
 ]
 
 MALE_FIRST = [
