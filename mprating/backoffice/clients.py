@@ -1,7 +1,7 @@
 """«Пользователи → Клиенты» completed from the top floor: the client's card also shows what
-other apps know of the client — package purchases (seed 000 «Видеть их покупки (покупки
-пакетов)»), recent orders with a link to the client's «Заявки», and the access history in one
-place («Изменений не было» when there is none).
+other apps know of the client — the balance and credit limit, package purchases (seed 000
+«Видеть их покупки (покупки пакетов)»), recent orders with a link to the client's «Заявки»,
+and the access history in one place («Изменений не было» when there is none).
 
 accounts (floor 1) owns the list, the personal data and the access actions and must not import
 the apps above it; this admin is accounts' `ClientAdmin` with those sections added, registered
@@ -33,12 +33,14 @@ class ClientCardAdmin(ClientAdmin):
     inlines = []  # the access history is a section of the card, with «Изменений не было»
     fieldsets = [
         *ClientAdmin.fieldsets,
+        ("Баланс", {"fields": ["money"]}),
         ("История доступа", {"fields": ["access_history"]}),
         ("Покупки пакетов", {"fields": ["package_purchases"]}),
         ("Заявки", {"fields": ["recent_orders"]}),
     ]
     readonly_fields = [
         *ClientAdmin.readonly_fields,
+        "money",
         "access_history",
         "package_purchases",
         "recent_orders",
@@ -53,6 +55,14 @@ class ClientCardAdmin(ClientAdmin):
     @staticmethod
     def _card(obj: Client) -> ClientCard:
         return obj.card
+
+    @display(description="баланс и кредитный лимит")
+    def money(self, obj: Client) -> SafeString:
+        return _render(
+            "_money.html",
+            money=self._card(obj).money,
+            account_url=reverse("admin:finance_clientaccount_change", args=[obj.pk]),
+        )
 
     @display(description="история доступа")
     def access_history(self, obj: Client) -> SafeString:

@@ -6,6 +6,7 @@ from mprating.accounts.models import ClientStatusChange
 from mprating.accounts.selectors import client_status_history
 from mprating.billing.models import PackagePurchase
 from mprating.billing.selectors import purchases_of_client
+from mprating.finance.selectors import BalanceInfo, balance_info
 from mprating.orders.selectors import ClientOrderRow, orders_of_client
 
 CARD_ROWS = 10
@@ -21,11 +22,12 @@ class ClientCard:
     orders: list[ClientOrderRow]
     orders_total: int
     access_history: list[ClientStatusChange]
+    money: BalanceInfo
 
 
 def client_card(*, client_id: int) -> ClientCard:
-    """At most five queries, whatever the client has: purchases (+ their count), orders (+ their
-    count), access history."""
+    """At most six queries, whatever the client has: purchases (+ their count), orders (+ their
+    count), access history, balance with credit limit."""
     purchases, purchases_total = purchases_of_client(client_id=client_id, limit=CARD_ROWS)
     orders, orders_total = orders_of_client(client_id=client_id, limit=CARD_ROWS)
     return ClientCard(
@@ -34,4 +36,5 @@ def client_card(*, client_id: int) -> ClientCard:
         orders=orders,
         orders_total=orders_total,
         access_history=list(client_status_history(client_id=client_id)),
+        money=balance_info(client_id),
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mprating.accounts.decorators import client_required
 from mprating.billing import selectors, services
 from mprating.billing.models import PurchaseMethod, PurchaseStatus
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 
 PURCHASES_PER_PAGE = 20
 
@@ -38,6 +38,8 @@ def packages_page(
     )
     purchases = list(page.object_list)
     packages = list(selectors.packages_on_sale())
+    if error_package_id not in {package.pk for package in packages}:
+        error_package_id = None  # e.g. taken off sale meanwhile: the message goes on top
     context = {
         "packages": [(package, uuid.uuid4()) for package in packages],
         "purchases": purchases,
@@ -72,6 +74,8 @@ def purchase_cancel(request: HttpRequest, purchase_id: int) -> HttpResponse:
         purchase = services.package_purchase_cancel_own(
             client=request.client, purchase_id=purchase_id
         )
+    except NotFound:
+        raise
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -1,6 +1,8 @@
 """The client's card in «Пользователи → Клиенты» (seed 000: «Видеть их покупки (покупки
 пакетов)», «Видеть личные данные пользователя»): every section, constant queries."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test import Client as BrowserClient
@@ -10,6 +12,8 @@ from mprating.accounts import roles, services
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.billing.tests.factories import make_package, make_paid_purchase, order_by_invoice
 from mprating.catalog.tests.factories import make_offer
+from mprating.finance import services as finance
+from mprating.finance.tests.factories import pay
 from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +44,7 @@ def test_a_new_client_card_says_there_is_nothing_yet(browser):
 
     assert "Новиков" in page and "new@example.ru" in page  # personal data
     assert "Изменений не было" in page
+    assert 'data-testid="card-balance">0,00\u00a0₽<' in page
     assert "Пакеты не покупал" in page
     assert "Заявок нет" in page
 
@@ -54,6 +59,8 @@ def test_card_shows_purchases_orders_and_access_history(browser, operator):
     services.client_set_active(
         client_id=client.pk, active=False, reason="Просрочен счёт", actor=operator
     )
+    pay(client, "12000.00")
+    finance.credit_limit_set(client_id=client.pk, limit=Decimal("5000.00"), by=operator)
 
     # when
     page = _card(browser, client)
@@ -67,6 +74,9 @@ def test_card_shows_purchases_orders_and_access_history(browser, operator):
     assert f"/backoffice/orders/order/?client__id__exact={client.pk}" in page
     assert "Просрочен счёт" in page and "Заблокирован" in page
     assert "Изменений не было" not in page
+    assert 'data-testid="card-balance">12\u202f000,00\u00a0₽<' in page
+    assert 'data-testid="card-credit-limit">5\u202f000,00\u00a0₽<' in page
+    assert f"/backoffice/finance/clientaccount/{client.pk}/change/" in page
 
 
 def _fill(client, operator, rows: int) -> None:
@@ -91,4 +101,4 @@ def test_card_query_count_does_not_grow(browser, operator, rows):
         _card(browser, client)
 
     # the same budget for 5 and for 50 purchases, orders and access changes
-    assert len(queries) <= 12, len(queries)
+    assert len(queries) <= 13, len(queries)

@@ -214,7 +214,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
             {
                 "fields": [
                     "payment_method",
-                    "balance_charged",
+                    "balance_charged_display",
                     "package_display",
                     "recipient_phone_display",
                     "delivery",
@@ -230,7 +230,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         "client_display",
         "current_status",
         "payment_method",
-        "balance_charged",
+        "balance_charged_display",
         "package_display",
         "recipient_phone_display",
         "delivery",
@@ -353,6 +353,12 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
     @display(description="номер получателя")
     def recipient_phone_display(self, obj: Order) -> str:
         return obj.recipient_phone_display
+
+    @display(description="списано с баланса")
+    def balance_charged_display(self, obj: Order) -> str:
+        if obj.balance_charged is None:
+            return "—"
+        return format_rub(obj.balance_charged)
 
     @display(description="пакет")
     def package_display(self, obj: Order) -> str:
