@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
@@ -41,10 +42,13 @@ from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 
+NOWRAP = '<span style="white-space:nowrap">{}</span>'
+EXPIRED = "Истёк"
 STATUS_LABELS = {
     PurchaseStatus.AWAITING_PAYMENT.label: "warning",
     PurchaseStatus.PAID.label: "success",
     PurchaseStatus.CANCELLED.label: "danger",
+    EXPIRED: "info",
 }
 
 
@@ -289,11 +293,10 @@ class PackagePurchaseAdmin(ModelAdmin):
         "client_display",
         "name",
         "price_display",
-        "payment_method",
+        "method",
         "status_display",
-        "created_at",
-        "paid_at",
-        "valid_until",
+        "created_day",
+        "valid_until_day",
         "requests_display",
     ]
     list_display_links = ["number_display"]
@@ -409,7 +412,15 @@ class PackagePurchaseAdmin(ModelAdmin):
     @display(description="клиент", ordering="client__user__last_name")
     def client_display(self, obj: PackagePurchase) -> str:
         user = obj.client.user
-        return f"{user.get_full_name() or user.email} ({user.email})"
+        return user.get_full_name() or user.email
+
+    @display(description="оформлена", ordering="created_at")
+    def created_day(self, obj: PackagePurchase) -> str:
+        return _day(obj.created_at)
+
+    @display(description="действует до", ordering="valid_until")
+    def valid_until_day(self, obj: PackagePurchase) -> str:
+        return _day(obj.valid_until)
 
     @display(description="цена", ordering="price")
     def price_display(self, obj: PackagePurchase) -> str:
@@ -418,12 +429,16 @@ class PackagePurchaseAdmin(ModelAdmin):
     @display(description="состояние", ordering="status", label=STATUS_LABELS)
     def status_display(self, obj: PackagePurchase) -> str:
         if obj.is_expired:
-            return "Истёк"
+            return EXPIRED
         return obj.get_status_display()
 
-    @display(description="осталось заявок", ordering="requests_left")
+    @display(description="оплата", ordering="payment_method")
+    def method(self, obj: PackagePurchase) -> str:
+        return format_html(NOWRAP, obj.get_payment_method_display())
+
+    @display(description="заявки", ordering="requests_left")
     def requests_display(self, obj: PackagePurchase) -> str:
-        return f"{obj.requests_left} из {obj.requests_total}"
+        return format_html(NOWRAP, f"{obj.requests_left} из {obj.requests_total}")
 
     # ---- actions (core.admin_actions) ----
 
@@ -497,6 +512,7 @@ class PackagePurchaseAdmin(ModelAdmin):
                     "label": "Выручка, ₽",
                     "data": [float(m.revenue) for m in revenue.months],
                     "backgroundColor": "var(--color-primary-600)",
+                    "maxBarThickness": 32,
                     "displayYAxis": True,
                     "suffixYAxis": "₽",
                 }
@@ -509,6 +525,7 @@ class PackagePurchaseAdmin(ModelAdmin):
                     "label": "Продано пакетов",
                     "data": [m.sold for m in revenue.months],
                     "backgroundColor": "var(--color-primary-300)",
+                    "maxBarThickness": 32,
                     "displayYAxis": True,
                 }
             ],
@@ -521,10 +538,16 @@ class PackagePurchaseAdmin(ModelAdmin):
             "years": years,
             "year": year,
             "revenue": revenue,
+            "months": list(zip(labels, revenue.months, strict=True)),
             "chart": json.dumps(chart, ensure_ascii=False),
             "sold_chart": json.dumps(sold_chart, ensure_ascii=False),
         }
         return TemplateResponse(request, "billing/admin/revenue.html", context)
+
+
+def _day(moment) -> str:
+    """ДД.ММ.ГГГГ in Moscow time, «—» when there is none."""
+    return f"{timezone.localtime(moment):%d.%m.%Y}" if moment else "—"
 
 
 MONTHS = [
