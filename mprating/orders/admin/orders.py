@@ -246,6 +246,8 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         ("Состав", _composition),
         ("Комментарий к заявке", lambda o: o.comment),
         ("Способ оплаты", lambda o: o.get_payment_method_display()),
+        ("Списано с баланса, ₽", lambda o: o.balance_charged),
+        ("Пакет", lambda o: o.package_purchase.number if o.package_purchase_id else ""),
         ("Номер получателя", lambda o: o.recipient_phone_display),
         (
             "Доставка",

@@ -4,8 +4,11 @@ credited exactly once."""
 
 import uuid
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from openpyxl import load_workbook
 
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.billing.models import PackagePurchase
@@ -217,3 +220,19 @@ def test_one_bulk_refusal_credits_each_client_for_each_line(manager):
     # then
     assert client_balance(anna.pk) == client_balance(boris.pk) == Decimal("5000.00")
     assert LedgerEntry.objects.filter(kind=EntryKind.REFUSAL_CREDIT).count() == 4
+
+
+def test_order_export_names_the_charge_and_the_package(client, buyer):
+    pay(buyer, "5000.00")
+    purchase = make_paid_purchase(buyer, make_package())
+    add_to_cart(buyer, make_offer(price="1500.00"), 1)
+    order = place_order(buyer, payment_method=BALANCE)
+    client.force_login(make_staff(superuser=True, email="root@example.ru"))
+
+    response = client.post(
+        "/backoffice/orders/order/", {"action": "export_xlsx", ACTION_CHECKBOX_NAME: [order.pk]}
+    )
+
+    header, row = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert row[header.index("Списано с баланса, ₽")] == 1500
+    assert row[header.index("Пакет")] == purchase.number
