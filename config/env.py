@@ -39,3 +39,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def dev_fernet_key(secret_key: str) -> str:
+    """A Fernet key derived from SECRET_KEY: ONLY for development (DEBUG) and the tests, where
+    nobody sets MARKETPLACE_SECRET_KEYS. Production sets its own keys (see README)."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"mprating-marketplaces:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.urls import reverse_lazy
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import dev_fernet_key, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "mprating.orders",
     "mprating.notifications",
     "mprating.garage",
+    "mprating.marketplaces",
+    "mprating.returns",
     "mprating.cabinet",
     "mprating.backoffice",
 ]
@@ -219,6 +221,39 @@ STORE_LEGAL_NAME = env_str("STORE_LEGAL_NAME", "ООО «МП Рейтинг»")
 STORE_INN = env_str("STORE_INN", "7700000009")
 STORE_KPP = env_str("STORE_KPP", "770001001")
 STORE_ADDRESS = env_str("STORE_ADDRESS", "125009, г. Москва, ул. Тверская, д. 1")
+# 1С:Управление торговлей adapter of the accounting gateway (mprating.finance.onec). Keys that
+# encrypt the 1С password (Fernet, newest first); the connection itself is set in the back office.
+FINANCE_ONEC_SECRET_KEYS = env_list("FINANCE_ONEC_SECRET_KEYS", [])
+FINANCE_ONEC_TIMEOUT = env_int("FINANCE_ONEC_TIMEOUT", 60)
+FINANCE_ONEC_STALE_MINUTES = env_int("FINANCE_ONEC_STALE_MINUTES", 15)
+FINANCE_ONEC_WINDOW_DAYS = env_int("FINANCE_ONEC_WINDOW_DAYS", 90)
+FINANCE_ONEC_PAGE_SIZE = env_int("FINANCE_ONEC_PAGE_SIZE", 500)
+FINANCE_ONEC_BATCH_SIZE = env_int("FINANCE_ONEC_BATCH_SIZE", 50)
+FINANCE_ONEC_TIMEZONE = env_str("FINANCE_ONEC_TIMEZONE", "Europe/Moscow")
+# Seed 000 «Аккаунты маркетплейсов». Passwords of the accounts are encrypted with Fernet keys
+# (comma-separated; the first encrypts, all decrypt: put a new key first, run
+# `manage.py rotate_marketplace_keys`, then drop the old one). Development derives one from
+# SECRET_KEY; production must set its own.
+MARKETPLACE_SECRET_KEYS = env_list("MARKETPLACE_SECRET_KEYS", []) or (
+    [dev_fernet_key(SECRET_KEY)] if DEBUG else []
+)
+# «Войти вручную»: a taken account counts as free again after this many minutes.
+MARKETPLACE_TAKE_TIMEOUT_MINUTES = env_int("MARKETPLACE_TAKE_TIMEOUT_MINUTES", 120)
+# Seed 000: «через 30 дней, учетная запись перейдёт из статуса Активен в Не активен».
+MARKETPLACE_EXPIRY_WARNING_DAYS = env_int("MARKETPLACE_EXPIRY_WARNING_DAYS", 30)
+# Where «Войти вручную» sends the operator: the marketplaces' own sign-in pages.
+MARKETPLACE_LOGIN_URLS = {
+    "wildberries": env_str(
+        "MARKETPLACE_WILDBERRIES_LOGIN_URL", "https://www.wildberries.ru/security/login"
+    ),
+    "ozon": env_str("MARKETPLACE_OZON_LOGIN_URL", "https://www.ozon.ru/my/main"),
+}
+
+# «Возвраты» (seed 004): how many photos a client attaches to one return, how big each may be
+# (megabytes of the file, megapixels of the picture — a «decompression bomb» is refused).
+RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
+RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
+RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
 # Packages (seed 000 «Монетизация»): whether an order needs a valid package of requests
 # (False: the store sells without them; a client who has a package still uses it), and the
 # bank details shown for a package paid by invoice, lines separated by «|».

@@ -1,9 +1,12 @@
 """Settings for the test suite: the real settings plus a throwaway key and a fast hasher."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
+from config.env import dev_fernet_key
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +18,9 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# The tests never see a real key: one derived from the throwaway SECRET_KEY above.
+MARKETPLACE_SECRET_KEYS = [dev_fernet_key(SECRET_KEY)]  # noqa: F405
+# Uploaded files of the tests (photos of returns, seed_demo's among them) never land in the
+# project's media/ folder.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "mprating-test-media"

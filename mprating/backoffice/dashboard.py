@@ -7,6 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mprating.accounts.selectors import client_counts
+from mprating.marketplaces.selectors import clock as marketplace_clock
+from mprating.marketplaces.selectors import counts_with_targets as marketplace_counts
+from mprating.marketplaces.selectors import warning_days
+from mprating.marketplaces.text import days_phrase
 
 
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
@@ -24,6 +28,25 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
             },
             {"title": "Новых за 7 дней", "value": counts.new_last_7_days, "url": clients_url},
         ]
+    sections = []
+    if request.user.has_perm("marketplaces.view_marketplaceaccount"):
+        _, accounts = marketplace_counts(marketplace_clock())
+        dashboard_url = reverse("admin:marketplaces_dashboard")
+        accounts_url = reverse("admin:marketplaces_marketplaceaccount_changelist")
+        marketplace_cards = [
+            {
+                "title": "Аккаунтов маркетплейсов в работе / цель",
+                "value": f"{accounts.working} / {accounts.target}",
+                "url": dashboard_url,
+            },
+            {
+                "title": f"Истекает срок службы в ближайшие {days_phrase(warning_days())}",
+                "value": accounts.expiring,
+                "url": f"{accounts_url}?service=soon",
+            },
+        ]
+        sections.append({"title": "Аккаунты маркетплейсов", "cards": marketplace_cards})
     context["title"] = context["content_title"] = "Сводка"
     context["dashboard_cards"] = cards
+    context["dashboard_sections"] = sections
     return context

@@ -1,8 +1,8 @@
 """The back office sidebar, grouped as seed 000 lists its sections.
 
 A section appears only when it exists and the person has the permission to open it; the
-sections of seed 000 not built yet («Подключенные ПВЗ», «Аккаунты маркетплейсов») are added
-here by the issues that build them.
+sections of seed 000 not built yet («Подключенные ПВЗ») are added here by the issues that
+build them.
 """
 
 from dataclasses import dataclass
@@ -58,6 +58,12 @@ SECTIONS: tuple[Section, ...] = (
                 "admin:orders_orderline_refusals",
                 "orders.view_orderline",
             ),
+            Item(
+                "Возвраты",
+                "keyboard_return",
+                "admin:returns_returnrequest_changelist",
+                "returns.view_returnrequest",
+            ),
         ),
     ),
     Section(
@@ -112,6 +118,29 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "Аккаунты маркетплейсов",
+        (
+            Item(
+                "Дашборд",
+                "monitoring",
+                "admin:marketplaces_dashboard",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Аккаунты",
+                "manage_accounts",
+                "admin:marketplaces_marketplaceaccount_changelist",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Выкупы",
+                "shopping_bag",
+                "admin:marketplaces_buyout_changelist",
+                "marketplaces.view_buyout",
+            ),
+        ),
+    ),
+    Section(
         "Документы",
         (
             Item(
@@ -155,6 +184,12 @@ SECTIONS: tuple[Section, ...] = (
                 "orders.view_orderstatus",
             ),
             Item(
+                "Причины возврата",
+                "list",
+                "admin:returns_returnreason_changelist",
+                "returns.view_returnreason",
+            ),
+            Item(
                 "E-mail для VIN-запросов",
                 "mail",
                 "admin:garage_vinsettings_changelist",
@@ -168,6 +203,18 @@ SECTIONS: tuple[Section, ...] = (
             ),
             Item(
                 "Письма", "mail", "admin:core_outgoingemail_changelist", "core.view_outgoingemail"
+            ),
+            Item(
+                "Цели по аккаунтам маркетплейсов",
+                "flag",
+                "admin:marketplaces_marketplacesettings_changelist",
+                None,
+            ),
+            Item(
+                "Статусы позиций для выкупов",
+                "swap_horiz",
+                "admin:marketplaces_buyoutlinestatus_changelist",
+                None,
             ),
             Item("Сотрудники", "badge", "admin:accounts_user_changelist", None),
             Item("Роли и права", "admin_panel_settings", "admin:auth_group_changelist", None),
@@ -199,4 +246,18 @@ def sidebar(request: HttpRequest) -> list[dict]:
         ]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
+    _mark_active(request, groups)
     return groups
+
+
+def _mark_active(request: HttpRequest, groups: list[dict]) -> None:
+    """Only the item with the longest link under the current address is active: a page that
+    lives under a list's address («Аккаунты маркетплейсов → Дашборд» under «Аккаунты») lights
+    its own item, not both (unfold alone marks every link the address contains)."""
+    path = getattr(request, "path", "") or ""
+    links = [item["link"] for group in groups for item in group["items"]]
+    matching = [link for link in links if link and link in path]
+    best = max(matching, key=len) if matching else None
+    for group in groups:
+        for item in group["items"]:
+            item["active"] = item["link"] == best

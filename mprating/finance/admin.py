@@ -204,3 +204,4 @@ class StatementAdmin(ReadOnlyAdmin):
 
 
 from mprating.finance import admin_accounts  # noqa: E402, F401 — balances, corrections, limits
+from mprating.finance.onec import admin as onec_admin  # noqa: E402, F401 — registers the 1С pages

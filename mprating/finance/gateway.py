@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 GATEWAYS: dict[str, str] = {
     "embedded": "mprating.finance.embedded.EmbeddedGateway",
-    "onec": "mprating.finance.onec.OneCGateway",
+    "onec": "mprating.finance.onec.gateway.OneCGateway",
 }
 
 

@@ -298,3 +298,6 @@ class Statement(models.Model):
 
     def file_name(self, extension: str) -> str:
         return f"akt-sverki_{self.period_start:%Y-%m-%d}_{self.period_end:%Y-%m-%d}.{extension}"
+
+
+from mprating.finance.onec.models import *  # noqa: E402, F403 — the 1С adapter keeps its models in its own package

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mprating.accounts.decorators import client_required
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.orders import cabinet_selectors as selectors
-from mprating.orders import services
+from mprating.orders import hooks, services
 from mprating.orders.cabinet_forms import LineFilterForm
 from mprating.orders.models import OrderStatus
 
@@ -137,6 +137,8 @@ def _table(request: HttpRequest, *, archived: bool) -> HttpResponse:
         sort=params.get("sort") or selectors.DEFAULT_SORT,
         page=_page_number(params.get("page")),
     )
+    # Actions of higher apps on the page's lines («Создать возврат»): one call per page.
+    hooks.line_actions_attach(page.lines)
     page_query = params.copy()
     page_query.pop("page", None)
     context = {
@@ -171,6 +173,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 def line_history(request: HttpRequest, line_id: int) -> HttpResponse:
     """The movement history of a line (the button next to its status)."""
     line = selectors.line_with_history(client=request.client, line_id=line_id)
+    hooks.line_actions_attach([line])
     context = {
         "line": line,
         "refused_role": OrderStatus.Role.REFUSED,
@@ -184,6 +187,7 @@ def line_history(request: HttpRequest, line_id: int) -> HttpResponse:
 
 def _row_response(request: HttpRequest, line_id: int, *, error: str = "") -> HttpResponse:
     line = selectors.line_row(client=request.client, line_id=line_id)
+    hooks.line_actions_attach([line])
     archived = line.order.archived_at is not None
     context = {
         "line": line,

@@ -6,10 +6,19 @@ registers a listener in its `AppConfig.ready()` with `on_line_status_changed`, a
 gatekeeper calls `line_status_changed(change_ids)` inside its transaction: the listeners run
 after the commit (never for a change that rolled back) with the ids of the new `StatusChange`
 rows. A listener's failure is logged and never reaches the person who changed the status.
+
+The same way, the cabinet «Заказы» table asks higher apps for extra actions on its lines
+(seed 004: the line's menu holds «Информация о позиции», «Отказаться от заказа» or «Создать
+возврат»): an app registers `provider(lines) -> {line_id: [LineAction, ...]}` with
+`on_line_actions`, and the table's views call `line_actions_attach(lines)` once per page, which
+puts the answers on each line as `line.extra_actions`. A provider reads what it needs for the
+whole page at once (a fixed number of queries); its failure is logged and the table is shown
+without its actions.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -39,3 +48,44 @@ def line_status_changed(change_ids: list[int]) -> None:
                 logger.exception("Status listener %r failed for changes %s", listener, ids)
 
     transaction.on_commit(run)
+
+
+@dataclass(frozen=True)
+class LineAction:
+    """An extra action on a line of the «Заказы» table: a link (GET) to the app's own page,
+    which asks for confirmation and posts there. `name` is the link's `data-testid`."""
+
+    label: str
+    url: str
+    name: str = ""
+    hint: str = ""
+
+
+LineActionsProvider = Callable[[list], dict[int, list[LineAction]]]
+_line_action_providers: list[LineActionsProvider] = []
+
+
+def on_line_actions(provider: LineActionsProvider) -> None:
+    """Register `provider(lines)`; registering the same function twice has no effect."""
+    if provider not in _line_action_providers:
+        _line_action_providers.append(provider)
+
+
+def line_actions_attach(lines: Iterable) -> None:
+    """Set `line.extra_actions` (a list of `LineAction`) on every line, asking each provider
+    once for all the lines (their `status` must be loaded)."""
+    lines = list(lines)
+    for line in lines:
+        line.extra_actions = []
+    if not lines:
+        return
+    by_id = {line.pk: line for line in lines}
+    for provider in list(_line_action_providers):
+        try:
+            answers = provider(lines)
+        except Exception:  # another app's trouble must not take the orders table down
+            logger.exception("Line actions provider %r failed", provider)
+            continue
+        for line_id, actions in answers.items():
+            if line_id in by_id:
+                by_id[line_id].extra_actions.extend(actions)

@@ -23,9 +23,11 @@ from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
 from mprating.finance import demo as finance_demo
 from mprating.garage import demo as garage_demo
+from mprating.marketplaces import demo as marketplaces_demo
 from mprating.notifications import demo as notifications_demo
 from mprating.orders import demo as orders_demo
 from mprating.pickup_points import demo as pickup_points_demo
+from mprating.returns import demo as returns_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
@@ -38,6 +40,8 @@ APP_DEMOS = [
     orders_demo,
     notifications_demo,
     finance_demo,
+    marketplaces_demo,
+    returns_demo,
 ]
 
 MALE_FIRST = [

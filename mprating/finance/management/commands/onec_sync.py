@@ -1,0 +1,1 @@
+from mprating.finance.onec.command import Command  # noqa: F401

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class ReturnsConfig(AppConfig):
+    """Returns (seed 004 «Возвраты», floor 6): a client returns shipped goods by the line's
+    return policy; managers work the queue in the back office."""
+
+    name = "mprating.returns"
+    label = "returns"
+    verbose_name = "Возвраты"
+
+    def ready(self) -> None:
+        # orders (floor 5) never imports returns (floor 6): it asks its hook which extra
+        # actions a line of the «Заказы» table has, and returns answers «Создать возврат».
+        from mprating.orders import hooks
+        from mprating.returns import eligibility
+
+        hooks.on_line_actions(eligibility.line_actions_provider)
