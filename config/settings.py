@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mprating.catalog",
     "mprating.pickup_points",
     "mprating.finance",
+    "mprating.billing",
     "mprating.cart",
     "mprating.orders",
     "mprating.notifications",
@@ -259,6 +260,13 @@ RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
 # works, and after how many days a line waiting at a point counts as overdue.
 PARTNER_INVITATION_HOURS = env_int("PARTNER_INVITATION_HOURS", 72)
 PARTNER_OVERDUE_DAYS = env_int("PARTNER_OVERDUE_DAYS", 7)
+# Packages (seed 000 «Монетизация»): whether an order needs a valid package of requests
+# (False: the store sells without them; a client who has a package still uses it), and the
+# bank details shown for a package paid by invoice, lines separated by «|».
+BILLING_PACKAGES_REQUIRED = env_bool("BILLING_PACKAGES_REQUIRED", default=False)
+BILLING_PAYMENT_DETAILS = [
+    line.strip() for line in env_str("BILLING_PAYMENT_DETAILS").split("|") if line.strip()
+]
 
 # Where links in e-mails point (password reset and later notifications).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cabinet/notifications/", include("mprating.notifications.urls")),
     path("cabinet/finance/", include("mprating.finance.urls")),
     path("cabinet/returns/", include("mprating.returns.urls")),
+    path("cabinet/packages/", include("mprating.billing.urls")),
     # Before the admin site: a signed-in client or ПВЗ owner is told in Russian that this is
     # the staff area, instead of being offered the back office's sign-in form.
     path("backoffice/login/", backoffice_views.login, name="backoffice_login"),

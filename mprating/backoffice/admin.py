@@ -1,10 +1,13 @@
 """Unfold styling for the background tasks list of django-tasks-db («Настройки → Фоновые
-задачи»): the package registers a plain ModelAdmin, which would render half-styled."""
+задачи»): the package registers a plain ModelAdmin, which would render half-styled. The
+client's card («Пользователи → Клиенты») completed with other apps' data: `clients.py`."""
 
 from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from unfold.admin import ModelAdmin
+
+from mprating.backoffice import clients  # noqa: F401  (registers the client's card)
 
 admin.site.unregister(DBTaskResult)
 

@@ -32,6 +32,24 @@ SECTIONS: tuple[Section, ...] = (
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
+        "Монетизация",
+        (
+            Item("Пакеты", "inventory", "admin:billing_package_changelist", "billing.view_package"),
+            Item(
+                "Покупки пакетов",
+                "shopping_bag",
+                "admin:billing_packagepurchase_changelist",
+                "billing.view_packagepurchase",
+            ),
+            Item(
+                "Выручка",
+                "bar_chart",
+                "admin:billing_packagepurchase_revenue",
+                "billing.view_packagepurchase",
+            ),
+        ),
+    ),
+    Section(
         "Управление заявками",
         (
             Item("Заявки", "receipt_long", "admin:orders_order_changelist", "orders.view_order"),

@@ -3,8 +3,7 @@
 Seed 004: «Баланс … всегда выводится в левом фрейме над статусами заказов»; under it the
 positions by status and «значок, указывающий какое количество из общего числа отказов не было
 просмотрено пользователем»; on «VIN-запросы» the manager's messages the client has not read.
-Orders gives the positions and the refusals, garage the unread chat; the balance will come
-from finance, which does not exist yet: until it does, no client can have money on account.
+Finance gives the balance, orders the positions and the refusals, garage the unread chat.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from decimal import Decimal
 
 from mprating.accounts.models import Client
 from mprating.core.money import ZERO
+from mprating.finance.selectors import client_balance
 from mprating.garage.selectors import unread_for_client_total
 from mprating.orders.selectors import StatusCount, client_positions
 
@@ -36,11 +36,11 @@ class CabinetSummary:
 
 
 def cabinet_summary(*, client: Client) -> CabinetSummary:
-    """Two queries, whatever the number of lines: positions and refusals (one UNION ALL),
-    unread chat messages."""
+    """Three queries, whatever the number of lines and ledger entries: the balance (one row),
+    positions and refusals (one UNION ALL), unread chat messages."""
     positions = client_positions(client=client)
     return CabinetSummary(
-        balance=ZERO,
+        balance=client_balance(client.pk),
         status_counts=positions.status_counts,
         unread_chat=unread_for_client_total(client),
         refusals_total=positions.refusals_total,

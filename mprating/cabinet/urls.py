@@ -11,4 +11,6 @@ app_name = "cabinet"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", include("mprating.accounts.profile_urls")),
+    # «Купить» on «Пакеты» (billing's page, /cabinet/packages/): billing and finance at once.
+    path("packages/buy/", views.package_buy, name="package_buy"),
 ]

@@ -1,10 +1,12 @@
-"""The cabinet's home and the site's error pages (Russian, in the site's design).
+"""The cabinet's home, buying a package, and the site's error pages (Russian, in the site's
+design).
 
 config/urls.py points Django's `handler400/403/404/500` here and settings point
 `CSRF_FAILURE_VIEW` here; the templates are `400.html`, `403.html`, `404.html`, `500.html`,
 `403_csrf.html` of this app.
 """
 
+from django.contrib import messages
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,16 +18,64 @@ from django.http import (
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_POST
 
 from mprating.accounts.decorators import client_required
-from mprating.core.errors import russian_reason
+from mprating.billing.models import PurchaseStatus
+from mprating.billing.views import packages_page
+from mprating.cabinet import services
+from mprating.cabinet.forms import PackageBuyForm
+from mprating.core.errors import ApplicationError, NotFound, russian_reason
 
 
 @client_required
 def home(request: HttpRequest) -> HttpResponse:
     """The cabinet opens on «Заказы» (which first moves finished orders to the archive)."""
     return redirect("orders:lines")
+
+
+@client_required
+@require_POST
+def package_buy(request: HttpRequest) -> HttpResponse:
+    """«Купить» on «Пакеты» (billing's page): through `services.package_buy`; an error shows
+    the page again with the message next to that package's button, nothing bought."""
+    form = PackageBuyForm(request.POST)
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return packages_page(request, error=error, status=422)
+    data = form.cleaned_data
+    try:
+        purchase = services.package_buy(
+            client=request.client,
+            package_id=data["package"],
+            method=data["method"],
+            idempotency_key=data["idempotency_key"],
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        return packages_page(
+            request,
+            error=error.message,
+            error_package_id=data["package"],
+            chosen_method=data["method"],
+            status=422,
+        )
+    if purchase.status == PurchaseStatus.PAID:
+        messages.success(
+            request,
+            f"Пакет «{purchase.name}» оплачен с баланса: {purchase.requests_total_label} "
+            f"до {timezone.localtime(purchase.valid_until):%d.%m.%Y}.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Счёт {purchase.number} на пакет «{purchase.name}» выставлен: оплатите его по "
+            "реквизитам ниже.",
+        )
+    return redirect("billing:packages")
 
 
 def _render(request: HttpRequest | None, template: str, context: dict) -> str:

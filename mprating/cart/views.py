@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mprating.accounts.decorators import client_required
+from mprating.billing.selectors import package_missing
 from mprating.cart import imports, selectors, services
 from mprating.cart.forms import CartImportForm
 from mprating.cart.models import CartImportRow
@@ -73,6 +74,7 @@ def _render_cart(
         "error_line_id": error_line_id,
         "line_error": error,
         "error_quantity": quantity,
+        "package_missing": package_missing(client=client),
     }
     template = "cart/detail.html#cart" if partial else "cart/detail.html"
     return render(request, template, context, status=422 if error else 200)

@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from mprating.catalog.models import Applicability, Category, Offer, Product, Warehouse
 from mprating.catalog.normalize import normalize_article
 from mprating.core.money import to_money
+from mprating.core.text import plural_ru
 
 
 def products_by_article(article: str) -> QuerySet[Product]:
@@ -79,16 +80,6 @@ def display_price(price: Decimal, markup_percent: Decimal) -> Decimal:
     finance use the real one. Rounded to kopecks, half up.
     """
     return to_money(price * (HUNDRED + markup_percent) / HUNDRED)
-
-
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """«1 день», «2 дня», «5 дней»."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 @dataclass(frozen=True, slots=True)

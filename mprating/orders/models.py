@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import format_phone
+from mprating.billing.models import PackagePurchase
 from mprating.catalog.models import Offer, Product, Warehouse
 from mprating.core.history import HistoryEntry
 from mprating.pickup_points.models import PickupPoint
@@ -128,7 +129,10 @@ class Order(models.Model):
     with time, needs no counter row and never repeats (a gap after a rolled-back checkout is
     harmless). The order goes either to a partner pickup point or to a delivery address,
     never both (database check). `idempotency_key` comes from the checkout form: a second
-    submit of the same form returns the first order.
+    submit of the same form returns the first order. `package_purchase` is the package that
+    covered the order (one request of it, taken at checkout); `balance_charged` what was charged
+    to the client's balance when the order was paid «С баланса» (the refusal credits refer to
+    it).
     """
 
     number = models.CharField("номер", max_length=20, unique=True, null=True, editable=False)
@@ -151,6 +155,23 @@ class Order(models.Model):
     )
     delivery_address = models.CharField("адрес доставки", max_length=500, blank=True)
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
+    package_purchase = models.ForeignKey(
+        PackagePurchase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="заявка по пакету",
+        help_text="Покупка пакета, из которой взята заявка на этот заказ.",
+    )
+    balance_charged = models.DecimalField(
+        "списано с баланса, ₽",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Сумма, списанная с баланса клиента при оформлении (оплата «С баланса»).",
+    )
     idempotency_key = models.UUIDField("ключ оформления", default=uuid.uuid4, editable=False)
 
     class Meta:

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.http import Http404
 
 from mprating.accounts.models import Client
 from mprating.cart.selectors import cart_lines_for_client
 from mprating.catalog.models import Offer
-from mprating.core.money import ZERO
-from mprating.orders.models import Order, OrderLine, OrderStatus
+from mprating.core.money import ZERO, to_money
+from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
 from mprating.orders.services import cart_line_problem
 
 
@@ -80,10 +80,11 @@ def order_lines_with_status() -> QuerySet[OrderLine]:
 
 
 def order_for_client(*, client: Client, number: str) -> Order:
-    """The client's own order with its lines and their statuses: two queries; 404 otherwise."""
+    """The client's own order with its lines and their statuses (and the package that covered
+    it): two queries; 404 otherwise."""
     order = (
         Order.objects.filter(client=client, number=number)
-        .select_related("pickup_point")
+        .select_related("pickup_point", "package_purchase")
         .prefetch_related(Prefetch("lines", queryset=order_lines_with_status()))
         .first()
     )
@@ -154,3 +155,48 @@ def client_positions(*, client: Client) -> ClientPositions:
         refusals_total=sum(row["count"] for row in refused),
         refusals_unseen=sum(row["unseen"] for row in refused),
     )
+
+
+@dataclass(frozen=True)
+class ClientOrderRow:
+    pk: int
+    number: str
+    created_at: object
+    payment_method: str
+    lines: int
+    total: Decimal
+    archived: bool
+
+
+def orders_of_client(*, client_id: int, limit: int) -> tuple[list[ClientOrderRow], int]:
+    """The client's latest orders with their line count and sum (for the back office card of
+    the client) and how many orders the client has: two queries, one when fewer than
+    `limit`."""
+    orders = Order.objects.filter(client_id=client_id)
+    rows = list(
+        orders.order_by("-created_at", "-id")
+        .annotate(
+            line_count=Count("lines"),
+            total=Sum(
+                F("lines__price") * F("lines__quantity"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+        )
+        .values(
+            "pk", "number", "created_at", "payment_method", "line_count", "total", "archived_at"
+        )[:limit]
+    )
+    total = len(rows) if len(rows) < limit else orders.count()
+    labels = dict(PaymentMethod.choices)
+    return [
+        ClientOrderRow(
+            pk=row["pk"],
+            number=row["number"],
+            created_at=row["created_at"],
+            payment_method=labels.get(row["payment_method"], row["payment_method"]),
+            lines=row["line_count"],
+            total=to_money(row["total"] or ZERO),
+            archived=row["archived_at"] is not None,
+        )
+        for row in rows
+    ], total

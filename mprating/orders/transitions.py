@@ -54,6 +54,12 @@ last column reads «Отказ от заказа на рассмотрении»
    (`Source.MARKETPLACE`, a buyout on Wildberries / Ozon) releases nothing: its «stock» is the
    marketplace's own, which the next price import of that warehouse states afresh; our shelves
    never held it.
+
+4. Money. Entering «Отказ» gives the line's price × quantity back to the client's balance when
+   the order was charged to the balance at checkout (paid «С баланса»), once per line —
+   shipped or not: a line refused at the pickup point was not taken. The gatekeeper does it
+   (`services.statuses._refusal_credits`), keyed by the line, so a revived and again refused
+   line is credited once; a revival never charges again.
 """
 
 from dataclasses import dataclass, replace

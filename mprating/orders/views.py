@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mprating.accounts.decorators import client_required
+from mprating.billing.selectors import client_package_state
 from mprating.core.errors import ApplicationError
+from mprating.finance.selectors import balance_info
 from mprating.orders import selectors, services
 from mprating.orders.forms import PICKUP, CheckoutForm
 from mprating.orders.models import PaymentMethod
@@ -19,6 +21,8 @@ def _render_checkout(request: HttpRequest, form: CheckoutForm, status: int = 200
         "form": form,
         "summary": selectors.checkout_summary(client=request.client),
         "pickup_points": list(pickup_points_active()),
+        "package_state": client_package_state(client=request.client),
+        "money": balance_info(request.client.pk),
     }
     return render(request, "orders/checkout.html", context, status=status)
 

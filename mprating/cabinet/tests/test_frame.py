@@ -78,7 +78,7 @@ def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signe
     queries = count_queries(read)
 
     # then
-    assert queries == 2  # positions by status, unread chat messages
+    assert queries == 3  # the balance, positions by status, unread chat messages
     assert summary.unread_chat == 0
     assert [(row.name, row.colour, row.count) for row in summary.status_counts] == [
         ("Новый", "#2563eb", 3),

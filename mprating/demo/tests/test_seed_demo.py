@@ -29,3 +29,29 @@ def test_seed_demo_gives_one_login_per_role_and_is_idempotent(capsys):
     assert User.objects.filter(email="admin@demo.mprating.ru", is_superuser=True).exists()
     demo = Client.objects.get(user__email="client@demo.mprating.ru")
     assert demo.user.check_password("Klient-2026!")
+
+
+def test_seed_demo_packages_the_demo_orders_use_and_an_invoice_awaiting(capsys):
+    from mprating.billing.models import Package, PackagePurchase, PurchaseStatus
+    from mprating.orders.models import Order
+
+    call_command("seed_demo", clients=15)
+    counts = (Package.objects.count(), PackagePurchase.objects.count())
+    call_command("seed_demo", clients=15)
+
+    assert (Package.objects.count(), PackagePurchase.objects.count()) == counts
+    assert list(Package.objects.filter(is_on_sale=True).values_list("name", flat=True)) == [
+        "Старт",
+        "Профи",
+        "Оптовик",
+    ]
+    demo = Client.objects.get(user__email="client@demo.mprating.ru")
+    paid = PackagePurchase.objects.get(client=demo, status=PurchaseStatus.PAID)
+    orders = Order.objects.filter(client=demo)
+    assert paid.name == "Оптовик"
+    assert orders.exists()
+    assert set(orders.values_list("package_purchase_id", flat=True)) == {paid.pk}
+    assert paid.requests_left == 200 - orders.count()
+    assert PackagePurchase.objects.filter(
+        client=demo, status=PurchaseStatus.AWAITING_PAYMENT, name="Старт"
+    ).exists()

@@ -214,6 +214,8 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
             {
                 "fields": [
                     "payment_method",
+                    "balance_charged_display",
+                    "package_display",
                     "recipient_phone_display",
                     "delivery",
                     "comment",
@@ -228,6 +230,8 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         "client_display",
         "current_status",
         "payment_method",
+        "balance_charged_display",
+        "package_display",
         "recipient_phone_display",
         "delivery",
         "comment",
@@ -242,6 +246,8 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         ("Состав", _composition),
         ("Комментарий к заявке", lambda o: o.comment),
         ("Способ оплаты", lambda o: o.get_payment_method_display()),
+        ("Списано с баланса, ₽", lambda o: o.balance_charged),
+        ("Пакет", lambda o: o.package_purchase.number if o.package_purchase_id else ""),
         ("Номер получателя", lambda o: o.recipient_phone_display),
         (
             "Доставка",
@@ -265,7 +271,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("client__user", "pickup_point")
+            .select_related("client__user", "pickup_point", "package_purchase")
             .prefetch_related(Prefetch("lines", queryset=lines.order_by("pk")))
         )
 
@@ -349,6 +355,23 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
     @display(description="номер получателя")
     def recipient_phone_display(self, obj: Order) -> str:
         return obj.recipient_phone_display
+
+    @display(description="списано с баланса")
+    def balance_charged_display(self, obj: Order) -> str:
+        if obj.balance_charged is None:
+            return "—"
+        return format_rub(obj.balance_charged)
+
+    @display(description="пакет")
+    def package_display(self, obj: Order) -> str:
+        """Which package covered the order and how many of its requests are left now."""
+        purchase = obj.package_purchase
+        if purchase is None:
+            return "Без пакета"
+        return (
+            f"Заявка по пакету «{purchase.name}» ({purchase.number}), "
+            f"осталось {purchase.requests_left}"
+        )
 
     @display(description="доставка")
     def delivery(self, obj: Order) -> str:

@@ -7,12 +7,20 @@ order gets a number the client and staff can quote.»
 
 One transaction straight downhill, each owner doing its own part: the cart hands its lines
 over (`cart.services.cart_lines_hand_over`), the catalog judges and reserves the stock
-(`catalog.services.offer_stock_reserve`, offers locked in primary-key order), orders writes
-the order, its lines and their first history rows.
+(`catalog.services.offer_stock_reserve`, offers locked in primary-key order), billing gives
+one request of the client's package (`billing.services.package_quota_use`, the client's
+purchases locked in primary-key order), orders writes the order, its lines and their first
+history rows, and an order paid «С баланса» is charged to the client's balance by finance
+(`finance.services.balance_charge`, key `order:<id>:charge`). Rows are always locked in that
+order — cart lines, offers, package purchases, the client's balance — so two checkouts never
+wait on each other in a circle. Any refusal on the way (stock, no package when one is
+required, not enough money within the credit limit) rolls the whole of it back: no order,
+the stock, the cart and the package as they were.
 """
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +28,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import normalize_phone
+from mprating.billing.services import package_quota_use
 from mprating.cart.services import cart_lines_hand_over
 from mprating.catalog.models import Offer
 from mprating.catalog.services import (
@@ -29,6 +38,9 @@ from mprating.catalog.services import (
 )
 from mprating.core.errors import ApplicationError
 from mprating.core.history import history_record_many
+from mprating.core.money import ZERO
+from mprating.finance.models import DocumentType, EntryKind
+from mprating.finance.services import Document, balance_charge
 from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, StatusChange
 from mprating.pickup_points.models import PickupPoint
 
@@ -123,6 +135,26 @@ def _new_status() -> OrderStatus:
     return status
 
 
+def _charge(order: Order, taken: list, offers: dict[int, Offer]) -> Decimal:
+    """Charge the order's total to the client's balance (once per order: the key is the
+    order's); finance refuses it below the credit limit. Returns what was charged."""
+    total = sum((offers[line.offer_id].price * line.quantity for line in taken), ZERO)
+    if total <= 0:
+        return ZERO
+    try:
+        balance_charge(
+            client_id=order.client_id,
+            amount=total,
+            document=Document(DocumentType.ORDER, str(order.pk), f"Заказ {order.number}"),
+            idempotency_key=f"order:{order.pk}:charge",
+            kind=EntryKind.ORDER_CHARGE,
+            by=order.client.user,
+        )
+    except ApplicationError as error:
+        raise ApplicationError(error.code, error.message, field="payment_method") from None
+    return total
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -138,10 +170,15 @@ def order_place(
 
     The cart hands its lines over (locked, removed), the catalog reserves their stock (offers
     locked in primary-key order, every line judged by the one rule; one failing line changes
-    nothing), every line starts in the status with role «new» with its first history row.
+    nothing), the client's package gives one request (`package_quota_use`: the order records
+    which purchase covered it; with `BILLING_PACKAGES_REQUIRED` and no package left the order
+    is refused with nothing changed), every line starts in the status with role «new» with its
+    first history row. Paid «С баланса», the order's total is charged to the balance in the
+    same transaction; over the credit limit the client gets finance's «Недостаточно средств …»
+    (on the payment method) and no order is placed.
     A twin submit of the same form — found after the cart's locks, or stopped by the unique
-    key — gets the first order, and whatever it took is put back (savepoint rollback). Paying
-    «С баланса» is recorded only: the ledger comes with the finance part.
+    key — gets the first order, and whatever it took is put back (savepoint rollback): one
+    order, one request, one charge.
     """
     existing = _existing(client, idempotency_key)
     if existing is not None:
@@ -191,7 +228,12 @@ def order_place(
         return existing
     transaction.savepoint_commit(before_cart)
     order.number = Order.number_for(order.pk)
-    order.save(update_fields=["number"])
+    # One request of the client's package per order (refused here when packages are required
+    # and the client has none left: then nothing of this checkout stays).
+    order.package_purchase = package_quota_use(client=client, at=now)
+    if payment_method == PaymentMethod.BALANCE:
+        order.balance_charged = _charge(order, taken, offers)
+    order.save(update_fields=["number", "package_purchase", "balance_charged"])
 
     today = timezone.localdate(now)
     lines = []

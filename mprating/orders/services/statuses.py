@@ -8,8 +8,10 @@ declining it, a refusal for another reason, the manager's comment, the «отк�
 flag — is an `Event` of the transition table (`orders.transitions`): the gatekeeper locks the
 lines in primary-key order, asks the table for each line's step, and writes what it answers
 in the same transaction — the line fields, the history rows (`core.history`), the stock given
-back (`catalog.services.offer_stock_release`) and the call of `orders.hooks` so that higher
-apps (the status e-mails) learn of the change after commit. A move the table forbids for any
+back (`catalog.services.offer_stock_release`), the money given back for a refused line of an
+order paid from the balance (`finance.services.balance_credit`, see `_refusal_credits`) and
+the call of `orders.hooks` so that higher apps (the status e-mails) learn of the change after
+commit. A move the table forbids for any
 line changes nothing at all.
 """
 
@@ -23,9 +25,17 @@ from mprating.accounts.models import User
 from mprating.catalog.services import offer_stock_release
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.history import history_record_many
+from mprating.finance.models import DocumentType, EntryKind
+from mprating.finance.services import Document, balance_credit
 from mprating.orders import hooks
-from mprating.orders.models import OrderLine, OrderStatus, StatusChange
-from mprating.orders.transitions import REQUIRED_COMMENT, Event, MoveRefused, line_step
+from mprating.orders.models import Order, OrderLine, OrderStatus, StatusChange
+from mprating.orders.transitions import (
+    REQUIRED_COMMENT,
+    Event,
+    MoveRefused,
+    is_refused,
+    line_step,
+)
 
 COMMENT_LINE_MAX = 500
 LINE_NOT_FOUND = "Позиция заказа не найдена."
@@ -152,7 +162,10 @@ def line_status_set(
     now = timezone.now()
     rows: dict[tuple[str, bool], list[dict]] = defaultdict(list)
     releases: list[OrderLine] = []
+    refused_now: list[OrderLine] = []
     for line, step in steps:
+        if is_refused(step.status) and not is_refused(line.status):
+            refused_now.append(line)
         if step.status.pk != line.status_id:
             line.status = step.status
             line.status_changed_at = now
@@ -180,9 +193,49 @@ def line_status_set(
 
     for line in sorted(releases, key=lambda line: (line.offer_id or 0, line.pk)):
         offer_stock_release(offer_id=line.offer_id, quantity=line.quantity)
+    if refused_now:
+        _refusal_credits(refused_now, actor=actor)
     if notify:
         hooks.line_status_changed(sorted(notify))
     return sorted(changes, key=lambda change: change.line_id)
+
+
+def _refusal_credits(lines: list[OrderLine], *, actor: User | None) -> None:
+    """Give back the money of lines that have just entered «Отказ», for orders that were
+    charged to the balance at checkout (`Order.balance_charged`): price × quantity, as a
+    «Возврат за отказ» entry of finance. One query for the orders, whatever the number of
+    lines; nothing for orders paid otherwise.
+
+    Exactly once per line: the entry's key is the line's (`line:<id>:refusal-credit`), so a
+    line refused, revived by a manager and refused again is credited the first time only —
+    like its stock (transitions, 3). Reviving a refused line does not charge it again: the
+    revival corrects a mistake, and the manager settles the money, if the client keeps the
+    goods, with a balance correction in «Финансы». A shipped line refused at the pickup point
+    is credited too: the client did not take it. Balances are credited client by client
+    (then line by line), the order every caller keeps, so concurrent refusals never
+    deadlock on two clients' balances.
+    """
+    charged = dict(
+        Order.objects.filter(
+            pk__in={line.order_id for line in lines}, balance_charged__isnull=False
+        ).values_list("pk", "number")
+    )
+    for line in sorted(lines, key=lambda line: (line.client_id, line.pk)):
+        amount = line.price * line.quantity
+        if line.order_id not in charged or amount <= 0:
+            continue
+        balance_credit(
+            client_id=line.client_id,
+            amount=amount,
+            document=Document(
+                DocumentType.ORDER,
+                str(line.order_id),
+                f"Заказ {charged[line.order_id]}: {line.brand_name} {line.article}",
+            ),
+            idempotency_key=f"line:{line.pk}:refusal-credit",
+            kind=EntryKind.REFUSAL_CREDIT,
+            by=actor,
+        )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from stdnum.ru import inn as stdnum_inn
 from mprating.accounts import roles, services
 from mprating.accounts.models import Client, User
 from mprating.accounts.services import PersonalData
+from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
 from mprating.finance import demo as finance_demo
 from mprating.garage import demo as garage_demo
@@ -31,10 +32,12 @@ from mprating.returns import demo as returns_demo
 
 SEED = 20261122
 # Each app's demo data, in dependency order; each `seed(stdout=...)` is idempotent.
+# Billing before orders: the demo orders take their requests from the demo client's package.
 APP_DEMOS = [
     pickup_points_demo,
     catalog_demo,
     garage_demo,
+    billing_demo,
     orders_demo,
     notifications_demo,
     finance_demo,

@@ -1,0 +1,104 @@
+"""The client's card in «Пользователи → Клиенты» (seed 000: «Видеть их покупки (покупки
+пакетов)», «Видеть личные данные пользователя»): every section, constant queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
+
+from mprating.accounts import roles, services
+from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.billing.tests.factories import make_package, make_paid_purchase, order_by_invoice
+from mprating.catalog.tests.factories import make_offer
+from mprating.finance import services as finance
+from mprating.finance.tests.factories import pay
+from mprating.orders.tests.factories import add_to_cart, make_pickup_point, place_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator():
+    return make_staff(roles.OPERATOR, email="operator@example.ru")
+
+
+@pytest.fixture
+def browser(operator):
+    browser = BrowserClient()
+    browser.force_login(operator)
+    return browser
+
+
+def _card(browser, client) -> str:
+    response = browser.get(f"/backoffice/accounts/client/{client.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_new_client_card_says_there_is_nothing_yet(browser):
+    client = make_client(last_name="Новиков", email="new@example.ru", phone="+79160001122")
+
+    page = _card(browser, client)
+
+    assert "Новиков" in page and "new@example.ru" in page  # personal data
+    assert "Изменений не было" in page
+    assert 'data-testid="card-balance">0,00\u00a0₽<' in page
+    assert "Пакеты не покупал" in page
+    assert "Заявок нет" in page
+
+
+def test_card_shows_purchases_orders_and_access_history(browser, operator):
+    # given
+    client = make_client(email="anna@example.ru")
+    paid = make_paid_purchase(client, make_package(name="Профи", requests=50))
+    waiting = order_by_invoice(client, make_package(name="Старт"))
+    add_to_cart(client, make_offer(price="1500.00"), 2)
+    order = place_order(client)
+    services.client_set_active(
+        client_id=client.pk, active=False, reason="Просрочен счёт", actor=operator
+    )
+    pay(client, "12000.00")
+    finance.credit_limit_set(client_id=client.pk, limit=Decimal("5000.00"), by=operator)
+
+    # when
+    page = _card(browser, client)
+
+    # then
+    assert paid.number in page and waiting.number in page
+    assert "осталось 49 из 50" in page
+    assert "Ожидает оплаты" in page
+    assert order.number in page
+    assert "3\u202f000,00\u00a0₽" in page
+    assert f"/backoffice/orders/order/?client__id__exact={client.pk}" in page
+    assert "Просрочен счёт" in page and "Заблокирован" in page
+    assert "Изменений не было" not in page
+    assert 'data-testid="card-balance">12\u202f000,00\u00a0₽<' in page
+    assert 'data-testid="card-credit-limit">5\u202f000,00\u00a0₽<' in page
+    assert f"/backoffice/finance/clientaccount/{client.pk}/change/" in page
+
+
+def _fill(client, operator, rows: int) -> None:
+    package = make_package(requests=1000)
+    point = make_pickup_point()
+    offer = make_offer(quantity=10_000)
+    for index in range(rows):
+        make_paid_purchase(client, package) if index % 2 else order_by_invoice(client, package)
+        add_to_cart(client, offer, 1)
+        place_order(client, pickup_point=point)
+        services.client_set_active(
+            client_id=client.pk, active=bool(index % 2), reason=f"Причина {index}", actor=operator
+        )
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_card_query_count_does_not_grow(browser, operator, rows):
+    client = make_client()
+    _fill(client, operator, rows)
+
+    with CaptureQueriesContext(connection) as queries:
+        _card(browser, client)
+
+    # the same budget for 5 and for 50 purchases, orders and access changes
+    assert len(queries) <= 13, len(queries)
