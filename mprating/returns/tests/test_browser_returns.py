@@ -119,6 +119,7 @@ def test_client_returns_goods_and_a_manager_refunds_them(
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 640
     expect(page.get_by_test_id("return-history-row")).to_have_count(1)
     _both_widths(page, screenshot, "3-return-new")
+    expect(page.get_by_test_id("balance")).to_contain_text("0,00\u00a0₽")
 
     # when: a manager works the return in the back office
     back_office = chromium.new_context(locale="ru-RU", viewport={"width": 1400, "height": 900})
@@ -158,6 +159,8 @@ def test_client_returns_goods_and_a_manager_refunds_them(
     # and: «Финансы» shows the balance risen by the refund, the operation «Возврат за товар»
     page.get_by_test_id("nav-finance").click()
     expect(page.get_by_test_id("finance-balance-amount")).to_have_text("4\u202f707,00\u00a0₽")
+    # seed 004: «Баланс … всегда выводится в левом фрейме» — it rose there too
+    expect(page.get_by_test_id("balance")).to_contain_text("4\u202f707,00\u00a0₽")
     operation = page.get_by_test_id("operation")
     expect(operation).to_have_count(1)
     expect(operation).to_contain_text(f"Возврат за товар — Возврат № {created.pk}")
