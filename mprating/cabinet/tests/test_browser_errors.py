@@ -28,7 +28,8 @@ def test_pickup_point_owner_is_turned_away_in_russian(live_server, page, screens
     page.get_by_label(re.compile(r"^E-mail или телефон")).fill("pvz-owner@example.ru")
     page.get_by_label(re.compile(r"^Пароль")).fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # a ПВЗ owner lands in the partner area (seed 000 «Подключенные ПВЗ»)
+    page.wait_for_url(f"{live_server.url}/partner/")
 
     response = page.goto(f"{live_server.url}/cabinet/")
     assert response.status == 403

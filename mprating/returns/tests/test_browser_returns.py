@@ -116,7 +116,8 @@ def test_client_returns_goods_and_a_manager_refunds_them(
     expect(page.get_by_test_id("return-status").first).to_have_text("Новый")
     photo = page.get_by_test_id("return-photos").locator("img")
     expect(photo).to_have_count(1)
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 640
+    # the photo really loads (served to its owner), waiting for the browser to decode it
+    expect(photo).to_have_js_property("naturalWidth", 640)
     expect(page.get_by_test_id("return-history-row")).to_have_count(1)
     _both_widths(page, screenshot, "3-return-new")
     expect(page.get_by_test_id("balance")).to_contain_text("0,00\u00a0₽")
