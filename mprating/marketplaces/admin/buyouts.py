@@ -22,6 +22,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
@@ -31,7 +32,6 @@ from mprating.marketplaces.admin.buyout_parts import (
     STATUS_ACTIONS,
     BuyoutForm,
     BuyoutHistoryInline,
-    CreatedRangeFilter,
     MarketplaceFilter,
     PickupPointFilter,
 )
@@ -70,7 +70,7 @@ class BuyoutAdmin(ModelAdmin):
         "status",
         MarketplaceFilter,
         PickupPointFilter,
-        ("created_at", CreatedRangeFilter),
+        ("created_at", DateRangeFilter),
     ]
     list_filter_submit = True
     # Facet counts would count a million buyouts once per choice (500 pickup points).

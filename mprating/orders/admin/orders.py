@@ -16,13 +16,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.filters.admin import AutocompleteSelectFilter, RangeDateFilter
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import action, display
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import format_phone, try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
 from mprating.core.money import format_rub
@@ -180,7 +181,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
     list_display_links = ["number_display"]
     list_filter = [
         LineStatusFilter,
-        ("created_at", RangeDateFilter),
+        ("created_at", DateRangeFilter),
         ("client", AutocompleteSelectFilter),
         "payment_method",
         LineSourceFilter,
