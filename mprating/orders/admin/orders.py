@@ -4,7 +4,7 @@
 (`line_actions`), run from the order's page on lines the manager ticks.
 
 The list runs a fixed number of queries whatever the page size and never counts the whole
-table on an unfiltered page (`EstimatedCountPaginator`).
+table on an unfiltered page (`core.admin_paging`).
 """
 
 from collections import Counter
@@ -25,12 +25,12 @@ from mprating.accounts.phones import format_phone, try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
+from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
 from mprating.core.money import format_rub
 from mprating.orders import hooks
 from mprating.orders.admin.common import (
-    EstimatedCountMixin,
     LineStatusFilter,
     render_cell,
     status_badge,

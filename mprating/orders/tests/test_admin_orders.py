@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Warehouse
+from mprating.core.admin_paging import EstimatedCountPaginator
 from mprating.core.testing import count_queries
 from mprating.orders import hooks, services
-from mprating.orders.admin import EstimatedCountPaginator
 from mprating.orders.models import Order, OrderLine, RefusalState, StatusChange
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
 
