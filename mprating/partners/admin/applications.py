@@ -17,6 +17,18 @@ from mprating.partners.models import PartnerApplication, PartnerApplicationChang
 from mprating.pickup_points.services import owner_label
 
 Status = PartnerApplication.Status
+APPLICATION_FIELDS = [
+    "created_at",
+    "company_name",
+    "inn",
+    "contact_name",
+    "phone_display",
+    "email",
+    "point_address",
+    "comment",
+    "consent_at",
+]
+DECISION_FIELDS = ["status_badge", "decided_by", "decided_at", "decline_reason", "result"]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -87,43 +99,10 @@ class PartnerApplicationAdmin(ModelAdmin):
         ("Причина отказа", lambda a: a.decline_reason),
     ]
     fieldsets = [
-        (
-            "Заявка",
-            {
-                "fields": [
-                    "created_at",
-                    "company_name",
-                    "inn",
-                    "contact_name",
-                    "phone_display",
-                    "email",
-                    "point_address",
-                    "comment",
-                    "consent_at",
-                ]
-            },
-        ),
-        (
-            "Решение",
-            {"fields": ["status_badge", "decided_by", "decided_at", "decline_reason", "result"]},
-        ),
+        ("Заявка", {"fields": APPLICATION_FIELDS}),
+        ("Решение", {"fields": DECISION_FIELDS}),
     ]
-    readonly_fields = [
-        "created_at",
-        "company_name",
-        "inn",
-        "contact_name",
-        "phone_display",
-        "email",
-        "point_address",
-        "comment",
-        "consent_at",
-        "status_badge",
-        "decided_by",
-        "decided_at",
-        "decline_reason",
-        "result",
-    ]
+    readonly_fields = [*APPLICATION_FIELDS, *DECISION_FIELDS]  # the page only shows them
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by", "point", "owner")
