@@ -333,8 +333,7 @@ def generate(force: bool) -> None:
                         "status_id": status.pk,
                         "changed_by_id": None,
                         "comment": "",
-                        "created_at": at,  # orders today
-                        "changed_at": at,  # orders on core.history's HistoryEntry
+                        "changed_at": at,
                         "notified_at": at,
                     }
                     yield tuple(values[c] for c in change_columns)

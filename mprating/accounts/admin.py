@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm
 from unfold.widgets import UnfoldAdminTextareaWidget
@@ -23,6 +22,7 @@ from mprating.accounts import services
 from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.accounts.phones import try_normalize_phone
 from mprating.accounts.selectors import clients_for_backoffice
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 
@@ -85,7 +85,7 @@ class StatusChangeInline(TabularInline):
 class ClientAdmin(ModelAdmin):
     list_display = ["full_name", "email", "phone", "company_name", "created_at", "access"]
     list_display_links = ["full_name", "email"]
-    list_filter = [ActiveFilter, ("created_at", RangeDateFilter)]
+    list_filter = [ActiveFilter, ("created_at", DateRangeFilter)]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mprating.accounts.selectors import client_counts
+from mprating.core.text import days_ru
 from mprating.marketplaces.selectors import clock as marketplace_clock
 from mprating.marketplaces.selectors import counts_with_targets as marketplace_counts
 from mprating.marketplaces.selectors import warning_days
-from mprating.marketplaces.text import days_phrase
 
 
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
@@ -40,7 +40,7 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
                 "url": dashboard_url,
             },
             {
-                "title": f"Истекает срок службы в ближайшие {days_phrase(warning_days())}",
+                "title": f"Истекает срок службы в ближайшие {days_ru(warning_days())}",
                 "value": accounts.expiring,
                 "url": f"{accounts_url}?service=soon",
             },

@@ -32,6 +32,46 @@ SECTIONS: tuple[Section, ...] = (
         (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
     ),
     Section(
+        "Подключенные ПВЗ",
+        (
+            Item(
+                "Пункты выдачи",
+                "storefront",
+                "admin:pickup_points_pickuppoint_changelist",
+                "pickup_points.view_pickuppoint",
+            ),
+            Item(
+                "Заявки партнёров",
+                "handshake",
+                "admin:partners_partnerapplication_changelist",
+                "partners.view_partnerapplication",
+            ),
+        ),
+    ),
+    Section(
+        "Аккаунты маркетплейсов",
+        (
+            Item(
+                "Дашборд",
+                "monitoring",
+                "admin:marketplaces_dashboard",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Аккаунты",
+                "manage_accounts",
+                "admin:marketplaces_marketplaceaccount_changelist",
+                "marketplaces.view_marketplaceaccount",
+            ),
+            Item(
+                "Выкупы",
+                "shopping_bag",
+                "admin:marketplaces_buyout_changelist",
+                "marketplaces.view_buyout",
+            ),
+        ),
+    ),
+    Section(
         "Монетизация",
         (
             Item("Пакеты", "inventory", "admin:billing_package_changelist", "billing.view_package"),
@@ -115,46 +155,6 @@ SECTIONS: tuple[Section, ...] = (
                 "upload_file",
                 "admin:catalog_importjob_changelist",
                 "catalog.view_importjob",
-            ),
-        ),
-    ),
-    Section(
-        "Подключенные ПВЗ",
-        (
-            Item(
-                "Пункты выдачи",
-                "storefront",
-                "admin:pickup_points_pickuppoint_changelist",
-                "pickup_points.view_pickuppoint",
-            ),
-            Item(
-                "Заявки партнёров",
-                "handshake",
-                "admin:partners_partnerapplication_changelist",
-                "partners.view_partnerapplication",
-            ),
-        ),
-    ),
-    Section(
-        "Аккаунты маркетплейсов",
-        (
-            Item(
-                "Дашборд",
-                "monitoring",
-                "admin:marketplaces_dashboard",
-                "marketplaces.view_marketplaceaccount",
-            ),
-            Item(
-                "Аккаунты",
-                "manage_accounts",
-                "admin:marketplaces_marketplaceaccount_changelist",
-                "marketplaces.view_marketplaceaccount",
-            ),
-            Item(
-                "Выкупы",
-                "shopping_bag",
-                "admin:marketplaces_buyout_changelist",
-                "marketplaces.view_buyout",
             ),
         ),
     ),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from mprating.accounts.models import Client
 from mprating.core.history import HistoryEntry
 from mprating.core.money import format_rub
-from mprating.core.text import count_ru
+from mprating.core.text import count_ru, days_ru
 
 PURCHASE_NUMBER_PREFIX = "П-"
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -32,11 +32,6 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 def requests_label(n: int) -> str:
     """«1 заявка», «3 заявки», «5 заявок»."""
     return count_ru(n, "заявка", "заявки", "заявок")
-
-
-def days_label(n: int) -> str:
-    """«1 день», «3 дня», «30 дней»."""
-    return count_ru(n, "день", "дня", "дней")
 
 
 class Package(models.Model):
@@ -86,7 +81,7 @@ class Package(models.Model):
 
     @property
     def validity_label(self) -> str:
-        return days_label(self.validity_days)
+        return days_ru(self.validity_days)
 
     @property
     def price_label(self) -> str:
@@ -211,7 +206,7 @@ class PackagePurchase(models.Model):
 
     @property
     def validity_label(self) -> str:
-        return days_label(self.validity_days)
+        return days_ru(self.validity_days)
 
     def is_valid_at(self, moment) -> bool:
         """Paid and not expired at `moment` (valid_until itself is already past)."""

@@ -5,6 +5,9 @@ and the date picker fills in here — ДД.ММ.ГГГГ (DESIGN.md §5). Unfold
 project-wide `settings.DATE_INPUT_FORMATS`, which do not include the Russian format, so
 «01.02.2026» was silently ignored. On a date-and-time column the range is whole days of
 Moscow time: «по 28.02.2026» includes the whole of 28 February.
+
+A date that is not a date («31.02.2026», «вчера») filters nothing: the list stays whole and
+the filter's own form shows Django's Russian «Введите правильную дату.» under that field.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -26,7 +29,17 @@ def parse_day(value: str) -> date | None:
     return None
 
 
+def _day_start(day: date, *, days_later: int = 0) -> datetime | None:
+    """Midnight of `day` (+ `days_later`) in the current (Moscow) time zone; None past 9999."""
+    try:
+        return timezone.make_aware(datetime.combine(day + timedelta(days=days_later), time.min))
+    except OverflowError:
+        return None
+
+
 class DateRangeFilter(RangeDateFilter):
+    """«с … по …», both ends included, typed as ДД.ММ.ГГГГ (or ISO)."""
+
     def _day(self, suffix: str) -> date | None:
         value = self.used_parameters.get(f"{self.parameter_name}_{suffix}")
         if value in EMPTY_VALUES or not isinstance(value, str):
@@ -37,11 +50,11 @@ class DateRangeFilter(RangeDateFilter):
         first, last = self._day("from"), self._day("to")
         name = self.parameter_name
         if isinstance(self.field, DateTimeField):
-            if first is not None:
-                start = timezone.make_aware(datetime.combine(first, time.min))
+            start = _day_start(first) if first is not None else None
+            end = _day_start(last, days_later=1) if last is not None else None
+            if start is not None:
                 queryset = queryset.filter(**{f"{name}__gte": start})
-            if last is not None:
-                end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+            if end is not None:
                 queryset = queryset.filter(**{f"{name}__lt": end})
             return queryset
         if first is not None:

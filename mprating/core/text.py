@@ -14,3 +14,8 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
 def count_ru(n: int, one: str, few: str, many: str) -> str:
     """The number with its noun: «1 заявка», «5 заявок», «30 дней»."""
     return f"{n} {plural_ru(n, one, few, many)}"
+
+
+def days_ru(n: int) -> str:
+    """«1 день», «2 дня», «30 дней»."""
+    return count_ru(n, "день", "дня", "дней")

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
-from unfold.contrib.filters.admin import AutocompleteSelectFilter, RangeDateFilter
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 from mprating.finance import selectors
@@ -61,7 +62,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     ]
     list_filter = [
         "kind",
-        ("occurred_at", RangeDateFilter),
+        ("occurred_at", DateRangeFilter),
         ("client", AutocompleteSelectFilter),
     ]
     list_filter_submit = True
@@ -126,7 +127,7 @@ class StatementAdmin(ReadOnlyAdmin):
         "closing_column",
         "files",
     ]
-    list_filter = ["status", ("created_at", RangeDateFilter)]
+    list_filter = ["status", ("created_at", DateRangeFilter)]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False

@@ -14,6 +14,11 @@ The same way, the cabinet «Заказы» table asks higher apps for extra acti
 puts the answers on each line as `line.extra_actions`. A provider reads what it needs for the
 whole page at once (a fixed number of queries); its failure is logged and the table is shown
 without its actions.
+
+The back office order page asks the same way, with `where=BACKOFFICE` on both calls (e.g.
+`marketplaces` answers «Оформить выкуп» for a marketplace line): orders never names another
+app's pages. A back office action may name the `permission` it needs; `line_actions_attach(...,
+user=request.user)` drops the actions that user may not take.
 """
 
 import logging
@@ -52,35 +57,45 @@ def line_status_changed(change_ids: list[int]) -> None:
 
 @dataclass(frozen=True)
 class LineAction:
-    """An extra action on a line of the «Заказы» table: a link (GET) to the app's own page,
-    which asks for confirmation and posts there. `name` is the link's `data-testid`."""
+    """An extra action on a line of the «Заказы» table (or of the back office order page): a
+    link (GET) to the app's own page, which asks for confirmation and posts there. `name` is
+    the link's `data-testid`; `permission` («app.codename»), if set, is what the user needs."""
 
     label: str
     url: str
     name: str = ""
     hint: str = ""
+    permission: str = ""
 
 
+CABINET, BACKOFFICE = "cabinet", "backoffice"
 LineActionsProvider = Callable[[list], dict[int, list[LineAction]]]
 _line_action_providers: list[LineActionsProvider] = []
+_providers: dict[str, list[LineActionsProvider]] = {
+    CABINET: _line_action_providers,
+    BACKOFFICE: [],
+}
 
 
-def on_line_actions(provider: LineActionsProvider) -> None:
-    """Register `provider(lines)`; registering the same function twice has no effect."""
-    if provider not in _line_action_providers:
-        _line_action_providers.append(provider)
+def on_line_actions(provider: LineActionsProvider, *, where: str = CABINET) -> None:
+    """Register `provider(lines)` for the cabinet table (or `where=BACKOFFICE`: the back office
+    order page); registering the same function twice has no effect."""
+    providers = _providers[where]
+    if provider not in providers:
+        providers.append(provider)
 
 
-def line_actions_attach(lines: Iterable) -> None:
+def line_actions_attach(lines: Iterable, *, where: str = CABINET, user=None) -> None:
     """Set `line.extra_actions` (a list of `LineAction`) on every line, asking each provider
-    once for all the lines (their `status` must be loaded)."""
+    of `where` once for all the lines (their `status` must be loaded). An action that names a
+    `permission` is kept only for a `user` who has it."""
     lines = list(lines)
     for line in lines:
         line.extra_actions = []
     if not lines:
         return
     by_id = {line.pk: line for line in lines}
-    for provider in list(_line_action_providers):
+    for provider in list(_providers[where]):
         try:
             answers = provider(lines)
         except Exception:  # another app's trouble must not take the orders table down
@@ -88,4 +103,9 @@ def line_actions_attach(lines: Iterable) -> None:
             continue
         for line_id, actions in answers.items():
             if line_id in by_id:
-                by_id[line_id].extra_actions.extend(actions)
+                by_id[line_id].extra_actions.extend(
+                    action
+                    for action in actions
+                    if not action.permission
+                    or (user is not None and user.has_perm(action.permission))
+                )

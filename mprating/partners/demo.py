@@ -25,7 +25,7 @@ from mprating.catalog.models import Offer
 from mprating.orders.models import Order, OrderLine, OrderStatus, StatusChange
 from mprating.orders.services import line_status_set, order_place
 from mprating.partners import services
-from mprating.partners.events import CHANGED_AT, point_events_sync
+from mprating.partners.events import point_events_sync
 from mprating.partners.models import PartnerApplication
 from mprating.partners.selectors import at_point_status
 from mprating.partners.services import ApplicationData
@@ -117,7 +117,7 @@ def _key(index: int) -> uuid.UUID:
 
 
 def _back(changes: list[StatusChange], line: OrderLine, moment) -> None:
-    StatusChange.objects.filter(pk__in=[c.pk for c in changes]).update(**{CHANGED_AT: moment})
+    StatusChange.objects.filter(pk__in=[c.pk for c in changes]).update(changed_at=moment)
     OrderLine.objects.filter(pk=line.pk).update(status_changed_at=moment)
 
 
@@ -175,7 +175,7 @@ def _lines(owner: User, manager: User | None, status: OrderStatus) -> int:
             _back(changes, line, now - timedelta(days=days, hours=index % 5))
         first = arrived - timedelta(days=len(chain) + 1)
         Order.objects.filter(pk=order.pk).update(created_at=first)
-        StatusChange.objects.filter(line=line, status__role="new").update(**{CHANGED_AT: first})
+        StatusChange.objects.filter(line=line, status__role="new").update(changed_at=first)
     return len(LINES)
 
 

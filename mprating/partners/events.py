@@ -27,13 +27,6 @@ from django_tasks import task
 from mprating.orders.models import OrderStatus, Source, StatusChange
 from mprating.partners.models import PartnerSettings, PointDay, PointEvent
 
-# `orders.StatusChange` keeps its moment in `created_at`; on core.history's `HistoryEntry` it is
-# `changed_at` (orders is moving onto it on another branch). One name for both.
-CHANGED_AT = (
-    "changed_at"
-    if any(field.name == "changed_at" for field in StatusChange._meta.concrete_fields)
-    else "created_at"
-)
 BATCH = 5000
 RESCAN = 2000  # ids re-read below the last one taken: transactions that committed late
 
@@ -68,7 +61,12 @@ def _sync_batch(after: int | None) -> tuple[int, int | None]:
         )
         .order_by("pk")
         .values_list(
-            "pk", "line_id", "status_id", CHANGED_AT, "line__source", "line__order__pickup_point_id"
+            "pk",
+            "line_id",
+            "status_id",
+            "changed_at",
+            "line__source",
+            "line__order__pickup_point_id",
         )[:BATCH]
     )
     if not rows:

@@ -1,11 +1,14 @@
 """Back office «Пользователи» (seed 000): the client list, a client's page, access switching."""
 
+from datetime import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from mprating.accounts import roles, services
-from mprating.accounts.models import ClientStatusChange, User
+from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.core.errors import ApplicationError
 from mprating.core.testing import count_queries
@@ -221,3 +224,28 @@ def test_staff_without_permissions_sees_an_empty_dashboard(client):
 
     assert response.context["dashboard_cards"] == []
     assert "Клиенты" not in response.content.decode()
+
+
+def test_registration_date_filter_takes_typed_dates_and_whole_days(client, operator):
+    # given one client registered late on the last day of the range and one the next morning
+    inside = make_client(last_name="Февральский", email="feb@example.ru")
+    outside = make_client(last_name="Мартовский", email="mar@example.ru")
+    moscow = timezone.get_current_timezone()
+    Client.objects.filter(pk=inside.pk).update(
+        created_at=datetime(2026, 2, 28, 23, 30, tzinfo=moscow)
+    )
+    Client.objects.filter(pk=outside.pk).update(
+        created_at=datetime(2026, 3, 1, 0, 30, tzinfo=moscow)
+    )
+
+    # when the range is typed as ДД.ММ.ГГГГ
+    page = client.get(
+        CHANGELIST, {"created_at_from": "01.02.2026", "created_at_to": "28.02.2026"}
+    ).content.decode()
+    wrong = client.get(CHANGELIST, {"created_at_from": "31.02.2026"})
+
+    # then only the February client is listed; a date that is not one filters nothing
+    assert "Февральский" in page and "Мартовский" not in page
+    assert wrong.status_code == 200
+    assert {c.pk for c in wrong.context["cl"].result_list} >= {inside.pk, outside.pk}
+    assert "Введите правильную дату." in wrong.content.decode()

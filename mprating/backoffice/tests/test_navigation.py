@@ -42,11 +42,11 @@ def test_superuser_sees_every_section(rf):
 
     assert titles == [
         "Пользователи",
+        "Подключенные ПВЗ",
+        "Аккаунты маркетплейсов",
         "Монетизация",
         "Управление заявками",
         "Каталог",
-        "Подключенные ПВЗ",
-        "Аккаунты маркетплейсов",
         "Документы",
         "Финансы",
         "Настройки",
@@ -73,7 +73,14 @@ def test_navigation_shows_catalog_items_by_permission(rf):
     operator = titles(make_staff(roles.OPERATOR, email="o@example.ru"))
     nobody = titles(make_staff(email="n@example.ru"))
 
-    assert list(manager)[:4] == ["Пользователи", "Монетизация", "Управление заявками", "Каталог"]
+    assert list(manager)[:6] == [
+        "Пользователи",
+        "Подключенные ПВЗ",
+        "Аккаунты маркетплейсов",
+        "Монетизация",
+        "Управление заявками",
+        "Каталог",
+    ]
     assert "Импорт файлов" in manager["Каталог"]
     assert "Справочник автомобилей" in manager["Каталог"]
     assert manager["Каталог"] == operator["Каталог"]

@@ -1,18 +1,19 @@
 """Back office «Финансы»: read-only ledger, corrections with confirmation, credit limits."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.finance import selectors, services
-from mprating.finance.models import CreditLimitChange, EntryKind, LedgerEntry
+from mprating.finance.models import CreditLimitChange, EntryKind, LedgerEntry, Statement
 from mprating.finance.statements import statement_generate
 from mprating.finance.tests.factories import charge, pay
 
@@ -67,6 +68,40 @@ def test_the_ledger_filters_and_search(client, manager, customer):
     assert [e.debit for e in by_kind.context["cl"].result_list] == [Decimal("40.00")]
     assert len(by_client.context["cl"].result_list) == 2
     assert [e.client_id for e in by_search.context["cl"].result_list] == [other.pk]
+
+
+def test_the_ledger_date_filter_takes_typed_dates_and_whole_days(client, manager, customer):
+    # given a payment late on 28.02.2026 (Moscow) and one just after midnight
+    moscow = timezone.get_current_timezone()
+    inside = pay(customer, "100", at=datetime(2026, 2, 28, 23, 30, tzinfo=moscow))
+    pay(customer, "7", at=datetime(2026, 3, 1, 0, 30, tzinfo=moscow))
+
+    # when
+    page = client.get(LEDGER, {"occurred_at_from": "01.02.2026", "occurred_at_to": "28.02.2026"})
+
+    # then
+    assert [e.pk for e in page.context["cl"].result_list] == [inside.pk]
+
+
+def test_the_statements_date_filter_takes_typed_dates(client, manager, customer):
+    # given a statement requested on 28.02.2026 (Moscow) and one on 01.03.2026
+    moscow = timezone.get_current_timezone()
+    inside, outside = (
+        services.statement_request(client_id=customer.pk, start=date(2026, 1, 1), end=end)
+        for end in (date(2026, 1, 31), date(2026, 2, 27))
+    )
+    Statement.objects.filter(pk=inside.pk).update(
+        created_at=datetime(2026, 2, 28, 23, 30, tzinfo=moscow)
+    )
+    Statement.objects.filter(pk=outside.pk).update(
+        created_at=datetime(2026, 3, 1, 0, 30, tzinfo=moscow)
+    )
+
+    # when
+    page = client.get(STATEMENTS, {"created_at_from": "28.02.2026", "created_at_to": "28.02.2026"})
+
+    # then
+    assert [s.pk for s in page.context["cl"].result_list] == [inside.pk]
 
 
 def test_the_ledger_exports_to_xlsx(client, manager, customer):

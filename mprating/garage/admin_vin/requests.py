@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from unfold.admin import ModelAdmin
-from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.models import OutgoingEmail
 from mprating.garage import selectors, services
@@ -97,7 +97,7 @@ class VinRequestAdmin(ChatAdminMixin, ModelAdmin):
         "chat_link",
     ]
     list_display_links = ["number", "vehicle_column"]
-    list_filter = ["status", ("created_at", RangeDateFilter)]
+    list_filter = ["status", ("created_at", DateRangeFilter)]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False

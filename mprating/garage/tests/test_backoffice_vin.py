@@ -3,11 +3,13 @@ actions with history; answers «Бренд, Артикул»; the chat; the sett
 
 import html
 import re
+from datetime import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
@@ -225,6 +227,25 @@ def test_chat_in_the_back_office(client, manager, vin_request):
         reverse("admin:garage_vinrequest_chat_messages", args=[vin_request.pk])
     ).content.decode()
     assert "Mobil 5W-30, 4 литра" in fragment and "<html" not in fragment
+
+
+def test_created_date_filter_takes_typed_dates_and_whole_days(client, manager):
+    # given a request made late on 28.02.2026 (Moscow) and one just after midnight
+    owner = make_client()
+    inside, outside = make_vin_request(owner), make_vin_request(owner)
+    moscow = timezone.get_current_timezone()
+    VinRequest.objects.filter(pk=inside.pk).update(
+        created_at=datetime(2026, 2, 28, 23, 30, tzinfo=moscow)
+    )
+    VinRequest.objects.filter(pk=outside.pk).update(
+        created_at=datetime(2026, 3, 1, 0, 30, tzinfo=moscow)
+    )
+
+    # when
+    page = client.get(CHANGELIST, {"created_at_from": "01.02.2026", "created_at_to": "28.02.2026"})
+
+    # then
+    assert [r.pk for r in page.context["cl"].result_list] == [inside.pk]
 
 
 def test_changelist_query_count_does_not_grow(client, manager):

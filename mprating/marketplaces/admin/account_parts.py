@@ -12,6 +12,7 @@ from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminTextareaWidget
 from mprating.core.admin_actions import AdminAction
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
+from mprating.core.text import days_ru
 from mprating.marketplaces import selectors, services
 from mprating.marketplaces.admin.common import (
     BUYOUT_STATUS_LABELS,
@@ -26,7 +27,6 @@ from mprating.marketplaces.models import (
     MarketplaceAccount,
 )
 from mprating.marketplaces.services.accounts import SECRET_MAX
-from mprating.marketplaces.text import days_phrase
 
 
 class AccountForm(forms.ModelForm):
@@ -98,7 +98,7 @@ class ServiceLifeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         days = settings.MARKETPLACE_EXPIRY_WARNING_DAYS
-        return [("soon", f"Истекает в ближайшие {days_phrase(days)}"), ("ended", "Истёк")]
+        return [("soon", f"Истекает в ближайшие {days_ru(days)}"), ("ended", "Истёк")]
 
     def queryset(self, request, queryset):
         at = selectors.clock()

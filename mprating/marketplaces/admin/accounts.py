@@ -27,6 +27,7 @@ from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.exports import export_xlsx
+from mprating.core.text import days_ru
 from mprating.marketplaces import selectors, services
 from mprating.marketplaces.admin.account_parts import (
     ACTIVATE,
@@ -44,6 +45,7 @@ from mprating.marketplaces.admin.common import (
     ACCOUNT_STATUS_LABELS,
     badge,
     date_ru,
+    expiry_message,
     moment_ru,
     person,
 )
@@ -52,7 +54,6 @@ from mprating.marketplaces.models import (
     AccountStatus,
     MarketplaceAccount,
 )
-from mprating.marketplaces.text import days_phrase, expiry_message
 
 CHANGE_URL = "marketplaces_marketplaceaccount_change"
 BUYOUTS_URL = "admin:marketplaces_buyout_changelist"
@@ -166,7 +167,7 @@ class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
         warning = settings.MARKETPLACE_EXPIRY_WARNING_DAYS
         hint = ""
         if obj.effective_status != AccountStatus.INACTIVE and days <= warning:
-            hint = "завтра неактивен" if days == 1 else f"ещё {days_phrase(days)}"
+            hint = "завтра неактивен" if days == 1 else f"ещё {days_ru(days)}"
         return format_html(
             '<span style="white-space:nowrap">{}</span>{}',
             date_ru(obj.service_until),

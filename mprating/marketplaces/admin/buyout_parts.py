@@ -1,14 +1,9 @@
 """Pieces of the buyouts' admin: the marketplace filter, the history inline, the «Оформить
 выкуп» form and the status steps as data."""
 
-from datetime import datetime, time, timedelta
-
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.formats import get_format
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import display
 from unfold.widgets import (
     SELECT_CLASSES,
@@ -34,37 +29,6 @@ from mprating.marketplaces.models import (
 )
 from mprating.pickup_points.models import PickupPoint
 from mprating.pickup_points.selectors import pickup_points_active
-
-
-def _parse_day(value: str):
-    """A date typed as ДД.ММ.ГГГГ (or any input format of the active locale); None if not."""
-    for pattern in get_format("DATE_INPUT_FORMATS"):
-        try:
-            return datetime.strptime(value.strip(), pattern).date()
-        except (ValueError, TypeError):
-            continue
-    return None
-
-
-class CreatedRangeFilter(RangeDateFilter):
-    """«Оформлен с … по …» in Moscow days, both ends included. unfold's own filter parses the
-    dates with `settings.DATE_INPUT_FORMATS` (not ДД.ММ.ГГГГ: the filter then silently does not
-    filter) and compares a timestamp with the end date's midnight (losing the last day)."""
-
-    def queryset(self, request, queryset):
-        name = self.parameter_name
-        start = _parse_day(self.used_parameters.get(f"{name}_from") or "")
-        end = _parse_day(self.used_parameters.get(f"{name}_to") or "")
-        tz = timezone.get_current_timezone()
-        if start:
-            queryset = queryset.filter(
-                **{f"{name}__gte": datetime.combine(start, time.min, tzinfo=tz)}
-            )
-        if end:
-            queryset = queryset.filter(
-                **{f"{name}__lt": datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)}
-            )
-        return queryset
 
 
 class PickupPointFilter(admin.SimpleListFilter):

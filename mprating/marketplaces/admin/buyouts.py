@@ -8,7 +8,6 @@ after a confirmation. The order line follows through the orders gatekeeper
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,8 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
+from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
@@ -31,13 +32,11 @@ from mprating.marketplaces.admin.buyout_parts import (
     STATUS_ACTIONS,
     BuyoutForm,
     BuyoutHistoryInline,
-    CreatedRangeFilter,
     MarketplaceFilter,
     PickupPointFilter,
 )
 from mprating.marketplaces.admin.common import (
     BUYOUT_STATUS_LABELS,
-    EstimatedCountPaginator,
     badge,
     moment_ru,
     nowrap,
@@ -54,7 +53,8 @@ SEARCH_LIMIT = 1000
 
 
 @admin.register(Buyout)
-class BuyoutAdmin(ModelAdmin):
+class BuyoutAdmin(EstimatedCountMixin, ModelAdmin):
+    estimate_filtered = True  # one marketplace or status still has hundreds of thousands
     list_display = [
         "created",
         "number",
@@ -70,7 +70,7 @@ class BuyoutAdmin(ModelAdmin):
         "status",
         MarketplaceFilter,
         PickupPointFilter,
-        ("created_at", CreatedRangeFilter),
+        ("created_at", DateRangeFilter),
     ]
     list_filter_submit = True
     # Facet counts would count a million buyouts once per choice (500 pickup points).
@@ -112,11 +112,6 @@ class BuyoutAdmin(ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return selectors.buyouts_for_backoffice()
-
-    def get_paginator(
-        self, request, queryset, per_page, orphans=0, allow_empty_first_page=True
-    ) -> Paginator:
-        return EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         term = "".join((search_term or "").split())

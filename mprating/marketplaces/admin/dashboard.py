@@ -20,9 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from mprating.core.text import days_ru
 from mprating.marketplaces import selectors
+from mprating.marketplaces.admin.common import expiry_message
 from mprating.marketplaces.models import AccountStatus, Marketplace
-from mprating.marketplaces.text import days_phrase, expiry_message
 
 COLOURS = {
     Marketplace.WILDBERRIES.value: "#a21caf",
@@ -126,7 +127,7 @@ class DashboardMixin:
             # No `opts`: unfold's header then reads «content_title».
             "title": "Аккаунты маркетплейсов: дашборд",
             "content_title": "Аккаунты маркетплейсов: дашборд",
-            "warning_phrase": days_phrase(board.warning_days),
+            "warning_phrase": days_ru(board.warning_days),
             "board": board,
             "rows": rows,
             "expiring": expiring,

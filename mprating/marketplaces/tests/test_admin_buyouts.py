@@ -270,7 +270,7 @@ def test_the_line_status_table_is_for_the_superuser_only(client, operator):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates of PostgreSQL")
 def test_a_big_list_is_never_counted_row_by_row(browser, operator, monkeypatch):
-    from mprating.marketplaces.admin.common import EstimatedCountPaginator
+    from mprating.core.admin_paging import EstimatedCountPaginator
 
     _buyouts(3, operator)
     with connection.cursor() as cursor:

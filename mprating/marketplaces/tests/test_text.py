@@ -2,7 +2,8 @@
 
 import pytest
 
-from mprating.marketplaces.text import days_phrase, expiry_message
+from mprating.core.text import days_ru
+from mprating.marketplaces.admin.common import expiry_message
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ from mprating.marketplaces.text import days_phrase, expiry_message
     ],
 )
 def test_days_plural(n, phrase):
-    assert days_phrase(n) == phrase
+    assert days_ru(n) == phrase
 
 
 def test_the_seed_message_names_the_days_and_both_statuses():

@@ -12,6 +12,6 @@ The markup of every cell lives in `templates/orders/admin/`.
 """
 
 from mprating.orders.admin import lines, orders, statuses  # noqa: F401 — registers the admins
-from mprating.orders.admin.common import EstimatedCountPaginator, status_badge
+from mprating.orders.admin.common import status_badge
 
-__all__ = ["EstimatedCountPaginator", "status_badge"]
+__all__ = ["status_badge"]

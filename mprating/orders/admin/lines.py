@@ -14,7 +14,8 @@ from unfold.decorators import display
 
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
-from mprating.orders.admin.common import EstimatedCountMixin, LineStatusFilter, status_badge
+from mprating.core.admin_paging import EstimatedCountMixin
+from mprating.orders.admin.common import LineStatusFilter, status_badge
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
 

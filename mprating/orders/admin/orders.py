@@ -4,7 +4,7 @@
 (`line_actions`), run from the order's page on lines the manager ticks.
 
 The list runs a fixed number of queries whatever the page size and never counts the whole
-table on an unfiltered page (`EstimatedCountPaginator`).
+table on an unfiltered page (`core.admin_paging`).
 """
 
 from collections import Counter
@@ -16,18 +16,21 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.filters.admin import AutocompleteSelectFilter, RangeDateFilter
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import action, display
+from unfold.forms import PaginationInlineFormSet
 
 from mprating.accounts.models import Client
 from mprating.accounts.phones import format_phone, try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
+from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
 from mprating.core.money import format_rub
+from mprating.orders import hooks
 from mprating.orders.admin.common import (
-    EstimatedCountMixin,
     LineStatusFilter,
     render_cell,
     status_badge,
@@ -78,10 +81,26 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrderLinesFormSet(PaginationInlineFormSet):
+    """The order page's lines, with the higher apps' actions put on them once for all the lines
+    (`hooks.line_actions_attach`, e.g. «Оформить выкуп» from marketplaces)."""
+
+    user = None
+
+    def get_queryset(self):
+        first = not hasattr(self, "_queryset")
+        queryset = super().get_queryset()
+        if first:  # reads the lines (the queryset keeps them) and asks the providers once
+            hooks.line_actions_attach(queryset, where=hooks.BACKOFFICE, user=self.user)
+        return queryset
+
+
 class OrderLineInline(TabularInline):
-    """The lines of the order as they were bought, with status, refusal and history."""
+    """The lines of the order as they were bought, with status, refusal, history and the
+    actions other apps offer on a line."""
 
     model = OrderLine
+    formset = OrderLinesFormSet
     verbose_name = "позиция"
     verbose_name_plural = "Позиции заказа"
     fields = ["position", "price_display", "status_display", "refusal_display", "history_display"]
@@ -95,6 +114,11 @@ class OrderLineInline(TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on every call
+        formset.user = request.user
+        return formset
 
     def get_queryset(self, request):
         history = history_of(StatusChange.objects.select_related("status")).order_by(
@@ -180,7 +204,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
     list_display_links = ["number_display"]
     list_filter = [
         LineStatusFilter,
-        ("created_at", RangeDateFilter),
+        ("created_at", DateRangeFilter),
         ("client", AutocompleteSelectFilter),
         "payment_method",
         LineSourceFilter,

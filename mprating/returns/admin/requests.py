@@ -2,22 +2,20 @@
 docstring)."""
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from mprating.accounts.phones import try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.money import format_rub
 from mprating.orders.cabinet_selectors import order_number_query
 from mprating.returns import selectors
@@ -55,31 +53,6 @@ class StatusFilter(admin.SimpleListFilter):
         if self.value() in S.values:
             return queryset.filter(status=self.value())
         return queryset
-
-
-class CreatedDayFilter(RangeDateFilter):
-    """«Создан с … по …» by whole Moscow days, the dates typed as ДД.ММ.ГГГГ (or ISO).
-
-    Unfold's own range filter reads only the global `DATE_INPUT_FORMATS` (not «30.11.2026»)
-    and compares a datetime with the «to» date's midnight, which leaves that day out."""
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        bounds = {}
-        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
-            day = _parse_day(self.used_parameters.get(f"{self.parameter_name}{suffix}"))
-            if day is not None:
-                start = datetime.combine(day + timedelta(days=shift), time.min)
-                bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
-        return queryset.filter(**bounds)
-
-
-def _parse_day(value) -> date | None:
-    for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(str(value or "").strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 class StatusHistoryInline(TabularInline):
@@ -172,7 +145,7 @@ class ReturnRequestAdmin(ModelAdmin):
         "status_badge",
     ]
     list_display_links = ["number_display"]
-    list_filter = [StatusFilter, "reason", ("created_at", CreatedDayFilter)]
+    list_filter = [StatusFilter, "reason", ("created_at", DateRangeFilter)]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False
