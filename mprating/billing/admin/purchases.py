@@ -1,232 +1,41 @@
-"""Back office «Монетизация» (seed 000): packages, the clients' purchases, the revenue.
-
-Operators create and change packages and put them on sale or take them off; they confirm that
-an invoice was paid («Подтвердить оплату») and cancel purchases that will not be paid
-(«Отменить»). Every change goes through `billing.services` (with its history) and every action
-through the one action helper `core.admin_actions` (a confirmation page, POST, one service
-call). Managers see everything read-only. «Выручка» is a page of this admin
-(`revenue_view`): revenue and packages sold per month, aggregated in SQL.
-"""
+"""«Монетизация → Покупки пакетов» and «Выручка»: purchases, their actions, the revenue page."""
 
 import json
 from datetime import date
-from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from mprating.accounts.phones import try_normalize_phone
 from mprating.billing import selectors, services
+from mprating.billing.admin.common import (
+    EXPIRED,
+    NOWRAP,
+    STATUS_LABELS,
+    PurchaseHistoryInline,
+    _day,
+    _month_label,
+)
 from mprating.billing.models import (
     PURCHASE_NUMBER_PREFIX,
-    Package,
-    PackageChange,
     PackagePurchase,
-    PurchaseChange,
     PurchaseStatus,
 )
-from mprating.billing.services import PackageData
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
-
-NOWRAP = '<span style="white-space:nowrap">{}</span>'
-EXPIRED = "Истёк"
-STATUS_LABELS = {
-    PurchaseStatus.AWAITING_PAYMENT.label: "warning",
-    PurchaseStatus.PAID.label: "success",
-    PurchaseStatus.CANCELLED.label: "danger",
-    EXPIRED: "info",
-}
-
-
-class _HistoryInline(TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    fields = ["changed_at", "changed_by", "comment"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-
-class PackageHistoryInline(_HistoryInline):
-    model = PackageChange
-    verbose_name_plural = "История изменений"
-
-
-class PurchaseHistoryInline(_HistoryInline):
-    model = PurchaseChange
-    verbose_name_plural = "История покупки"
-    fields = ["changed_at", "status", "changed_by", "comment"]
-    readonly_fields = fields
-
-
-class RubField(forms.DecimalField):
-    """A sum as people type it: «14 990,00», «14990.5», «1 234»."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        return super().to_python(value)
-
-
-class PackageForm(forms.ModelForm):
-    price = RubField(
-        label="Цена, ₽",
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal"}),
-        help_text="Например: 4 990,00",
-        error_messages={
-            "invalid": "Введите сумму числом, например 4 990,00.",
-            "required": "Укажите цену.",
-            "min_value": "Цена должна быть больше нуля.",
-        },
-    )
-
-    class Meta:
-        model = Package
-        fields = [
-            "name",
-            "description",
-            "price",
-            "requests_included",
-            "validity_days",
-            "is_on_sale",
-            "sort_order",
-        ]
-
-
-# ---- packages ------------------------------------------------------------------------------
-
-
-def _sale_action(on_sale: bool) -> AdminAction:
-    def run(*, request, objects, data) -> str:
-        changed = services.package_sale_set(
-            package_ids=[p.pk for p in objects], on_sale=on_sale, by=request.user
-        )
-        verb = "Возвращено в продажу" if on_sale else "Снято с продажи"
-        return f"{verb} пакетов: {changed}."
-
-    return AdminAction(
-        title="Вернуть пакеты в продажу" if on_sale else "Снять пакеты с продажи",
-        button="Вернуть в продажу" if on_sale else "Снять с продажи",
-        run=run,
-        intro="Клиенты видят в «Пакетах» только пакеты в продаже. Уже купленные пакеты "
-        "продолжают действовать."
-        if not on_sale
-        else "Пакеты снова появятся у клиентов в «Пакетах».",
-        headers=("Пакет", "Цена", "Заявок", "Срок"),
-        row_template="billing/admin/_package_row.html",
-        choose_error="Отметьте пакеты.",
-        empty_message="Все выбранные пакеты уже в этом состоянии.",
-    )
-
-
-SALE_OFF = _sale_action(False)
-SALE_ON = _sale_action(True)
-
-
-@admin.register(Package)
-class PackageAdmin(ModelAdmin):
-    form = PackageForm
-    list_display = [
-        "name",
-        "price_display",
-        "requests_included",
-        "validity_days",
-        "on_sale",
-        "sold",
-        "sort_order",
-    ]
-    list_display_links = ["name"]
-    list_filter = ["is_on_sale"]
-    search_fields = ["name"]
-    ordering = ["sort_order", "price", "id"]
-    actions = ["take_off_sale", "put_on_sale"]
-    inlines = [PackageHistoryInline]
-    fields = [
-        "name",
-        "description",
-        "price",
-        "requests_included",
-        "validity_days",
-        "is_on_sale",
-        "sort_order",
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Package]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(sold_count=Count("purchases", filter=Q(purchases__status="paid")))
-        )
-
-    @display(description="цена", ordering="price")
-    def price_display(self, obj: Package) -> str:
-        return format_rub(obj.price)
-
-    @display(
-        description="в продаже",
-        ordering="is_on_sale",
-        label={"В продаже": "success", "Не в продаже": "info"},
-    )
-    def on_sale(self, obj: Package) -> str:
-        return "В продаже" if obj.is_on_sale else "Не в продаже"
-
-    @display(description="продано", ordering="sold_count")
-    def sold(self, obj: Package) -> int:
-        return obj.sold_count
-
-    def save_model(self, request, obj: Package, form, change: bool) -> None:
-        """The form has checked the input; the service writes it with its history."""
-        data = PackageData(**{name: form.cleaned_data[name] for name in self.fields})
-        if change:
-            saved = services.package_update(package_id=obj.pk, data=data, by=request.user)
-        else:
-            saved = services.package_create(data=data, by=request.user)
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj: Package) -> None:
-        services.package_delete(package_id=obj.pk, by=request.user)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for package_id in queryset.values_list("pk", flat=True):
-            services.package_delete(package_id=package_id, by=request.user)
-
-    @admin.action(description="Снять с продажи", permissions=["change"])
-    def take_off_sale(self, request, queryset):
-        return admin_action_view(
-            self, request, SALE_OFF, queryset, changelist_action="take_off_sale"
-        )
-
-    @admin.action(description="Вернуть в продажу", permissions=["change"])
-    def put_on_sale(self, request, queryset):
-        return admin_action_view(self, request, SALE_ON, queryset, changelist_action="put_on_sale")
-
-
-# ---- purchases -----------------------------------------------------------------------------
 
 
 class CancelForm(forms.Form):
@@ -543,29 +352,3 @@ class PackagePurchaseAdmin(ModelAdmin):
             "sold_chart": json.dumps(sold_chart, ensure_ascii=False),
         }
         return TemplateResponse(request, "billing/admin/revenue.html", context)
-
-
-def _day(moment) -> str:
-    """ДД.ММ.ГГГГ in Moscow time, «—» when there is none."""
-    return f"{timezone.localtime(moment):%d.%m.%Y}" if moment else "—"
-
-
-MONTHS = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
-
-
-def _month_label(month: date) -> str:
-    """«март 2026» (the nominative, as a heading of a month column)."""
-    return f"{MONTHS[month.month - 1]} {month.year}"
