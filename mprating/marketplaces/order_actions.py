@@ -11,9 +11,12 @@ from mprating.orders.models import OrderLine, Source
 
 def buyout_line_actions(lines: list[OrderLine]) -> dict[int, list[LineAction]]:
     """«Оформить выкуп» for each marketplace line of the page that has no buyout yet (a
-    cancelled one does not count: the line may be bought out again). One query when the page
-    has marketplace lines, none otherwise."""
-    candidates = [line.pk for line in lines if line.source == Source.MARKETPLACE]
+    cancelled one does not count: the line may be bought out again) and is not finished (a
+    line handed out or refused is never bought out). One query when the page has such lines,
+    none otherwise."""
+    candidates = [
+        line.pk for line in lines if line.source == Source.MARKETPLACE and not line.status.is_final
+    ]
     if not candidates:
         return {}
     taken = set(

@@ -71,3 +71,21 @@ def test_the_order_page_costs_the_same_for_2_and_20_marketplace_lines(client):
     ]
 
     assert counts[0] == counts[1], counts
+
+
+def test_a_finished_line_is_not_offered_a_buyout(client):
+    # given a marketplace line already handed out to the client («Отгружен», a final status)
+    from mprating.orders.models import OrderStatus
+    from mprating.orders.services import line_status_set
+
+    operator = make_operator()
+    [line] = marketplace_lines(count_=1)
+    shipped = OrderStatus.objects.get(role=OrderStatus.Role.SHIPPED)
+    line_status_set(line_ids=[line.pk], status_id=shipped.pk, actor=operator)
+    client.force_login(operator)
+
+    # when
+    page = _order_page(client, line.order)
+
+    # then
+    assert _link(line) not in page
