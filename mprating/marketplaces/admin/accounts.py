@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -309,16 +309,20 @@ class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
     def _page(self, object_id) -> str:
         return reverse(f"admin:{CHANGE_URL}", args=[object_id])
 
-    @action(description="Освободить", url_path="release", permissions=["release"], icon="logout")
-    def release(self, request: HttpRequest, object_id: str):
+    def _detail_action(self, request: HttpRequest, object_id: str, admin_action) -> HttpResponse:
+        """One account's action through the shared confirmation page, back to its page."""
         return admin_action_view(
             self,
             request,
-            RELEASE,
+            admin_action,
             self._one_qs(object_id),
             done_url=self._page(object_id),
             extra_context={"original": self._one(object_id)},
         )
+
+    @action(description="Освободить", url_path="release", permissions=["release"], icon="logout")
+    def release(self, request: HttpRequest, object_id: str):
+        return self._detail_action(request, object_id, RELEASE)
 
     @action(
         description="Сделать неактивным",
@@ -327,14 +331,7 @@ class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
         icon="block",
     )
     def deactivate(self, request: HttpRequest, object_id: str):
-        return admin_action_view(
-            self,
-            request,
-            DEACTIVATE,
-            self._one_qs(object_id),
-            done_url=self._page(object_id),
-            extra_context={"original": self._one(object_id)},
-        )
+        return self._detail_action(request, object_id, DEACTIVATE)
 
     @action(
         description="Сделать активным",
@@ -343,14 +340,7 @@ class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
         icon="check_circle",
     )
     def activate(self, request: HttpRequest, object_id: str):
-        return admin_action_view(
-            self,
-            request,
-            ACTIVATE,
-            self._one_qs(object_id),
-            done_url=self._page(object_id),
-            extra_context={"original": self._one(object_id)},
-        )
+        return self._detail_action(request, object_id, ACTIVATE)
 
     @action(description="Выкупы аккаунта", url_path="buyouts", icon="shopping_bag")
     def open_buyouts(self, request: HttpRequest, object_id: str):
