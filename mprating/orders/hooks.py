@@ -109,3 +109,29 @@ def line_actions_attach(lines: Iterable, *, where: str = CABINET, user=None) -> 
                     if not action.permission
                     or (user is not None and user.has_perm(action.permission))
                 )
+
+
+# ---- pieces already paid back another way --------------------------------------------------
+
+ReturnedPiecesProvider = Callable[[list], dict[int, int]]
+_returned_pieces_providers: list[ReturnedPiecesProvider] = []
+
+
+def on_returned_pieces(provider: ReturnedPiecesProvider) -> None:
+    """Register `provider(lines) -> {line_id: pieces}`: how many pieces of each line a higher
+    app already pays back or is paying back (returns: pieces in returns not rejected).
+    Registering the same function twice has no effect."""
+    if provider not in _returned_pieces_providers:
+        _returned_pieces_providers.append(provider)
+
+
+def returned_pieces(lines: list) -> dict[int, int]:
+    """Pieces of each line that a refusal must not pay back again, summed over the providers.
+
+    Unlike the other hooks, a provider's error is not swallowed: paying money twice is worse
+    than a refused status change, so the gatekeeper's transaction rolls back instead."""
+    pieces: dict[int, int] = {}
+    for provider in list(_returned_pieces_providers):
+        for line_id, count in provider(lines).items():
+            pieces[line_id] = pieces.get(line_id, 0) + count
+    return pieces

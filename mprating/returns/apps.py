@@ -16,3 +16,6 @@ class ReturnsConfig(AppConfig):
         from mprating.returns import eligibility
 
         hooks.on_line_actions(eligibility.line_actions_provider)
+        # …and which pieces of a line a return already pays back, so that a refusal of the
+        # line later on never pays the same piece twice.
+        hooks.on_returned_pieces(eligibility.returned_pieces_provider)

@@ -159,3 +159,10 @@ def line_actions_provider(lines: list[OrderLine]) -> dict[int, list[LineAction]]
                 )
             ]
     return actions
+
+
+def returned_pieces_provider(lines: list[OrderLine]) -> dict[int, int]:
+    """For `orders.hooks.on_returned_pieces`: the pieces of each line that returns pay back
+    or are paying back (every return but «Отклонён»), so a later refusal of the line does
+    not pay them a second time. One query."""
+    return returned_quantities(line.pk for line in lines)

@@ -204,7 +204,8 @@ def _refusal_credits(lines: list[OrderLine], *, actor: User | None) -> None:
     """Give back the money of lines that have just entered «Отказ», for orders that were
     charged to the balance at checkout (`Order.balance_charged`): price × quantity, as a
     «Возврат за отказ» entry of finance. One query for the orders, whatever the number of
-    lines; nothing for orders paid otherwise.
+    lines; nothing for orders paid otherwise. Pieces that a return of a higher app already
+    pays back (`hooks.returned_pieces`) are left out, so no piece is paid back twice.
 
     Exactly once per line: the entry's key is the line's (`line:<id>:refusal-credit`), so a
     line refused, revived by a manager and refused again is credited the first time only —
@@ -220,8 +221,10 @@ def _refusal_credits(lines: list[OrderLine], *, actor: User | None) -> None:
             pk__in={line.order_id for line in lines}, balance_charged__isnull=False
         ).values_list("pk", "number")
     )
+    # Pieces a return already pays back (or is paying back) are not paid a second time.
+    returned = hooks.returned_pieces([line for line in lines if line.order_id in charged])
     for line in sorted(lines, key=lambda line: (line.client_id, line.pk)):
-        amount = line.price * line.quantity
+        amount = line.price * max(line.quantity - returned.get(line.pk, 0), 0)
         if line.order_id not in charged or amount <= 0:
             continue
         balance_credit(
