@@ -30,6 +30,9 @@ def test_add_htmx_returns_the_cart_cell_of_the_search_row(client, shopper):
     assert "В корзине: 3 шт." in html
     assert reverse("cart:detail") in html
     assert CartLine.objects.get(client=shopper).quantity == 3
+    # a multi-line {# #} is printed by Django: the cell must show no template markers
+    for marker in ("{#", "#}", "{%", "{{"):
+        assert marker not in html
 
 
 def test_add_htmx_error_shows_message_and_the_form_again(client, shopper):
