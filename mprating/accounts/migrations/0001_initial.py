@@ -11,93 +11,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, help_text='В формате E.164: +79161234567', max_length=16, null=True, verbose_name='телефон')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='фамилия')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='имя')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='отчество')),
-                ('is_staff', models.BooleanField(default=False, help_text='Может входить в бэкофис; что он там видит, решают роли и права.', verbose_name='сотрудник')),
-                ('is_active', models.BooleanField(default=True, help_text='Снимите, чтобы прекратить доступ к сервису: вход и открытые сессии перестают работать.', verbose_name='активен')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='дата регистрации')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="В формате E.164: +79161234567",
+                        max_length=16,
+                        null=True,
+                        verbose_name="телефон",
+                    ),
+                ),
+                ("last_name", models.CharField(blank=True, max_length=100, verbose_name="фамилия")),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="имя")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="отчество"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Может входить в бэкофис; что он там видит, решают роли и права.",
+                        verbose_name="сотрудник",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Снимите, чтобы прекратить доступ к сервису: вход и открытые сессии перестают работать.",
+                        verbose_name="активен",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="дата регистрации"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пользователь',
-                'verbose_name_plural': 'пользователи',
+                "verbose_name": "пользователь",
+                "verbose_name_plural": "пользователи",
             },
             managers=[
-                ('objects', mprating.accounts.models.UserManager()),
+                ("objects", mprating.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('company_name', models.CharField(blank=True, max_length=255, verbose_name='название компании')),
-                ('inn', models.CharField(blank=True, max_length=12, verbose_name='ИНН')),
-                ('markup_percent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='индивидуальная наценка, %')),
-                ('cross_scheme', models.PositiveSmallIntegerField(choices=[(1, 'Схема №1 — только прямые аналоги (рекомендуется)'), (2, 'Схема №2 — аналоги аналогов'), (3, 'Схема №3 — цепочки из трёх связей')], default=1, verbose_name='схема кросс-связей')),
-                ('personal_data_consent_at', models.DateTimeField(blank=True, null=True, verbose_name='согласие на обработку персональных данных')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='зарегистрирован')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='client', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "company_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="название компании"),
+                ),
+                ("inn", models.CharField(blank=True, max_length=12, verbose_name="ИНН")),
+                (
+                    "markup_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="индивидуальная наценка, %",
+                    ),
+                ),
+                (
+                    "cross_scheme",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Схема №1 — только прямые аналоги (рекомендуется)"),
+                            (2, "Схема №2 — аналоги аналогов"),
+                            (3, "Схема №3 — цепочки из трёх связей"),
+                        ],
+                        default=1,
+                        verbose_name="схема кросс-связей",
+                    ),
+                ),
+                (
+                    "personal_data_consent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        null=True,
+                        verbose_name="согласие на обработку персональных данных",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="зарегистрирован",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="client",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'клиент',
-                'verbose_name_plural': 'клиенты',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('change_client_status', 'Может блокировать и разблокировать клиентов')],
+                "verbose_name": "клиент",
+                "verbose_name_plural": "клиенты",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("change_client_status", "Может блокировать и разблокировать клиентов")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ClientStatusChange',
+            name="ClientStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_active', models.BooleanField(verbose_name='доступ после изменения')),
-                ('reason', models.TextField(verbose_name='причина')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_active", models.BooleanField(verbose_name="доступ после изменения")),
+                ("reason", models.TextField(verbose_name="причина")),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение доступа клиента',
-                'verbose_name_plural': 'история доступа',
-                'ordering': ['-changed_at', '-id'],
+                "verbose_name": "изменение доступа клиента",
+                "verbose_name_plural": "история доступа",
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="accounts_user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(fields=('phone',), name='accounts_user_phone_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                fields=("phone",), name="accounts_user_phone_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='client',
-            constraint=models.CheckConstraint(condition=models.Q(('markup_percent__gte', 0), ('markup_percent__lte', 100)), name='accounts_client_markup_0_100'),
+            model_name="client",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("markup_percent__gte", 0), ("markup_percent__lte", 100)),
+                name="accounts_client_markup_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='client',
-            constraint=models.CheckConstraint(condition=models.Q(('cross_scheme__in', [1, 2, 3])), name='accounts_client_cross_scheme_1_3'),
+            model_name="client",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cross_scheme__in", [1, 2, 3])),
+                name="accounts_client_cross_scheme_1_3",
+            ),
         ),
         migrations.AddIndex(
-            model_name='clientstatuschange',
-            index=models.Index(fields=['client', '-changed_at'], name='accounts_cl_client__af7842_idx'),
+            model_name="clientstatuschange",
+            index=models.Index(
+                fields=["client", "-changed_at"], name="accounts_cl_client__af7842_idx"
+            ),
         ),
     ]

@@ -8,137 +8,342 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_client_status_change_history_entry'),
+        ("accounts", "0003_client_status_change_history_entry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Package',
+            name="Package",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='название')),
-                ('description', models.TextField(blank=True, verbose_name='описание')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='цена, ₽')),
-                ('requests_included', models.PositiveIntegerField(verbose_name='заявок в пакете')),
-                ('validity_days', models.PositiveSmallIntegerField(verbose_name='срок действия, дней')),
-                ('is_on_sale', models.BooleanField(default=True, verbose_name='в продаже')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, help_text='Меньше — выше в списке у клиента.', verbose_name='порядок')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='создан')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="название")),
+                ("description", models.TextField(blank=True, verbose_name="описание")),
+                (
+                    "price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="цена, ₽"),
+                ),
+                ("requests_included", models.PositiveIntegerField(verbose_name="заявок в пакете")),
+                (
+                    "validity_days",
+                    models.PositiveSmallIntegerField(verbose_name="срок действия, дней"),
+                ),
+                ("is_on_sale", models.BooleanField(default=True, verbose_name="в продаже")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Меньше — выше в списке у клиента.",
+                        verbose_name="порядок",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="создан"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пакет',
-                'verbose_name_plural': 'пакеты',
-                'ordering': ['sort_order', 'price', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='billing_package_price_positive', violation_error_message='Цена пакета должна быть больше нуля.'), models.CheckConstraint(condition=models.Q(('requests_included__gte', 1)), name='billing_package_requests_positive', violation_error_message='В пакете должна быть хотя бы одна заявка.'), models.CheckConstraint(condition=models.Q(('validity_days__gte', 1)), name='billing_package_validity_positive', violation_error_message='Срок действия пакета — хотя бы один день.')],
+                "verbose_name": "пакет",
+                "verbose_name_plural": "пакеты",
+                "ordering": ["sort_order", "price", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("price__gt", 0)),
+                        name="billing_package_price_positive",
+                        violation_error_message="Цена пакета должна быть больше нуля.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("requests_included__gte", 1)),
+                        name="billing_package_requests_positive",
+                        violation_error_message="В пакете должна быть хотя бы одна заявка.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("validity_days__gte", 1)),
+                        name="billing_package_validity_positive",
+                        violation_error_message="Срок действия пакета — хотя бы один день.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PackagePurchase',
+            name="PackagePurchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='пакет')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='цена, ₽')),
-                ('requests_total', models.PositiveIntegerField(verbose_name='заявок в пакете')),
-                ('validity_days', models.PositiveSmallIntegerField(verbose_name='срок действия, дней')),
-                ('payment_method', models.CharField(choices=[('balance', 'С баланса'), ('invoice', 'По счёту')], max_length=16, verbose_name='способ оплаты')),
-                ('status', models.CharField(choices=[('awaiting_payment', 'Ожидает оплаты'), ('paid', 'Оплачен'), ('cancelled', 'Отменён')], default='awaiting_payment', max_length=20, verbose_name='состояние')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='оформлен')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='оплачен')),
-                ('valid_until', models.DateTimeField(blank=True, null=True, verbose_name='действует до')),
-                ('requests_left', models.PositiveIntegerField(verbose_name='осталось заявок')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='отменён')),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='ключ формы')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='package_purchases', to='accounts.client', verbose_name='клиент')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='оплату подтвердил')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchases', to='billing.package', verbose_name='пакет')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="пакет")),
+                (
+                    "price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="цена, ₽"),
+                ),
+                ("requests_total", models.PositiveIntegerField(verbose_name="заявок в пакете")),
+                (
+                    "validity_days",
+                    models.PositiveSmallIntegerField(verbose_name="срок действия, дней"),
+                ),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[("balance", "С баланса"), ("invoice", "По счёту")],
+                        max_length=16,
+                        verbose_name="способ оплаты",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_payment", "Ожидает оплаты"),
+                            ("paid", "Оплачен"),
+                            ("cancelled", "Отменён"),
+                        ],
+                        default="awaiting_payment",
+                        max_length=20,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="оформлен"
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="оплачен")),
+                (
+                    "valid_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="действует до"),
+                ),
+                ("requests_left", models.PositiveIntegerField(verbose_name="осталось заявок")),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="отменён"),
+                ),
+                (
+                    "idempotency_key",
+                    models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="ключ формы"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="package_purchases",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="оплату подтвердил",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchases",
+                        to="billing.package",
+                        verbose_name="пакет",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'покупка пакета',
-                'verbose_name_plural': 'покупки пакетов',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "покупка пакета",
+                "verbose_name_plural": "покупки пакетов",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PurchaseChange',
+            name="PurchaseChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('status', models.CharField(choices=[('awaiting_payment', 'Ожидает оплаты'), ('paid', 'Оплачен'), ('cancelled', 'Отменён')], max_length=20, verbose_name='состояние')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('purchase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='billing.packagepurchase', verbose_name='покупка')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_payment", "Ожидает оплаты"),
+                            ("paid", "Оплачен"),
+                            ("cancelled", "Отменён"),
+                        ],
+                        max_length=20,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "purchase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="billing.packagepurchase",
+                        verbose_name="покупка",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение покупки пакета',
-                'verbose_name_plural': 'история покупок пакетов',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "изменение покупки пакета",
+                "verbose_name_plural": "история покупок пакетов",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PackageChange',
+            name="PackageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='billing.package', verbose_name='пакет')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="billing.package",
+                        verbose_name="пакет",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение пакета',
-                'verbose_name_plural': 'история пакетов',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['package', '-changed_at'], name='billing_package_history')],
+                "verbose_name": "изменение пакета",
+                "verbose_name_plural": "история пакетов",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(fields=["package", "-changed_at"], name="billing_package_history")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='packagepurchase',
-            index=models.Index(condition=models.Q(('status', 'paid')), fields=['client', 'valid_until'], name='billing_purchase_client_valid'),
+            model_name="packagepurchase",
+            index=models.Index(
+                condition=models.Q(("status", "paid")),
+                fields=["client", "valid_until"],
+                name="billing_purchase_client_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='packagepurchase',
-            index=models.Index(fields=['client', '-created_at'], name='billing_purchase_client'),
+            model_name="packagepurchase",
+            index=models.Index(fields=["client", "-created_at"], name="billing_purchase_client"),
         ),
         migrations.AddIndex(
-            model_name='packagepurchase',
-            index=models.Index(fields=['-created_at', '-id'], name='billing_purchase_created'),
+            model_name="packagepurchase",
+            index=models.Index(fields=["-created_at", "-id"], name="billing_purchase_created"),
         ),
         migrations.AddIndex(
-            model_name='packagepurchase',
-            index=models.Index(fields=['status', '-created_at'], name='billing_purchase_status'),
+            model_name="packagepurchase",
+            index=models.Index(fields=["status", "-created_at"], name="billing_purchase_status"),
         ),
         migrations.AddIndex(
-            model_name='packagepurchase',
-            index=models.Index(fields=['paid_at'], include=('price',), name='billing_purchase_paid_at'),
+            model_name="packagepurchase",
+            index=models.Index(
+                fields=["paid_at"], include=("price",), name="billing_purchase_paid_at"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='packagepurchase',
-            constraint=models.UniqueConstraint(fields=('client', 'idempotency_key'), name='billing_purchase_idempotency'),
+            model_name="packagepurchase",
+            constraint=models.UniqueConstraint(
+                fields=("client", "idempotency_key"), name="billing_purchase_idempotency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='packagepurchase',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['awaiting_payment', 'paid', 'cancelled'])), name='billing_purchase_status_valid'),
+            model_name="packagepurchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["awaiting_payment", "paid", "cancelled"])),
+                name="billing_purchase_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='packagepurchase',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_method__in', ['balance', 'invoice'])), name='billing_purchase_method_valid'),
+            model_name="packagepurchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_method__in", ["balance", "invoice"])),
+                name="billing_purchase_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='packagepurchase',
-            constraint=models.CheckConstraint(condition=models.Q(('requests_left__lte', models.F('requests_total'))), name='billing_purchase_requests_left_within_total'),
+            model_name="packagepurchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requests_left__lte", models.F("requests_total"))),
+                name="billing_purchase_requests_left_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='packagepurchase',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), ('paid_at__isnull', False), ('valid_until__isnull', False)), models.Q(models.Q(('status', 'paid'), _negated=True), ('paid_at__isnull', True), ('valid_until__isnull', True)), _connector='OR'), name='billing_purchase_paid_has_dates'),
+            model_name="packagepurchase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status", "paid"),
+                        ("paid_at__isnull", False),
+                        ("valid_until__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(("status", "paid"), _negated=True),
+                        ("paid_at__isnull", True),
+                        ("valid_until__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="billing_purchase_paid_has_dates",
+            ),
         ),
         migrations.AddIndex(
-            model_name='purchasechange',
-            index=models.Index(fields=['purchase', '-changed_at'], name='billing_purchase_history'),
+            model_name="purchasechange",
+            index=models.Index(fields=["purchase", "-changed_at"], name="billing_purchase_history"),
         ),
     ]

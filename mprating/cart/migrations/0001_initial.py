@@ -6,71 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CartImport',
+            name="CartImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='файл')),
-                ('file_format', models.CharField(max_length=8, verbose_name='формат')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='загружен')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='строк')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cart_imports', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="файл")),
+                ("file_format", models.CharField(max_length=8, verbose_name="формат")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="загружен"
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="строк")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cart_imports",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'загрузка в корзину',
-                'verbose_name_plural': 'загрузки в корзину',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "загрузка в корзину",
+                "verbose_name_plural": "загрузки в корзину",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CartImportRow',
+            name="CartImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(verbose_name='строка файла')),
-                ('brand', models.CharField(blank=True, max_length=100, verbose_name='бренд')),
-                ('article', models.CharField(blank=True, max_length=64, verbose_name='артикул')),
-                ('article_normalized', models.CharField(blank=True, max_length=64)),
-                ('quantity_text', models.CharField(blank=True, max_length=32, verbose_name='количество')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True)),
-                ('comment', models.CharField(blank=True, max_length=255, verbose_name='комментарий')),
-                ('outcome', models.CharField(choices=[('added', 'добавлено'), ('not_found', 'не найден'), ('ambiguous', 'несколько брендов — выберите'), ('not_enough', 'недостаточно на складе'), ('bad_quantity', 'некорректное количество'), ('below_min', 'ниже минимального заказа')], max_length=16, verbose_name='итог')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='причина')),
-                ('available', models.PositiveIntegerField(blank=True, null=True, verbose_name='можно добавить, шт.')),
-                ('resolved', models.BooleanField(default=False, verbose_name='решено клиентом')),
-                ('cart_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='cart.cartimport')),
-                ('offer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.offer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField(verbose_name="строка файла")),
+                ("brand", models.CharField(blank=True, max_length=100, verbose_name="бренд")),
+                ("article", models.CharField(blank=True, max_length=64, verbose_name="артикул")),
+                ("article_normalized", models.CharField(blank=True, max_length=64)),
+                (
+                    "quantity_text",
+                    models.CharField(blank=True, max_length=32, verbose_name="количество"),
+                ),
+                ("quantity", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "comment",
+                    models.CharField(blank=True, max_length=255, verbose_name="комментарий"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("added", "добавлено"),
+                            ("not_found", "не найден"),
+                            ("ambiguous", "несколько брендов — выберите"),
+                            ("not_enough", "недостаточно на складе"),
+                            ("bad_quantity", "некорректное количество"),
+                            ("below_min", "ниже минимального заказа"),
+                        ],
+                        max_length=16,
+                        verbose_name="итог",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="причина")),
+                (
+                    "available",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="можно добавить, шт."
+                    ),
+                ),
+                ("resolved", models.BooleanField(default=False, verbose_name="решено клиентом")),
+                (
+                    "cart_import",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="cart.cartimport",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.offer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'строка загрузки',
-                'verbose_name_plural': 'строки загрузки',
-                'ordering': ['row_number', 'id'],
-                'indexes': [models.Index(fields=['cart_import', 'outcome'], name='cart_import_row_outcome')],
+                "verbose_name": "строка загрузки",
+                "verbose_name_plural": "строки загрузки",
+                "ordering": ["row_number", "id"],
+                "indexes": [
+                    models.Index(fields=["cart_import", "outcome"], name="cart_import_row_outcome")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CartLine',
+            name="CartLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='количество')),
-                ('comment', models.CharField(blank=True, max_length=255, verbose_name='комментарий')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='добавлено')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cart_lines', to='accounts.client')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.offer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="количество")),
+                (
+                    "comment",
+                    models.CharField(blank=True, max_length=255, verbose_name="комментарий"),
+                ),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="добавлено"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cart_lines",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.offer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'строка корзины',
-                'verbose_name_plural': 'корзина',
-                'ordering': ['added_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('client', 'offer'), name='cart_line_unique_offer'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='cart_line_qty')],
+                "verbose_name": "строка корзины",
+                "verbose_name_plural": "корзина",
+                "ordering": ["added_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "offer"), name="cart_line_unique_offer"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gte", 1)), name="cart_line_qty"
+                    ),
+                ],
             },
         ),
     ]

@@ -10,230 +10,562 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('vehicles', '0001_initial'),
+        ("vehicles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='бренд')),
-                ('name_normalized', models.CharField(editable=False, max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="бренд")),
+                ("name_normalized", models.CharField(editable=False, max_length=100, unique=True)),
             ],
             options={
-                'verbose_name': 'бренд',
-                'verbose_name_plural': 'бренды',
-                'ordering': ['name'],
+                "verbose_name": "бренд",
+                "verbose_name_plural": "бренды",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Applicability',
+            name="Applicability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('modification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='vehicles.modification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "modification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="vehicles.modification"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'применимость',
-                'verbose_name_plural': 'применимость',
+                "verbose_name": "применимость",
+                "verbose_name_plural": "применимость",
             },
         ),
         migrations.CreateModel(
-            name='BrandAlias',
+            name="BrandAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=100, verbose_name='написание')),
-                ('alias_normalized', models.CharField(editable=False, max_length=100, unique=True)),
-                ('brand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='catalog.brand')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=100, verbose_name="написание")),
+                ("alias_normalized", models.CharField(editable=False, max_length=100, unique=True)),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="catalog.brand",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'синоним бренда',
-                'verbose_name_plural': 'синонимы брендов',
-                'ordering': ['alias'],
+                "verbose_name": "синоним бренда",
+                "verbose_name_plural": "синонимы брендов",
+                "ordering": ["alias"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Для импорта и ссылок', max_length=64, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=128, verbose_name='категория')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='порядок')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Для импорта и ссылок",
+                        max_length=64,
+                        unique=True,
+                        verbose_name="код",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="категория")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="порядок"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'категория',
-                'verbose_name_plural': 'категории',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "категория",
+                "verbose_name_plural": "категории",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article', models.CharField(max_length=64, verbose_name='артикул')),
-                ('article_normalized', models.CharField(editable=False, max_length=64)),
-                ('name', models.CharField(blank=True, max_length=255, verbose_name='наименование')),
-                ('brand', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.brand')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='products', to='catalog.category')),
-                ('modifications', models.ManyToManyField(blank=True, related_name='products', through='catalog.Applicability', to='vehicles.modification', verbose_name='применимость')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("article", models.CharField(max_length=64, verbose_name="артикул")),
+                ("article_normalized", models.CharField(editable=False, max_length=64)),
+                ("name", models.CharField(blank=True, max_length=255, verbose_name="наименование")),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.brand",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="products",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "modifications",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="products",
+                        through="catalog.Applicability",
+                        to="vehicles.modification",
+                        verbose_name="применимость",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'товар',
-                'verbose_name_plural': 'товары',
-                'ordering': ['brand__name', 'article_normalized'],
+                "verbose_name": "товар",
+                "verbose_name_plural": "товары",
+                "ordering": ["brand__name", "article_normalized"],
             },
         ),
         migrations.CreateModel(
-            name='CrossLink',
+            name="CrossLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='источник')),
-                ('product_a', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
-                ('product_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="источник")),
+                (
+                    "product_a",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "product_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'кросс-связь',
-                'verbose_name_plural': 'кросс-связи',
+                "verbose_name": "кросс-связь",
+                "verbose_name_plural": "кросс-связи",
             },
         ),
         migrations.AddField(
-            model_name='applicability',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalog.product'),
+            model_name="applicability",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="catalog.product"
+            ),
         ),
         migrations.CreateModel(
-            name='Warehouse',
+            name="Warehouse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=128, verbose_name='название')),
-                ('kind', models.CharField(choices=[('home', 'Домашний склад'), ('transit', 'Транзитный склад (поставщик)'), ('marketplace', 'Маркетплейс')], max_length=16, verbose_name='вид')),
-                ('marketplace', models.CharField(blank=True, choices=[('wildberries', 'Wildberries'), ('ozon', 'Ozon')], max_length=16, verbose_name='маркетплейс')),
-                ('is_active', models.BooleanField(default=True, verbose_name='активен')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="код")),
+                ("name", models.CharField(max_length=128, verbose_name="название")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("home", "Домашний склад"),
+                            ("transit", "Транзитный склад (поставщик)"),
+                            ("marketplace", "Маркетплейс"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "marketplace",
+                    models.CharField(
+                        blank=True,
+                        choices=[("wildberries", "Wildberries"), ("ozon", "Ozon")],
+                        max_length=16,
+                        verbose_name="маркетплейс",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="активен")),
             ],
             options={
-                'verbose_name': 'склад',
-                'verbose_name_plural': 'склады',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'marketplace'), ('marketplace__in', ['wildberries', 'ozon'])), models.Q(models.Q(('kind', 'marketplace'), _negated=True), ('marketplace', '')), _connector='OR'), name='catalog_warehouse_marketplace_matches_kind')],
+                "verbose_name": "склад",
+                "verbose_name_plural": "склады",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "marketplace"),
+                                ("marketplace__in", ["wildberries", "ozon"]),
+                            ),
+                            models.Q(
+                                models.Q(("kind", "marketplace"), _negated=True),
+                                ("marketplace", ""),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="catalog_warehouse_marketplace_matches_kind",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='цена, ₽')),
-                ('quantity', models.PositiveIntegerField(default=0, verbose_name='в наличии, шт.')),
-                ('min_order_quantity', models.PositiveIntegerField(default=1, verbose_name='минимальный заказ, шт.')),
-                ('delivery_days', models.PositiveSmallIntegerField(default=0, verbose_name='срок поставки, дн.')),
-                ('is_returnable', models.BooleanField(default=True, verbose_name='можно вернуть')),
-                ('return_days', models.PositiveSmallIntegerField(default=14, help_text='Сколько дней после получения можно вернуть', verbose_name='срок возврата, дн.')),
-                ('return_deduction_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='удержание при возврате, %')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='обновлено')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='catalog.product')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='catalog.warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="цена, ₽",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=0, verbose_name="в наличии, шт.")),
+                (
+                    "min_order_quantity",
+                    models.PositiveIntegerField(default=1, verbose_name="минимальный заказ, шт."),
+                ),
+                (
+                    "delivery_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="срок поставки, дн."),
+                ),
+                ("is_returnable", models.BooleanField(default=True, verbose_name="можно вернуть")),
+                (
+                    "return_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        help_text="Сколько дней после получения можно вернуть",
+                        verbose_name="срок возврата, дн.",
+                    ),
+                ),
+                (
+                    "return_deduction_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="удержание при возврате, %",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="обновлено"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="catalog.warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'предложение',
-                'verbose_name_plural': 'предложения',
+                "verbose_name": "предложение",
+                "verbose_name_plural": "предложения",
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('price_list', 'Прайс-лист склада'), ('crosses', 'Кросс-связи'), ('categories', 'Дерево категорий'), ('applicability', 'Применимость к автомобилям'), ('vehicles', 'Справочник автомобилей')], max_length=16, verbose_name='что загружаем')),
-                ('file', models.FileField(max_length=255, upload_to=mprating.catalog.models._import_upload_to, verbose_name='файл')),
-                ('original_name', models.CharField(max_length=255, verbose_name='имя файла')),
-                ('file_format', models.CharField(blank=True, max_length=8, verbose_name='формат')),
-                ('headers', models.JSONField(blank=True, default=list, verbose_name='заголовки столбцов')),
-                ('column_map', models.JSONField(blank=True, default=dict, help_text='поле → номер столбца', verbose_name='соответствие столбцов')),
-                ('zero_missing', models.BooleanField(default=False, verbose_name='обнулить остаток у позиций склада, которых нет в файле')),
-                ('status', models.CharField(choices=[('draft', 'Настройка'), ('queued', 'В очереди'), ('running', 'Загружается'), ('done', 'Готово'), ('failed', 'Ошибка')], default='draft', max_length=8, verbose_name='состояние')),
-                ('total_rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='строк в файле')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='обработано')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='добавлено')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='обновлено')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='без изменений')),
-                ('rejected_count', models.PositiveIntegerField(default=0, verbose_name='отклонено')),
-                ('zeroed_count', models.PositiveIntegerField(default=0, verbose_name='обнулено остатков')),
-                ('error_message', models.TextField(blank=True, verbose_name='ошибка')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создан')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='начат')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='закончен')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='загрузил')),
-                ('warehouse', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='import_jobs', to='catalog.warehouse', verbose_name='склад')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("price_list", "Прайс-лист склада"),
+                            ("crosses", "Кросс-связи"),
+                            ("categories", "Дерево категорий"),
+                            ("applicability", "Применимость к автомобилям"),
+                            ("vehicles", "Справочник автомобилей"),
+                        ],
+                        max_length=16,
+                        verbose_name="что загружаем",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        upload_to=mprating.catalog.models._import_upload_to,
+                        verbose_name="файл",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="имя файла")),
+                ("file_format", models.CharField(blank=True, max_length=8, verbose_name="формат")),
+                (
+                    "headers",
+                    models.JSONField(blank=True, default=list, verbose_name="заголовки столбцов"),
+                ),
+                (
+                    "column_map",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="поле → номер столбца",
+                        verbose_name="соответствие столбцов",
+                    ),
+                ),
+                (
+                    "zero_missing",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="обнулить остаток у позиций склада, которых нет в файле",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Настройка"),
+                            ("queued", "В очереди"),
+                            ("running", "Загружается"),
+                            ("done", "Готово"),
+                            ("failed", "Ошибка"),
+                        ],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "total_rows",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="строк в файле"
+                    ),
+                ),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="обработано"),
+                ),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="добавлено")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="обновлено")),
+                (
+                    "unchanged_count",
+                    models.PositiveIntegerField(default=0, verbose_name="без изменений"),
+                ),
+                (
+                    "rejected_count",
+                    models.PositiveIntegerField(default=0, verbose_name="отклонено"),
+                ),
+                (
+                    "zeroed_count",
+                    models.PositiveIntegerField(default=0, verbose_name="обнулено остатков"),
+                ),
+                ("error_message", models.TextField(blank=True, verbose_name="ошибка")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создан"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="начат")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="закончен"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="загрузил",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_jobs",
+                        to="catalog.warehouse",
+                        verbose_name="склад",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'импорт',
-                'verbose_name_plural': 'импорт файлов',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "импорт",
+                "verbose_name_plural": "импорт файлов",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRejectedRow',
+            name="ImportRejectedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(verbose_name='строка')),
-                ('reason', models.CharField(max_length=500, verbose_name='причина')),
-                ('values', models.JSONField(default=list, verbose_name='значения')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejected_rows', to='catalog.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField(verbose_name="строка")),
+                ("reason", models.CharField(max_length=500, verbose_name="причина")),
+                ("values", models.JSONField(default=list, verbose_name="значения")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejected_rows",
+                        to="catalog.importjob",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'отклонённая строка',
-                'verbose_name_plural': 'отклонённые строки',
-                'ordering': ['job', 'row_number', 'id'],
-                'indexes': [models.Index(fields=['job', 'row_number'], name='catalog_rejected_job_row')],
+                "verbose_name": "отклонённая строка",
+                "verbose_name_plural": "отклонённые строки",
+                "ordering": ["job", "row_number", "id"],
+                "indexes": [
+                    models.Index(fields=["job", "row_number"], name="catalog_rejected_job_row")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['article_normalized'], name='catalog_product_article'),
+            model_name="product",
+            index=models.Index(fields=["article_normalized"], name="catalog_product_article"),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('brand', 'article_normalized'), name='catalog_product_brand_article'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                fields=("brand", "article_normalized"), name="catalog_product_brand_article"
+            ),
         ),
         migrations.AddIndex(
-            model_name='crosslink',
-            index=models.Index(fields=['product_b', 'product_a'], name='catalog_cross_b_a'),
+            model_name="crosslink",
+            index=models.Index(fields=["product_b", "product_a"], name="catalog_cross_b_a"),
         ),
         migrations.AddConstraint(
-            model_name='crosslink',
-            constraint=models.UniqueConstraint(fields=('product_a', 'product_b'), name='catalog_cross_pair'),
+            model_name="crosslink",
+            constraint=models.UniqueConstraint(
+                fields=("product_a", "product_b"), name="catalog_cross_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='crosslink',
-            constraint=models.CheckConstraint(condition=models.Q(('product_a__lt', models.F('product_b'))), name='catalog_cross_ordered_pair'),
+            model_name="crosslink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("product_a__lt", models.F("product_b"))),
+                name="catalog_cross_ordered_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicability',
-            constraint=models.UniqueConstraint(fields=('modification', 'product'), name='catalog_applicability_unique'),
+            model_name="applicability",
+            constraint=models.UniqueConstraint(
+                fields=("modification", "product"), name="catalog_applicability_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['warehouse'], name='catalog_offer_warehouse'),
+            model_name="offer",
+            index=models.Index(fields=["warehouse"], name="catalog_offer_warehouse"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(fields=('product', 'warehouse'), name='catalog_offer_unique'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                fields=("product", "warehouse"), name="catalog_offer_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='catalog_offer_price'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="catalog_offer_price"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('min_order_quantity__gte', 1)), name='catalog_offer_min_order'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_order_quantity__gte", 1)), name="catalog_offer_min_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importjob',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'price_list'), _negated=True), ('warehouse__isnull', False), _connector='OR'), name='catalog_importjob_price_list_has_warehouse'),
+            model_name="importjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "price_list"), _negated=True),
+                    ("warehouse__isnull", False),
+                    _connector="OR",
+                ),
+                name="catalog_importjob_price_list_has_warehouse",
+            ),
         ),
     ]

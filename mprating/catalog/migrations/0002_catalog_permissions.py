@@ -5,8 +5,9 @@ after all migrations), then add them to the groups by name. The rights on the ve
 (needed to check applicability) are granted by `vehicles/0002_reference_permissions`.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from mprating.core.migration_ops import grant_permissions
 
 MANAGERS = "Менеджеры магазина"
 OPERATORS = "Операторы бэкофиса"
@@ -35,37 +36,6 @@ def _grants() -> dict[str, list[tuple[str, str]]]:
     return {MANAGERS: manager, OPERATORS: operator}
 
 
-def ensure_permissions(apps) -> None:
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def forwards(apps, schema_editor):
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in _grants().items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in codenames:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in _grants().items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        for app_label, codename in codenames:
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -75,4 +45,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [grant_permissions(_grants())]

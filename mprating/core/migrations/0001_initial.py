@@ -5,38 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='вид')),
-                ('to', models.TextField(help_text='Адреса через запятую.', verbose_name='кому')),
-                ('subject', models.CharField(max_length=255, verbose_name='тема')),
-                ('body_text', models.TextField(blank=True, verbose_name='текст')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML')),
-                ('ref', models.CharField(blank=True, help_text='Например, «garage.vinrequest:42».', max_length=100, verbose_name='о чём')),
-                ('sensitive', models.BooleanField(default=False, help_text='Текст не показывается в бэкофисе и стирается после отправки.', verbose_name='содержит ссылку для входа')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создано')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='попыток')),
-                ('series_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='попыток в серии')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='следующая попытка')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='занято до')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='отправлено')),
-                ('last_error', models.TextField(blank=True, verbose_name='последняя ошибка')),
-                ('gave_up', models.BooleanField(default=False, verbose_name='попытки исчерпаны')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="вид")),
+                ("to", models.TextField(help_text="Адреса через запятую.", verbose_name="кому")),
+                ("subject", models.CharField(max_length=255, verbose_name="тема")),
+                ("body_text", models.TextField(blank=True, verbose_name="текст")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML")),
+                (
+                    "ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="Например, «garage.vinrequest:42».",
+                        max_length=100,
+                        verbose_name="о чём",
+                    ),
+                ),
+                (
+                    "sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Текст не показывается в бэкофисе и стирается после отправки.",
+                        verbose_name="содержит ссылку для входа",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создано"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="попыток")),
+                (
+                    "series_attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="попыток в серии"),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="следующая попытка"
+                    ),
+                ),
+                (
+                    "locked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="занято до"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="отправлено")),
+                ("last_error", models.TextField(blank=True, verbose_name="последняя ошибка")),
+                ("gave_up", models.BooleanField(default=False, verbose_name="попытки исчерпаны")),
             ],
             options={
-                'verbose_name': 'письмо',
-                'verbose_name_plural': 'письма',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('gave_up', False), ('sent_at__isnull', True)), fields=['next_attempt_at'], name='core_email_due'), models.Index(fields=['ref'], name='core_email_ref'), models.Index(fields=['kind', '-created_at'], name='core_email_kind_created')],
+                "verbose_name": "письмо",
+                "verbose_name_plural": "письма",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("gave_up", False), ("sent_at__isnull", True)),
+                        fields=["next_attempt_at"],
+                        name="core_email_due",
+                    ),
+                    models.Index(fields=["ref"], name="core_email_ref"),
+                    models.Index(fields=["kind", "-created_at"], name="core_email_kind_created"),
+                ],
             },
         ),
     ]

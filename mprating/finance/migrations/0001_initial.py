@@ -9,118 +9,444 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_roles'),
+        ("accounts", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClientAccount',
-            fields=[
-            ],
+            name="ClientAccount",
+            fields=[],
             options={
-                'verbose_name': 'баланс клиента',
-                'verbose_name_plural': 'балансы клиентов',
-                'permissions': [('correct_balance', 'Может корректировать баланс клиента'), ('change_credit_limit', 'Может менять кредитный лимит клиента')],
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "баланс клиента",
+                "verbose_name_plural": "балансы клиентов",
+                "permissions": [
+                    ("correct_balance", "Может корректировать баланс клиента"),
+                    ("change_credit_limit", "Может менять кредитный лимит клиента"),
+                ],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('accounts.client',),
+            bases=("accounts.client",),
         ),
         migrations.CreateModel(
-            name='ClientBalance',
+            name="ClientBalance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('balance', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='баланс')),
-                ('credit_limit', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='На сколько баланс может уйти в минус при оплате с баланса.', max_digits=14, verbose_name='кредитный лимит')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='изменён')),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='finance_balance', to='accounts.client', verbose_name='клиент')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "balance",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="баланс",
+                    ),
+                ),
+                (
+                    "credit_limit",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="На сколько баланс может уйти в минус при оплате с баланса.",
+                        max_digits=14,
+                        verbose_name="кредитный лимит",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="изменён"),
+                ),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="finance_balance",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'баланс клиента',
-                'verbose_name_plural': 'балансы клиентов',
-                'constraints': [models.CheckConstraint(condition=models.Q(('credit_limit__gte', 0)), name='finance_balance_limit_not_negative')],
-            },
-        ),
-        migrations.CreateModel(
-            name='CreditLimitChange',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('old_limit', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='был')),
-                ('new_limit', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='стал')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client', verbose_name='клиент')),
-            ],
-            options={
-                'verbose_name': 'изменение кредитного лимита',
-                'verbose_name_plural': 'история кредитного лимита',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['client', '-changed_at'], name='finance_limit_history')],
-            },
-        ),
-        migrations.CreateModel(
-            name='LedgerEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('payment', 'Поступление оплаты'), ('order_charge', 'Списание за заказ'), ('refusal_credit', 'Возврат за отказ'), ('return_refund', 'Возврат денег за возврат товара'), ('package_purchase', 'Покупка пакета'), ('correction', 'Корректировка баланса')], max_length=32, verbose_name='операция')),
-                ('debit', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='дебет (списано)')),
-                ('credit', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='кредит (поступило)')),
-                ('document_type', models.CharField(choices=[('order', 'Заказ'), ('payment', 'Платёжный документ'), ('return', 'Возврат'), ('package', 'Покупка пакета'), ('correction', 'Корректировка')], max_length=16, verbose_name='вид документа')),
-                ('document_id', models.CharField(blank=True, max_length=64, verbose_name='номер или id документа')),
-                ('document_label', models.CharField(help_text='Как его видит человек: «Заказ MP-000123».', max_length=255, verbose_name='документ')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='дата операции')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='записано')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('idempotency_key', models.CharField(help_text='Повторная проводка с тем же ключом возвращает первую, а не создаёт вторую.', max_length=128, unique=True, verbose_name='ключ идемпотентности')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='accounts.client', verbose_name='клиент')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто записал')),
-            ],
-            options={
-                'verbose_name': 'операция по балансу',
-                'verbose_name_plural': 'операции по балансу',
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['client', 'occurred_at', 'id'], include=('debit', 'credit'), name='finance_entry_client_date'), models.Index(fields=['kind', '-occurred_at'], name='finance_entry_kind_date'), models.Index(fields=['-occurred_at', '-id'], name='finance_entry_date')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('debit__gt', 0), ('credit', 0)), models.Q(('credit__gt', 0), ('debit', 0)), _connector='OR'), name='finance_entry_one_side_positive'), models.CheckConstraint(condition=models.Q(('kind__in', ['payment', 'order_charge', 'refusal_credit', 'return_refund', 'package_purchase', 'correction'])), name='finance_entry_kind_valid')],
+                "verbose_name": "баланс клиента",
+                "verbose_name_plural": "балансы клиентов",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("credit_limit__gte", 0)),
+                        name="finance_balance_limit_not_negative",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="CreditLimitChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='период с')),
-                ('period_end', models.DateField(verbose_name='период по')),
-                ('status', models.CharField(choices=[('queued', 'В очереди'), ('running', 'Формируется'), ('done', 'Готов'), ('failed', 'Ошибка')], default='queued', max_length=16, verbose_name='состояние')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='готовность, %')),
-                ('error_message', models.TextField(blank=True, verbose_name='ошибка')),
-                ('source', models.CharField(blank=True, max_length=32, verbose_name='источник данных')),
-                ('data_as_of', models.DateTimeField(blank=True, null=True, verbose_name='данные на')),
-                ('opening_balance', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='сальдо начальное')),
-                ('debit_turnover', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='оборот по дебету')),
-                ('credit_turnover', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='оборот по кредиту')),
-                ('closing_balance', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='сальдо конечное')),
-                ('movements_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='операций')),
-                ('pdf', models.FileField(blank=True, max_length=255, upload_to=mprating.finance.models.statement_upload_to, verbose_name='PDF')),
-                ('xlsx', models.FileField(blank=True, max_length=255, upload_to=mprating.finance.models.statement_upload_to, verbose_name='XLSX')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='запрошен')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='начат')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='закончен')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='accounts.client', verbose_name='клиент')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто запросил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "old_limit",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="был"),
+                ),
+                (
+                    "new_limit",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="стал"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'акт сверки',
-                'verbose_name_plural': 'акты сверки',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['client', '-created_at'], name='finance_statement_client')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end'))), name='finance_statement_period_order'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='finance_statement_progress_0_100'), models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('client', 'period_start', 'period_end'), name='finance_statement_one_pending_per_period')],
+                "verbose_name": "изменение кредитного лимита",
+                "verbose_name_plural": "история кредитного лимита",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(fields=["client", "-changed_at"], name="finance_limit_history")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="LedgerEntry",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("payment", "Поступление оплаты"),
+                            ("order_charge", "Списание за заказ"),
+                            ("refusal_credit", "Возврат за отказ"),
+                            ("return_refund", "Возврат денег за возврат товара"),
+                            ("package_purchase", "Покупка пакета"),
+                            ("correction", "Корректировка баланса"),
+                        ],
+                        max_length=32,
+                        verbose_name="операция",
+                    ),
+                ),
+                (
+                    "debit",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="дебет (списано)",
+                    ),
+                ),
+                (
+                    "credit",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="кредит (поступило)",
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("order", "Заказ"),
+                            ("payment", "Платёжный документ"),
+                            ("return", "Возврат"),
+                            ("package", "Покупка пакета"),
+                            ("correction", "Корректировка"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид документа",
+                    ),
+                ),
+                (
+                    "document_id",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="номер или id документа"
+                    ),
+                ),
+                (
+                    "document_label",
+                    models.CharField(
+                        help_text="Как его видит человек: «Заказ MP-000123».",
+                        max_length=255,
+                        verbose_name="документ",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="дата операции"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="записано"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        help_text="Повторная проводка с тем же ключом возвращает первую, а не создаёт вторую.",
+                        max_length=128,
+                        unique=True,
+                        verbose_name="ключ идемпотентности",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто записал",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "операция по балансу",
+                "verbose_name_plural": "операции по балансу",
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["client", "occurred_at", "id"],
+                        include=("debit", "credit"),
+                        name="finance_entry_client_date",
+                    ),
+                    models.Index(fields=["kind", "-occurred_at"], name="finance_entry_kind_date"),
+                    models.Index(fields=["-occurred_at", "-id"], name="finance_entry_date"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("debit__gt", 0), ("credit", 0)),
+                            models.Q(("credit__gt", 0), ("debit", 0)),
+                            _connector="OR",
+                        ),
+                        name="finance_entry_one_side_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "payment",
+                                    "order_charge",
+                                    "refusal_credit",
+                                    "return_refund",
+                                    "package_purchase",
+                                    "correction",
+                                ],
+                            )
+                        ),
+                        name="finance_entry_kind_valid",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Statement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="период с")),
+                ("period_end", models.DateField(verbose_name="период по")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "В очереди"),
+                            ("running", "Формируется"),
+                            ("done", "Готов"),
+                            ("failed", "Ошибка"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="готовность, %"),
+                ),
+                ("error_message", models.TextField(blank=True, verbose_name="ошибка")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=32, verbose_name="источник данных"),
+                ),
+                (
+                    "data_as_of",
+                    models.DateTimeField(blank=True, null=True, verbose_name="данные на"),
+                ),
+                (
+                    "opening_balance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="сальдо начальное",
+                    ),
+                ),
+                (
+                    "debit_turnover",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="оборот по дебету",
+                    ),
+                ),
+                (
+                    "credit_turnover",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="оборот по кредиту",
+                    ),
+                ),
+                (
+                    "closing_balance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="сальдо конечное",
+                    ),
+                ),
+                (
+                    "movements_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="операций"),
+                ),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=mprating.finance.models.statement_upload_to,
+                        verbose_name="PDF",
+                    ),
+                ),
+                (
+                    "xlsx",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=mprating.finance.models.statement_upload_to,
+                        verbose_name="XLSX",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="запрошен"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="начат")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="закончен"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто запросил",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "акт сверки",
+                "verbose_name_plural": "акты сверки",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["client", "-created_at"], name="finance_statement_client")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("period_start__lte", models.F("period_end"))),
+                        name="finance_statement_period_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)),
+                        name="finance_statement_progress_0_100",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("client", "period_start", "period_end"),
+                        name="finance_statement_one_pending_per_period",
+                    ),
+                ],
             },
         ),
     ]

@@ -9,118 +9,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = False
 
     dependencies = [
-        ('accounts', '0002_roles'),
-        ('finance', '0002_finance_permissions'),
+        ("accounts", "0002_roles"),
+        ("finance", "0002_finance_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OneCChange',
+            name="OneCChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('action', models.CharField(choices=[('connection', 'изменены настройки подключения'), ('check', 'проверка подключения'), ('link_set', 'клиент сопоставлен с контрагентом'), ('link_deleted', 'сопоставление удалено'), ('sync', 'запрошена синхронизация')], max_length=16, verbose_name='действие')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.client', verbose_name='клиент')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("connection", "изменены настройки подключения"),
+                            ("check", "проверка подключения"),
+                            ("link_set", "клиент сопоставлен с контрагентом"),
+                            ("link_deleted", "сопоставление удалено"),
+                            ("sync", "запрошена синхронизация"),
+                        ],
+                        max_length=16,
+                        verbose_name="действие",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение настроек 1С',
-                'verbose_name_plural': 'история настроек 1С',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "изменение настроек 1С",
+                "verbose_name_plural": "история настроек 1С",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='OneCClientState',
+            name="OneCClientState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('never', 'ещё не синхронизирован'), ('ok', 'получено из 1С'), ('not_found', 'контрагент не найден в 1С'), ('no_identity', 'нет ИНН и сопоставления'), ('error', 'ошибка связи с 1С'), ('not_configured', 'подключение не настроено')], default='never', max_length=16, verbose_name='последняя попытка')),
-                ('last_error', models.TextField(blank=True, verbose_name='ошибка или причина')),
-                ('error_at', models.DateTimeField(blank=True, null=True, verbose_name='когда ошибка')),
-                ('counterparty_name', models.CharField(blank=True, max_length=255, verbose_name='контрагент в 1С')),
-                ('counterparty_keys', models.JSONField(blank=True, default=list, verbose_name='ключи контрагента')),
-                ('balance', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='баланс')),
-                ('window_start', models.DateTimeField(blank=True, null=True, verbose_name='движения с')),
-                ('synced_at', models.DateTimeField(blank=True, null=True, verbose_name='данные на')),
-                ('attempted_at', models.DateTimeField(blank=True, null=True, verbose_name='последняя попытка')),
-                ('sync_requested_at', models.DateTimeField(blank=True, null=True, verbose_name='синхронизация запрошена')),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='onec_state', to='accounts.client', verbose_name='клиент')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("never", "ещё не синхронизирован"),
+                            ("ok", "получено из 1С"),
+                            ("not_found", "контрагент не найден в 1С"),
+                            ("no_identity", "нет ИНН и сопоставления"),
+                            ("error", "ошибка связи с 1С"),
+                            ("not_configured", "подключение не настроено"),
+                        ],
+                        default="never",
+                        max_length=16,
+                        verbose_name="последняя попытка",
+                    ),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="ошибка или причина")),
+                (
+                    "error_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="когда ошибка"),
+                ),
+                (
+                    "counterparty_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="контрагент в 1С"),
+                ),
+                (
+                    "counterparty_keys",
+                    models.JSONField(blank=True, default=list, verbose_name="ключи контрагента"),
+                ),
+                (
+                    "balance",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="баланс",
+                    ),
+                ),
+                (
+                    "window_start",
+                    models.DateTimeField(blank=True, null=True, verbose_name="движения с"),
+                ),
+                (
+                    "synced_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="данные на"),
+                ),
+                (
+                    "attempted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="последняя попытка"),
+                ),
+                (
+                    "sync_requested_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="синхронизация запрошена"
+                    ),
+                ),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="onec_state",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'синхронизация клиента с 1С',
-                'verbose_name_plural': 'синхронизация с 1С',
-                'ordering': ['-attempted_at', '-id'],
+                "verbose_name": "синхронизация клиента с 1С",
+                "verbose_name_plural": "синхронизация с 1С",
+                "ordering": ["-attempted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OneCConnection',
+            name="OneCConnection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('base_url', models.URLField(blank=True, help_text='Адрес опубликованной базы, например https://1c.example.ru/trade — к нему добавляется /odata/standard.odata/.', max_length=500, verbose_name='адрес публикации 1С')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='пользователь 1С')),
-                ('password_encrypted', models.TextField(blank=True, editable=False, verbose_name='пароль (зашифрован)')),
-                ('timeout_seconds', models.PositiveIntegerField(blank=True, help_text='Пусто — по умолчанию (FINANCE_ONEC_TIMEOUT). Остатки на большой базе считаются десятки секунд.', null=True, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(600)], verbose_name='таймаут запроса, с')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='соответствие полей')),
-                ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='последняя проверка')),
-                ('check_ok', models.BooleanField(blank=True, null=True, verbose_name='проверка пройдена')),
-                ('check_problems', models.JSONField(blank=True, default=list, verbose_name='что мешает')),
-                ('check_warnings', models.JSONField(blank=True, default=list, verbose_name='предупреждения')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "base_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Адрес опубликованной базы, например https://1c.example.ru/trade — к нему добавляется /odata/standard.odata/.",
+                        max_length=500,
+                        verbose_name="адрес публикации 1С",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(blank=True, max_length=150, verbose_name="пользователь 1С"),
+                ),
+                (
+                    "password_encrypted",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="пароль (зашифрован)"
+                    ),
+                ),
+                (
+                    "timeout_seconds",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Пусто — по умолчанию (FINANCE_ONEC_TIMEOUT). Остатки на большой базе считаются десятки секунд.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="таймаут запроса, с",
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.JSONField(blank=True, default=dict, verbose_name="соответствие полей"),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="последняя проверка"),
+                ),
+                (
+                    "check_ok",
+                    models.BooleanField(blank=True, null=True, verbose_name="проверка пройдена"),
+                ),
+                (
+                    "check_problems",
+                    models.JSONField(blank=True, default=list, verbose_name="что мешает"),
+                ),
+                (
+                    "check_warnings",
+                    models.JSONField(blank=True, default=list, verbose_name="предупреждения"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'подключение к 1С',
-                'verbose_name_plural': 'подключение к 1С',
+                "verbose_name": "подключение к 1С",
+                "verbose_name_plural": "подключение к 1С",
             },
         ),
         migrations.CreateModel(
-            name='OneCCounterpartyLink',
+            name="OneCCounterpartyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('counterparty', models.CharField(help_text='Ref_Key контрагента (GUID вида 3f2504e0-4f89-11d3-9a0c-0305e82c3301) или его код в справочнике «Контрагенты».', max_length=64, verbose_name='контрагент в 1С')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='onec_link', to='accounts.client', verbose_name='клиент')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "counterparty",
+                    models.CharField(
+                        help_text="Ref_Key контрагента (GUID вида 3f2504e0-4f89-11d3-9a0c-0305e82c3301) или его код в справочнике «Контрагенты».",
+                        max_length=64,
+                        verbose_name="контрагент в 1С",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="onec_link",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сопоставление с контрагентом 1С',
-                'verbose_name_plural': 'сопоставление клиентов с 1С',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "сопоставление с контрагентом 1С",
+                "verbose_name_plural": "сопоставление клиентов с 1С",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OneCMovement',
+            name="OneCMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(verbose_name='дата')),
-                ('document', models.CharField(max_length=255, verbose_name='документ')),
-                ('debit', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='списано')),
-                ('credit', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='зачислено')),
-                ('ref', models.CharField(max_length=64, verbose_name='ключ документа в 1С')),
-                ('state', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='movements', to='finance.onecclientstate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="дата")),
+                ("document", models.CharField(max_length=255, verbose_name="документ")),
+                (
+                    "debit",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="списано"),
+                ),
+                (
+                    "credit",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="зачислено"),
+                ),
+                ("ref", models.CharField(max_length=64, verbose_name="ключ документа в 1С")),
+                (
+                    "state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="movements",
+                        to="finance.onecclientstate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'движение из 1С',
-                'verbose_name_plural': 'движения из 1С',
-                'ordering': ['occurred_at', 'id'],
+                "verbose_name": "движение из 1С",
+                "verbose_name_plural": "движения из 1С",
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='onecclientstate',
-            index=models.Index(fields=['status'], name='finance_one_status_a9316c_idx'),
+            model_name="onecclientstate",
+            index=models.Index(fields=["status"], name="finance_one_status_a9316c_idx"),
         ),
         migrations.AddIndex(
-            model_name='onecmovement',
-            index=models.Index(fields=['state', 'occurred_at'], name='finance_one_state_i_0b06d9_idx'),
+            model_name="onecmovement",
+            index=models.Index(
+                fields=["state", "occurred_at"], name="finance_one_state_i_0b06d9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='onecmovement',
-            constraint=models.UniqueConstraint(fields=('state', 'ref'), name='finance_onecmovement_ref_unique'),
+            model_name="onecmovement",
+            constraint=models.UniqueConstraint(
+                fields=("state", "ref"), name="finance_onecmovement_ref_unique"
+            ),
         ),
     ]

@@ -6,181 +6,464 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('vehicles', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("vehicles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OriginalCatalogLink',
+            name="OriginalCatalogLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('make_name', models.CharField(help_text='Как пишут марку: «ВАЗ», «Lada», «УАЗ», «Toyota».', max_length=64, verbose_name='марка')),
-                ('make_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('title', models.CharField(max_length=128, verbose_name='название каталога')),
-                ('url', models.URLField(max_length=500, verbose_name='адрес каталога')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "make_name",
+                    models.CharField(
+                        help_text="Как пишут марку: «ВАЗ», «Lada», «УАЗ», «Toyota».",
+                        max_length=64,
+                        verbose_name="марка",
+                    ),
+                ),
+                ("make_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("title", models.CharField(max_length=128, verbose_name="название каталога")),
+                ("url", models.URLField(max_length=500, verbose_name="адрес каталога")),
             ],
             options={
-                'verbose_name': 'оригинальный каталог марки',
-                'verbose_name_plural': 'оригинальные каталоги марок',
-                'ordering': ['make_name'],
+                "verbose_name": "оригинальный каталог марки",
+                "verbose_name_plural": "оригинальные каталоги марок",
+                "ordering": ["make_name"],
             },
         ),
         migrations.CreateModel(
-            name='Vehicle',
+            name="Vehicle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(editable=False, max_length=200, verbose_name='название')),
-                ('vin_or_frame', models.CharField(blank=True, max_length=32, verbose_name='VIN или номер кузова')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='год выпуска')),
-                ('power_hp', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='мощность двигателя, л.с.')),
-                ('comment', models.CharField(blank=True, max_length=255, verbose_name='комментарий')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='добавлен')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменён')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vehicles', to='accounts.client')),
-                ('generation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vehicles.generation')),
-                ('make', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vehicles.make')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vehicles.vehiclemodel')),
-                ('modification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vehicles.modification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(editable=False, max_length=200, verbose_name="название")),
+                (
+                    "vin_or_frame",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="VIN или номер кузова"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="год выпуска"
+                    ),
+                ),
+                (
+                    "power_hp",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="мощность двигателя, л.с."
+                    ),
+                ),
+                (
+                    "comment",
+                    models.CharField(blank=True, max_length=255, verbose_name="комментарий"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="добавлен")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменён")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vehicles",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "generation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vehicles.generation",
+                    ),
+                ),
+                (
+                    "make",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vehicles.make",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vehicles.vehiclemodel",
+                    ),
+                ),
+                (
+                    "modification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vehicles.modification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'автомобиль клиента',
-                'verbose_name_plural': 'автомобили клиентов',
-                'ordering': ['client', 'name', 'id'],
+                "verbose_name": "автомобиль клиента",
+                "verbose_name_plural": "автомобили клиентов",
+                "ordering": ["client", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VinRequest',
+            name="VinRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vehicle_name', models.CharField(max_length=200, verbose_name='автомобиль')),
-                ('vin', models.CharField(blank=True, max_length=32, verbose_name='VIN или номер кузова')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='комментарий')),
-                ('status', models.CharField(choices=[('not_sent', 'Запрос не отправлен'), ('pending', 'Ожидает обработки'), ('accepted', 'Принят'), ('in_progress', 'Обрабатывается'), ('done', 'Выполнен')], default='pending', max_length=12, verbose_name='статус')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создан')),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True, verbose_name='статус изменён')),
-                ('email_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='письмо менеджерам отправлено')),
-                ('email_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='попыток отправки')),
-                ('email_error', models.CharField(blank=True, max_length=500, verbose_name='ошибка отправки')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vin_requests', to='accounts.client')),
-                ('vehicle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='vin_requests', to='garage.vehicle', verbose_name='автомобиль')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("vehicle_name", models.CharField(max_length=200, verbose_name="автомобиль")),
+                (
+                    "vin",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="VIN или номер кузова"
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(blank=True, max_length=2000, verbose_name="комментарий"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_sent", "Запрос не отправлен"),
+                            ("pending", "Ожидает обработки"),
+                            ("accepted", "Принят"),
+                            ("in_progress", "Обрабатывается"),
+                            ("done", "Выполнен"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="статус",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создан")),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="статус изменён"),
+                ),
+                (
+                    "email_sent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="письмо менеджерам отправлено"
+                    ),
+                ),
+                (
+                    "email_attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="попыток отправки"),
+                ),
+                (
+                    "email_error",
+                    models.CharField(blank=True, max_length=500, verbose_name="ошибка отправки"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vin_requests",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="vin_requests",
+                        to="garage.vehicle",
+                        verbose_name="автомобиль",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'VIN-запрос',
-                'verbose_name_plural': 'VIN-запросы',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('process_vinrequest', 'обрабатывать VIN-запросы')],
+                "verbose_name": "VIN-запрос",
+                "verbose_name_plural": "VIN-запросы",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("process_vinrequest", "обрабатывать VIN-запросы")],
             },
         ),
         migrations.CreateModel(
-            name='ChatMessage',
+            name="ChatMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_client', models.BooleanField(verbose_name='от клиента')),
-                ('text', models.TextField(max_length=2000, verbose_name='сообщение')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='отправлено')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='прочитано')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='garage.vinrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_client", models.BooleanField(verbose_name="от клиента")),
+                ("text", models.TextField(max_length=2000, verbose_name="сообщение")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="отправлено")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="прочитано")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="garage.vinrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сообщение чата',
-                'verbose_name_plural': 'сообщения чата',
-                'ordering': ['request', 'created_at', 'id'],
+                "verbose_name": "сообщение чата",
+                "verbose_name_plural": "сообщения чата",
+                "ordering": ["request", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VinRequestLine',
+            name="VinRequestLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='№')),
-                ('part_name', models.CharField(max_length=200, verbose_name='наименование детали')),
-                ('quantity', models.PositiveIntegerField(verbose_name='количество')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='примечание')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='garage.vinrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="№")),
+                ("part_name", models.CharField(max_length=200, verbose_name="наименование детали")),
+                ("quantity", models.PositiveIntegerField(verbose_name="количество")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="примечание")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="garage.vinrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'позиция VIN-запроса',
-                'verbose_name_plural': 'позиции VIN-запроса',
-                'ordering': ['request', 'position'],
+                "verbose_name": "позиция VIN-запроса",
+                "verbose_name_plural": "позиции VIN-запроса",
+                "ordering": ["request", "position"],
             },
         ),
         migrations.CreateModel(
-            name='VinAnswer',
+            name="VinAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('brand_name', models.CharField(max_length=100, verbose_name='бренд')),
-                ('article', models.CharField(max_length=64, verbose_name='артикул')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='добавлен')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто ответил')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.product', verbose_name='товар каталога')),
-                ('request', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='garage.vinrequest')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='garage.vinrequestline', verbose_name='позиция')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("brand_name", models.CharField(max_length=100, verbose_name="бренд")),
+                ("article", models.CharField(max_length=64, verbose_name="артикул")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="добавлен")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто ответил",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.product",
+                        verbose_name="товар каталога",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="garage.vinrequest",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="garage.vinrequestline",
+                        verbose_name="позиция",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ответ менеджера',
-                'verbose_name_plural': 'ответы менеджера',
-                'ordering': ['line', 'id'],
+                "verbose_name": "ответ менеджера",
+                "verbose_name_plural": "ответы менеджера",
+                "ordering": ["line", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VinRequestStatusChange',
+            name="VinRequestStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status_from', models.CharField(blank=True, choices=[('not_sent', 'Запрос не отправлен'), ('pending', 'Ожидает обработки'), ('accepted', 'Принят'), ('in_progress', 'Обрабатывается'), ('done', 'Выполнен')], max_length=12, verbose_name='было')),
-                ('status_to', models.CharField(choices=[('not_sent', 'Запрос не отправлен'), ('pending', 'Ожидает обработки'), ('accepted', 'Принят'), ('in_progress', 'Обрабатывается'), ('done', 'Выполнен')], max_length=12, verbose_name='стало')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='когда')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='примечание')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='garage.vinrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status_from",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_sent", "Запрос не отправлен"),
+                            ("pending", "Ожидает обработки"),
+                            ("accepted", "Принят"),
+                            ("in_progress", "Обрабатывается"),
+                            ("done", "Выполнен"),
+                        ],
+                        max_length=12,
+                        verbose_name="было",
+                    ),
+                ),
+                (
+                    "status_to",
+                    models.CharField(
+                        choices=[
+                            ("not_sent", "Запрос не отправлен"),
+                            ("pending", "Ожидает обработки"),
+                            ("accepted", "Принят"),
+                            ("in_progress", "Обрабатывается"),
+                            ("done", "Выполнен"),
+                        ],
+                        max_length=12,
+                        verbose_name="стало",
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="когда")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="примечание")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="garage.vinrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение статуса',
-                'verbose_name_plural': 'история статусов',
-                'ordering': ['request', 'changed_at', 'id'],
+                "verbose_name": "изменение статуса",
+                "verbose_name_plural": "история статусов",
+                "ordering": ["request", "changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VinSettings',
+            name="VinSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('manager_emails', models.TextField(blank=True, help_text='Один или несколько адресов через запятую или с новой строки.', verbose_name='e-mail менеджеров для VIN-запросов')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "manager_emails",
+                    models.TextField(
+                        blank=True,
+                        help_text="Один или несколько адресов через запятую или с новой строки.",
+                        verbose_name="e-mail менеджеров для VIN-запросов",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'настройки VIN-запросов',
-                'verbose_name_plural': 'настройки VIN-запросов',
+                "verbose_name": "настройки VIN-запросов",
+                "verbose_name_plural": "настройки VIN-запросов",
             },
         ),
         migrations.AddIndex(
-            model_name='vehicle',
-            index=models.Index(fields=['client', 'name'], name='garage_vehicle_client_name'),
+            model_name="vehicle",
+            index=models.Index(fields=["client", "name"], name="garage_vehicle_client_name"),
         ),
         migrations.AddIndex(
-            model_name='vinrequest',
-            index=models.Index(fields=['client', '-created_at'], name='garage_vinreq_client_created'),
+            model_name="vinrequest",
+            index=models.Index(
+                fields=["client", "-created_at"], name="garage_vinreq_client_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vinrequest',
-            index=models.Index(fields=['status', '-created_at'], name='garage_vinreq_status_created'),
+            model_name="vinrequest",
+            index=models.Index(
+                fields=["status", "-created_at"], name="garage_vinreq_status_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='chatmessage',
-            index=models.Index(fields=['request', 'from_client', 'read_at'], name='garage_chat_unread'),
+            model_name="chatmessage",
+            index=models.Index(
+                fields=["request", "from_client", "read_at"], name="garage_chat_unread"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vinrequestline',
-            constraint=models.UniqueConstraint(fields=('request', 'position'), name='garage_vinline_unique_position'),
+            model_name="vinrequestline",
+            constraint=models.UniqueConstraint(
+                fields=("request", "position"), name="garage_vinline_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vinrequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='garage_vinline_quantity_positive'),
+            model_name="vinrequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="garage_vinline_quantity_positive"
+            ),
         ),
     ]

@@ -7,42 +7,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('garage', '0002_vin_request_permissions'),
+        ("garage", "0002_vin_request_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='vinrequest',
-            name='email_attempts',
+            model_name="vinrequest",
+            name="email_attempts",
         ),
         migrations.RemoveField(
-            model_name='vinrequest',
-            name='email_error',
+            model_name="vinrequest",
+            name="email_error",
         ),
         migrations.RemoveField(
-            model_name='vinrequest',
-            name='email_sent_at',
+            model_name="vinrequest",
+            name="email_sent_at",
         ),
         migrations.RemoveField(
-            model_name='vinrequeststatuschange',
-            name='note',
+            model_name="vinrequeststatuschange",
+            name="note",
         ),
         migrations.AddField(
-            model_name='vinrequeststatuschange',
-            name='comment',
-            field=models.TextField(blank=True, verbose_name='комментарий'),
+            model_name="vinrequeststatuschange",
+            name="comment",
+            field=models.TextField(blank=True, verbose_name="комментарий"),
         ),
         migrations.AlterField(
-            model_name='vinrequeststatuschange',
-            name='changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда'),
+            model_name="vinrequeststatuschange",
+            name="changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
         ),
         migrations.AlterField(
-            model_name='vinrequeststatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил'),
+            model_name="vinrequeststatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="кто изменил",
+            ),
         ),
     ]

@@ -7,184 +7,513 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0004_history_entry_and_stock_release'),
-        ('pickup_points', '0001_initial'),
+        ("orders", "0004_history_entry_and_stock_release"),
+        ("pickup_points", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BuyoutLineStatus',
+            name="BuyoutLineStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('buyout_status', models.CharField(choices=[('placed', 'Оформлен'), ('in_transit', 'В пути'), ('at_point', 'В ПВЗ'), ('received', 'Получен')], max_length=16, unique=True, verbose_name='статус выкупа')),
-                ('line_status', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderstatus', verbose_name='статус позиции заказа')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "buyout_status",
+                    models.CharField(
+                        choices=[
+                            ("placed", "Оформлен"),
+                            ("in_transit", "В пути"),
+                            ("at_point", "В ПВЗ"),
+                            ("received", "Получен"),
+                        ],
+                        max_length=16,
+                        unique=True,
+                        verbose_name="статус выкупа",
+                    ),
+                ),
+                (
+                    "line_status",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.orderstatus",
+                        verbose_name="статус позиции заказа",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'статус позиции для статуса выкупа',
-                'verbose_name_plural': 'статусы позиций для выкупов',
-                'ordering': ['id'],
+                "verbose_name": "статус позиции для статуса выкупа",
+                "verbose_name_plural": "статусы позиций для выкупов",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='MarketplaceAccount',
+            name="MarketplaceAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('marketplace', models.CharField(choices=[('wildberries', 'Wildberries'), ('ozon', 'Ozon')], max_length=16, verbose_name='маркетплейс')),
-                ('name', models.CharField(help_text='Как операторы называют аккаунт, например «WB-07».', max_length=100, verbose_name='название')),
-                ('login', models.CharField(help_text='Телефон (хранится как +79161234567) или e-mail для входа на маркетплейс.', max_length=254, verbose_name='логин')),
-                ('secret_token', models.TextField(editable=False, verbose_name='пароль (зашифрован)')),
-                ('service_until', models.DateField(help_text='Последний день службы включительно: со следующего дня аккаунт «Неактивен».', verbose_name='срок службы до')),
-                ('status', models.CharField(choices=[('active', 'Активен'), ('inactive', 'Неактивен'), ('busy', 'Занят')], default='active', max_length=16, verbose_name='статус (установленный)')),
-                ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='занят с')),
-                ('notes', models.TextField(blank=True, verbose_name='заметки')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='добавлен')),
-                ('expiry_recorded_for', models.DateField(blank=True, editable=False, help_text='Срок службы, окончание которого уже записано в историю: повторный запуск проверки ничего не дублирует, а продлённый срок будет записан снова.', null=True, verbose_name='окончание срока записано в историю')),
-                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='занят кем')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "marketplace",
+                    models.CharField(
+                        choices=[("wildberries", "Wildberries"), ("ozon", "Ozon")],
+                        max_length=16,
+                        verbose_name="маркетплейс",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Как операторы называют аккаунт, например «WB-07».",
+                        max_length=100,
+                        verbose_name="название",
+                    ),
+                ),
+                (
+                    "login",
+                    models.CharField(
+                        help_text="Телефон (хранится как +79161234567) или e-mail для входа на маркетплейс.",
+                        max_length=254,
+                        verbose_name="логин",
+                    ),
+                ),
+                (
+                    "secret_token",
+                    models.TextField(editable=False, verbose_name="пароль (зашифрован)"),
+                ),
+                (
+                    "service_until",
+                    models.DateField(
+                        help_text="Последний день службы включительно: со следующего дня аккаунт «Неактивен».",
+                        verbose_name="срок службы до",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Активен"),
+                            ("inactive", "Неактивен"),
+                            ("busy", "Занят"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="статус (установленный)",
+                    ),
+                ),
+                ("taken_at", models.DateTimeField(blank=True, null=True, verbose_name="занят с")),
+                ("notes", models.TextField(blank=True, verbose_name="заметки")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="добавлен"
+                    ),
+                ),
+                (
+                    "expiry_recorded_for",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="Срок службы, окончание которого уже записано в историю: повторный запуск проверки ничего не дублирует, а продлённый срок будет записан снова.",
+                        null=True,
+                        verbose_name="окончание срока записано в историю",
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="занят кем",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'аккаунт маркетплейса',
-                'verbose_name_plural': 'аккаунты маркетплейсов',
-                'ordering': ['marketplace', 'name', 'id'],
-                'permissions': [('login_manually', 'входить вручную под аккаунтом маркетплейса')],
+                "verbose_name": "аккаунт маркетплейса",
+                "verbose_name_plural": "аккаунты маркетплейсов",
+                "ordering": ["marketplace", "name", "id"],
+                "permissions": [("login_manually", "входить вручную под аккаунтом маркетплейса")],
             },
         ),
         migrations.CreateModel(
-            name='Buyout',
+            name="Buyout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('marketplace', models.CharField(choices=[('wildberries', 'Wildberries'), ('ozon', 'Ozon')], editable=False, max_length=16, verbose_name='маркетплейс')),
-                ('marketplace_order_number', models.CharField(max_length=64, verbose_name='номер заказа на маркетплейсе')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='сумма выкупа, ₽')),
-                ('status', models.CharField(choices=[('placed', 'Оформлен'), ('in_transit', 'В пути'), ('at_point', 'В ПВЗ'), ('received', 'Получен'), ('cancelled', 'Отменён')], default='placed', max_length=16, verbose_name='статус')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='оформлен')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='статус изменён')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто оформил')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buyouts', to='orders.orderline', verbose_name='позиция заказа')),
-                ('pickup_point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buyouts', to='pickup_points.pickuppoint', verbose_name='ПВЗ')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buyouts', to='marketplaces.marketplaceaccount', verbose_name='аккаунт')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "marketplace",
+                    models.CharField(
+                        choices=[("wildberries", "Wildberries"), ("ozon", "Ozon")],
+                        editable=False,
+                        max_length=16,
+                        verbose_name="маркетплейс",
+                    ),
+                ),
+                (
+                    "marketplace_order_number",
+                    models.CharField(max_length=64, verbose_name="номер заказа на маркетплейсе"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="сумма выкупа, ₽"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("placed", "Оформлен"),
+                            ("in_transit", "В пути"),
+                            ("at_point", "В ПВЗ"),
+                            ("received", "Получен"),
+                            ("cancelled", "Отменён"),
+                        ],
+                        default="placed",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="оформлен"
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="статус изменён"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто оформил",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buyouts",
+                        to="orders.orderline",
+                        verbose_name="позиция заказа",
+                    ),
+                ),
+                (
+                    "pickup_point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buyouts",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="ПВЗ",
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buyouts",
+                        to="marketplaces.marketplaceaccount",
+                        verbose_name="аккаунт",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'выкуп',
-                'verbose_name_plural': 'выкупы',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "выкуп",
+                "verbose_name_plural": "выкупы",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountHistory',
+            name="AccountHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('event', models.CharField(choices=[('created', 'Добавлен'), ('changed', 'Изменён'), ('secret_changed', 'Пароль изменён'), ('activated', 'Сделан активным'), ('deactivated', 'Сделан неактивным'), ('taken', 'Взят для входа вручную'), ('released', 'Освобождён'), ('released_timeout', 'Освобождён по истечении времени'), ('expired', 'Истёк срок службы')], max_length=20, verbose_name='событие')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='marketplaces.marketplaceaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("created", "Добавлен"),
+                            ("changed", "Изменён"),
+                            ("secret_changed", "Пароль изменён"),
+                            ("activated", "Сделан активным"),
+                            ("deactivated", "Сделан неактивным"),
+                            ("taken", "Взят для входа вручную"),
+                            ("released", "Освобождён"),
+                            ("released_timeout", "Освобождён по истечении времени"),
+                            ("expired", "Истёк срок службы"),
+                        ],
+                        max_length=20,
+                        verbose_name="событие",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="marketplaces.marketplaceaccount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'событие аккаунта',
-                'verbose_name_plural': 'история аккаунта',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "событие аккаунта",
+                "verbose_name_plural": "история аккаунта",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='MarketplaceSettings',
+            name="MarketplaceSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_wildberries', models.PositiveIntegerField(default=0, verbose_name='цель: активных аккаунтов Wildberries')),
-                ('target_ozon', models.PositiveIntegerField(default=0, verbose_name='цель: активных аккаунтов Ozon')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target_wildberries",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="цель: активных аккаунтов Wildberries"
+                    ),
+                ),
+                (
+                    "target_ozon",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="цель: активных аккаунтов Ozon"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'цели по аккаунтам маркетплейсов',
-                'verbose_name_plural': 'цели по аккаунтам маркетплейсов',
+                "verbose_name": "цели по аккаунтам маркетплейсов",
+                "verbose_name_plural": "цели по аккаунтам маркетплейсов",
             },
         ),
         migrations.CreateModel(
-            name='BuyoutHistory',
+            name="BuyoutHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('status', models.CharField(choices=[('placed', 'Оформлен'), ('in_transit', 'В пути'), ('at_point', 'В ПВЗ'), ('received', 'Получен'), ('cancelled', 'Отменён')], max_length=16, verbose_name='статус')),
-                ('buyout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='marketplaces.buyout')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("placed", "Оформлен"),
+                            ("in_transit", "В пути"),
+                            ("at_point", "В ПВЗ"),
+                            ("received", "Получен"),
+                            ("cancelled", "Отменён"),
+                        ],
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "buyout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="marketplaces.buyout",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение выкупа',
-                'verbose_name_plural': 'история выкупа',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['buyout', '-changed_at'], name='marketplaces_buyhist_buyout')],
+                "verbose_name": "изменение выкупа",
+                "verbose_name_plural": "история выкупа",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["buyout", "-changed_at"], name="marketplaces_buyhist_buyout"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='marketplaceaccount',
-            index=models.Index(fields=['service_until'], name='marketplaces_account_until'),
+            model_name="marketplaceaccount",
+            index=models.Index(fields=["service_until"], name="marketplaces_account_until"),
         ),
         migrations.AddIndex(
-            model_name='marketplaceaccount',
-            index=models.Index(fields=['status', 'taken_at'], name='marketplaces_account_taken'),
+            model_name="marketplaceaccount",
+            index=models.Index(fields=["status", "taken_at"], name="marketplaces_account_taken"),
         ),
         migrations.AddConstraint(
-            model_name='marketplaceaccount',
-            constraint=models.UniqueConstraint(fields=('marketplace', 'login'), name='marketplaces_account_login_unique'),
+            model_name="marketplaceaccount",
+            constraint=models.UniqueConstraint(
+                fields=("marketplace", "login"), name="marketplaces_account_login_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketplaceaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('marketplace__in', ['wildberries', 'ozon'])), name='marketplaces_account_marketplace_valid'),
+            model_name="marketplaceaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("marketplace__in", ["wildberries", "ozon"])),
+                name="marketplaces_account_marketplace_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketplaceaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'inactive', 'busy'])), name='marketplaces_account_status_valid'),
+            model_name="marketplaceaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "inactive", "busy"])),
+                name="marketplaces_account_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketplaceaccount',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'busy'), ('taken_at__isnull', False), ('taken_by__isnull', False)), models.Q(models.Q(('status', 'busy'), _negated=True), ('taken_at__isnull', True), ('taken_by__isnull', True)), _connector='OR'), name='marketplaces_account_taken_matches_status'),
+            model_name="marketplaceaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status", "busy"), ("taken_at__isnull", False), ("taken_by__isnull", False)
+                    ),
+                    models.Q(
+                        models.Q(("status", "busy"), _negated=True),
+                        ("taken_at__isnull", True),
+                        ("taken_by__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="marketplaces_account_taken_matches_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['-created_at', '-id'], name='marketplaces_buyout_created'),
+            model_name="buyout",
+            index=models.Index(fields=["-created_at", "-id"], name="marketplaces_buyout_created"),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['account', '-created_at'], name='marketplaces_buyout_account'),
+            model_name="buyout",
+            index=models.Index(
+                fields=["account", "-created_at"], name="marketplaces_buyout_account"
+            ),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['status', '-created_at'], name='marketplaces_buyout_status'),
+            model_name="buyout",
+            index=models.Index(fields=["status", "-created_at"], name="marketplaces_buyout_status"),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['marketplace', '-created_at'], name='marketplaces_buyout_mp'),
+            model_name="buyout",
+            index=models.Index(
+                fields=["marketplace", "-created_at"], name="marketplaces_buyout_mp"
+            ),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['pickup_point', '-created_at'], name='marketplaces_buyout_point'),
+            model_name="buyout",
+            index=models.Index(
+                fields=["pickup_point", "-created_at"], name="marketplaces_buyout_point"
+            ),
         ),
         migrations.AddIndex(
-            model_name='buyout',
-            index=models.Index(fields=['marketplace_order_number'], name='marketplaces_buyout_mp_number'),
+            model_name="buyout",
+            index=models.Index(
+                fields=["marketplace_order_number"], name="marketplaces_buyout_mp_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buyout',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('line',), name='marketplaces_buyout_one_per_line'),
+            model_name="buyout",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("line",),
+                name="marketplaces_buyout_one_per_line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buyout',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='marketplaces_buyout_amount'),
+            model_name="buyout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="marketplaces_buyout_amount"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buyout',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['placed', 'in_transit', 'at_point', 'received', 'cancelled'])), name='marketplaces_buyout_status'),
+            model_name="buyout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["placed", "in_transit", "at_point", "received", "cancelled"])
+                ),
+                name="marketplaces_buyout_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='accounthistory',
-            index=models.Index(fields=['account', '-changed_at'], name='marketplaces_acchist_account'),
+            model_name="accounthistory",
+            index=models.Index(
+                fields=["account", "-changed_at"], name="marketplaces_acchist_account"
+            ),
         ),
     ]

@@ -6,53 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('orders', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusEmail',
+            name="StatusEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_email', models.EmailField(max_length=254, verbose_name='кому')),
-                ('subject', models.CharField(max_length=255, verbose_name='тема')),
-                ('body_text', models.TextField(verbose_name='текст')),
-                ('body_html', models.TextField(verbose_name='HTML')),
-                ('lines_count', models.PositiveIntegerField(default=0, verbose_name='позиций')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создано')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='отправлено')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='попыток')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='следующая попытка')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='занято до')),
-                ('last_error', models.TextField(blank=True, verbose_name='последняя ошибка')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_emails', to='accounts.client')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_emails', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("to_email", models.EmailField(max_length=254, verbose_name="кому")),
+                ("subject", models.CharField(max_length=255, verbose_name="тема")),
+                ("body_text", models.TextField(verbose_name="текст")),
+                ("body_html", models.TextField(verbose_name="HTML")),
+                ("lines_count", models.PositiveIntegerField(default=0, verbose_name="позиций")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создано"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="отправлено")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="попыток")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="следующая попытка"
+                    ),
+                ),
+                (
+                    "locked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="занято до"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="последняя ошибка")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_emails",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_emails",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'письмо о статусах',
-                'verbose_name_plural': 'письма о статусах',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['next_attempt_at'], name='notifications_email_due')],
+                "verbose_name": "письмо о статусах",
+                "verbose_name_plural": "письма о статусах",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)),
+                        fields=["next_attempt_at"],
+                        name="notifications_email_due",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatusEmailPreference',
+            name="StatusEmailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_enabled', models.BooleanField(default=True, verbose_name='письмо на e-mail')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_email_preferences', to='accounts.client')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.orderstatus', verbose_name='статус')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email_enabled",
+                    models.BooleanField(default=True, verbose_name="письмо на e-mail"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_email_preferences",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orders.orderstatus",
+                        verbose_name="статус",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'настройка уведомления',
-                'verbose_name_plural': 'настройки уведомлений',
-                'constraints': [models.UniqueConstraint(fields=('client', 'status'), name='notifications_pref_client_status')],
+                "verbose_name": "настройка уведомления",
+                "verbose_name_plural": "настройки уведомлений",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "status"), name="notifications_pref_client_status"
+                    )
+                ],
             },
         ),
     ]

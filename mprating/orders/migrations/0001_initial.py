@@ -10,167 +10,518 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('pickup_points', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("pickup_points", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, null=True, unique=True, verbose_name='номер')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создан')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий к заявке')),
-                ('payment_method', models.CharField(choices=[('balance', 'С баланса'), ('invoice', 'По счёту'), ('on_receipt', 'При получении')], max_length=16, verbose_name='способ оплаты')),
-                ('recipient_phone', models.CharField(help_text='В формате E.164: +79161234567', max_length=16, verbose_name='номер получателя')),
-                ('delivery_address', models.CharField(blank=True, max_length=500, verbose_name='адрес доставки')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='в архиве с')),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, editable=False, verbose_name='ключ оформления')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='accounts.client', verbose_name='клиент')),
-                ('pickup_point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='pickup_points.pickuppoint', verbose_name='пункт выдачи')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, null=True, unique=True, verbose_name="номер"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создан"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий к заявке")),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[
+                            ("balance", "С баланса"),
+                            ("invoice", "По счёту"),
+                            ("on_receipt", "При получении"),
+                        ],
+                        max_length=16,
+                        verbose_name="способ оплаты",
+                    ),
+                ),
+                (
+                    "recipient_phone",
+                    models.CharField(
+                        help_text="В формате E.164: +79161234567",
+                        max_length=16,
+                        verbose_name="номер получателя",
+                    ),
+                ),
+                (
+                    "delivery_address",
+                    models.CharField(blank=True, max_length=500, verbose_name="адрес доставки"),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="в архиве с"),
+                ),
+                (
+                    "idempotency_key",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, verbose_name="ключ оформления"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "pickup_point",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="пункт выдачи",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'заявка',
-                'verbose_name_plural': 'заявки',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "заявка",
+                "verbose_name_plural": "заявки",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderStatus',
+            name="OrderStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='название')),
-                ('colour', models.CharField(default='#64748b', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Цвет в формате #RRGGBB, например #16a34a.')], verbose_name='цвет')),
-                ('is_final', models.BooleanField(default=False, help_text='Заказ, все позиции которого в завершающих статусах, уходит в архив.', verbose_name='признак завершения')),
-                ('notify_client', models.BooleanField(default=True, help_text='Клиенту может прийти письмо о переходе позиции в этот статус.', verbose_name='можно уведомлять клиента')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='порядок')),
-                ('role', models.CharField(blank=True, choices=[('new', 'Новый заказ'), ('shipped', 'Отгружен'), ('refused', 'Отказ')], help_text='На роль опирается программа; у обычных статусов роли нет.', max_length=16, verbose_name='роль')),
-                ('for_home', models.BooleanField(default=True, verbose_name='для домашнего склада')),
-                ('for_transit', models.BooleanField(default=True, verbose_name='для транзитного склада')),
-                ('for_marketplace', models.BooleanField(default=True, verbose_name='для выкупа на маркетплейсе')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="название")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#64748b",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Цвет в формате #RRGGBB, например #16a34a."
+                            )
+                        ],
+                        verbose_name="цвет",
+                    ),
+                ),
+                (
+                    "is_final",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Заказ, все позиции которого в завершающих статусах, уходит в архив.",
+                        verbose_name="признак завершения",
+                    ),
+                ),
+                (
+                    "notify_client",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Клиенту может прийти письмо о переходе позиции в этот статус.",
+                        verbose_name="можно уведомлять клиента",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="порядок"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "Новый заказ"),
+                            ("shipped", "Отгружен"),
+                            ("refused", "Отказ"),
+                        ],
+                        help_text="На роль опирается программа; у обычных статусов роли нет.",
+                        max_length=16,
+                        verbose_name="роль",
+                    ),
+                ),
+                (
+                    "for_home",
+                    models.BooleanField(default=True, verbose_name="для домашнего склада"),
+                ),
+                (
+                    "for_transit",
+                    models.BooleanField(default=True, verbose_name="для транзитного склада"),
+                ),
+                (
+                    "for_marketplace",
+                    models.BooleanField(default=True, verbose_name="для выкупа на маркетплейсе"),
+                ),
             ],
             options={
-                'verbose_name': 'статус',
-                'verbose_name_plural': 'статусы',
-                'ordering': ['sort_order', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('role', ''), _negated=True), fields=('role',), name='orders_status_role_unique'), models.CheckConstraint(condition=models.Q(('role__in', ['', 'new', 'shipped', 'refused'])), name='orders_status_role_valid'), models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['shipped', 'refused']), _negated=True), ('is_final', True), _connector='OR'), name='orders_status_shipped_refused_final'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'new'), _negated=True), ('is_final', False), _connector='OR'), name='orders_status_new_not_final')],
+                "verbose_name": "статус",
+                "verbose_name_plural": "статусы",
+                "ordering": ["sort_order", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("role", ""), _negated=True),
+                        fields=("role",),
+                        name="orders_status_role_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["", "new", "shipped", "refused"])),
+                        name="orders_status_role_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role__in", ["shipped", "refused"]), _negated=True),
+                            ("is_final", True),
+                            _connector="OR",
+                        ),
+                        name="orders_status_shipped_refused_final",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "new"), _negated=True),
+                            ("is_final", False),
+                            _connector="OR",
+                        ),
+                        name="orders_status_new_not_final",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('brand_name', models.CharField(max_length=100, verbose_name='бренд')),
-                ('article', models.CharField(max_length=64, verbose_name='артикул')),
-                ('product_name', models.CharField(blank=True, max_length=255, verbose_name='наименование')),
-                ('quantity', models.PositiveIntegerField(verbose_name='количество')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='цена, ₽')),
-                ('source', models.CharField(choices=[('home', 'Домашний склад'), ('transit', 'Транзитный склад'), ('marketplace', 'Выкуп на маркетплейсе')], max_length=16, verbose_name='источник')),
-                ('delivery_days', models.PositiveSmallIntegerField(verbose_name='срок поставки, дн.')),
-                ('expected_delivery_date', models.DateField(verbose_name='ожидаемая дата поставки')),
-                ('is_returnable', models.BooleanField(verbose_name='можно вернуть')),
-                ('return_days', models.PositiveSmallIntegerField(verbose_name='срок возврата, дн.')),
-                ('return_deduction_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='удержание при возврате, %')),
-                ('comment', models.CharField(blank=True, max_length=255, verbose_name='комментарий клиента')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='статус изменён')),
-                ('refusal_state', models.CharField(blank=True, choices=[('', '—'), ('requested', 'Отказ от заказа на рассмотрении'), ('confirmed', 'Отказ клиента'), ('declined', 'Отказ отклонён менеджером')], default='', max_length=16, verbose_name='отказ')),
-                ('refusal_seen', models.BooleanField(default=False, help_text='Seed 004: флажок в 10-й колонке — видел ли клиент отказ по позиции.', verbose_name='отказ просмотрен')),
-                ('manager_comment', models.CharField(blank=True, help_text='Последняя колонка таблицы заказов: «Отказ от заказа на рассмотрении», «Отказ клиента», «Нет в наличии у поставщика»…', max_length=500, verbose_name='комментарий менеджера')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='order_lines', to='accounts.client')),
-                ('offer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.offer')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.product')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.warehouse', verbose_name='склад')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='orders.orderstatus', verbose_name='статус')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("brand_name", models.CharField(max_length=100, verbose_name="бренд")),
+                ("article", models.CharField(max_length=64, verbose_name="артикул")),
+                (
+                    "product_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="наименование"),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="количество")),
+                (
+                    "price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="цена, ₽"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("home", "Домашний склад"),
+                            ("transit", "Транзитный склад"),
+                            ("marketplace", "Выкуп на маркетплейсе"),
+                        ],
+                        max_length=16,
+                        verbose_name="источник",
+                    ),
+                ),
+                (
+                    "delivery_days",
+                    models.PositiveSmallIntegerField(verbose_name="срок поставки, дн."),
+                ),
+                (
+                    "expected_delivery_date",
+                    models.DateField(verbose_name="ожидаемая дата поставки"),
+                ),
+                ("is_returnable", models.BooleanField(verbose_name="можно вернуть")),
+                (
+                    "return_days",
+                    models.PositiveSmallIntegerField(verbose_name="срок возврата, дн."),
+                ),
+                (
+                    "return_deduction_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="удержание при возврате, %",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="комментарий клиента"
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="статус изменён"
+                    ),
+                ),
+                (
+                    "refusal_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("requested", "Отказ от заказа на рассмотрении"),
+                            ("confirmed", "Отказ клиента"),
+                            ("declined", "Отказ отклонён менеджером"),
+                        ],
+                        default="",
+                        max_length=16,
+                        verbose_name="отказ",
+                    ),
+                ),
+                (
+                    "refusal_seen",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Seed 004: флажок в 10-й колонке — видел ли клиент отказ по позиции.",
+                        verbose_name="отказ просмотрен",
+                    ),
+                ),
+                (
+                    "manager_comment",
+                    models.CharField(
+                        blank=True,
+                        help_text="Последняя колонка таблицы заказов: «Отказ от заказа на рассмотрении», «Отказ клиента», «Нет в наличии у поставщика»…",
+                        max_length=500,
+                        verbose_name="комментарий менеджера",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="order_lines",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.offer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.warehouse",
+                        verbose_name="склад",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="orders.orderstatus",
+                        verbose_name="статус",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'позиция заказа',
-                'verbose_name_plural': 'позиции заказов',
-                'ordering': ['order_id', 'id'],
+                "verbose_name": "позиция заказа",
+                "verbose_name_plural": "позиции заказов",
+                "ordering": ["order_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='комментарий')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('notified_at', models.DateTimeField(blank=True, help_text='Когда письмо об этом изменении ушло клиенту (или решено не слать): повторный запуск задачи уведомлений его не отправит.', null=True, verbose_name='клиент уведомлён')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='orders.orderline')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderstatus', verbose_name='статус')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "comment",
+                    models.CharField(blank=True, max_length=500, verbose_name="комментарий"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                (
+                    "notified_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Когда письмо об этом изменении ушло клиенту (или решено не слать): повторный запуск задачи уведомлений его не отправит.",
+                        null=True,
+                        verbose_name="клиент уведомлён",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="orders.orderline",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.orderstatus",
+                        verbose_name="статус",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение статуса',
-                'verbose_name_plural': 'история статусов',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "изменение статуса",
+                "verbose_name_plural": "история статусов",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['client', '-created_at'], name='orders_order_client'),
+            model_name="order",
+            index=models.Index(fields=["client", "-created_at"], name="orders_order_client"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['-created_at', '-id'], name='orders_order_created'),
+            model_name="order",
+            index=models.Index(fields=["-created_at", "-id"], name="orders_order_created"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['recipient_phone'], name='orders_order_phone'),
+            model_name="order",
+            index=models.Index(fields=["recipient_phone"], name="orders_order_phone"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['client'], name='orders_order_client_active'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["client"],
+                name="orders_order_client_active",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('client', 'idempotency_key'), name='orders_order_idempotency'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("client", "idempotency_key"), name="orders_order_idempotency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pickup_point__isnull', False), ('delivery_address', '')), models.Q(('pickup_point__isnull', True), models.Q(('delivery_address', ''), _negated=True)), _connector='OR'), name='orders_order_pickup_point_xor_address'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pickup_point__isnull", False), ("delivery_address", "")),
+                    models.Q(
+                        ("pickup_point__isnull", True),
+                        models.Q(("delivery_address", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="orders_order_pickup_point_xor_address",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_method__in', ['balance', 'invoice', 'on_receipt'])), name='orders_order_payment_method_valid'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_method__in", ["balance", "invoice", "on_receipt"])),
+                name="orders_order_payment_method_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='orderline',
-            index=models.Index(fields=['client', 'status'], include=('refusal_seen',), name='orders_line_client_status_seen'),
+            model_name="orderline",
+            index=models.Index(
+                fields=["client", "status"],
+                include=("refusal_seen",),
+                name="orders_line_client_status_seen",
+            ),
         ),
         migrations.AddIndex(
-            model_name='orderline',
-            index=models.Index(fields=['order'], include=('status',), name='orders_line_order_status'),
+            model_name="orderline",
+            index=models.Index(
+                fields=["order"], include=("status",), name="orders_line_order_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='orderline',
-            index=models.Index(fields=['client', '-order'], name='orders_line_client_order'),
+            model_name="orderline",
+            index=models.Index(fields=["client", "-order"], name="orders_line_client_order"),
         ),
         migrations.AddIndex(
-            model_name='orderline',
-            index=models.Index(condition=models.Q(('refusal_state', 'requested')), fields=['refusal_state'], name='orders_line_refusal_requested'),
+            model_name="orderline",
+            index=models.Index(
+                condition=models.Q(("refusal_state", "requested")),
+                fields=["refusal_state"],
+                name="orders_line_refusal_requested",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='orders_line_qty'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="orders_line_qty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='orders_line_price'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="orders_line_price"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['home', 'transit', 'marketplace'])), name='orders_line_source_valid'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["home", "transit", "marketplace"])),
+                name="orders_line_source_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statuschange',
-            index=models.Index(fields=['line', 'created_at'], name='orders_history_line'),
+            model_name="statuschange",
+            index=models.Index(fields=["line", "created_at"], name="orders_history_line"),
         ),
     ]

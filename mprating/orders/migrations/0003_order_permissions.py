@@ -7,6 +7,8 @@ orders, their lines, history and the statuses.
 
 from django.db import migrations
 
+from mprating.core.migration_ops import grant_permissions
+
 VIEW = [
     ("orders", "view_order"),
     ("orders", "view_orderline"),
@@ -27,45 +29,6 @@ GRANTS = {
 }
 
 
-def ensure_permissions(apps) -> None:
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def forwards(apps, schema_editor):
-    ensure_permissions(apps)
-    grant(apps)
-
-
-def grant(apps) -> None:
-    """Add the permissions to the groups (also used by transactional tests after a flush)."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in codenames:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="orders", codename__in=[c for _, c in codenames]
-            )
-        )
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -73,4 +36,4 @@ class Migration(migrations.Migration):
         ("orders", "0002_default_statuses"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [grant_permissions(GRANTS)]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_order_permissions'),
+        ("orders", "0003_order_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='statuschange',
-            options={'ordering': ['changed_at', 'id'], 'verbose_name': 'изменение статуса', 'verbose_name_plural': 'история статусов'},
+            name="statuschange",
+            options={
+                "ordering": ["changed_at", "id"],
+                "verbose_name": "изменение статуса",
+                "verbose_name_plural": "история статусов",
+            },
         ),
         # StatusChange inherits core.history.HistoryEntry: `created_at` becomes `changed_at`.
         # Renaming the column keeps the index on (line, created_at) pointing at it on PostgreSQL
@@ -22,35 +25,40 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             database_operations=[
                 migrations.RenameField(
-                    model_name='statuschange',
-                    old_name='created_at',
-                    new_name='changed_at',
+                    model_name="statuschange",
+                    old_name="created_at",
+                    new_name="changed_at",
                 ),
             ],
             state_operations=[
                 migrations.RemoveIndex(
-                    model_name='statuschange',
-                    name='orders_history_line',
+                    model_name="statuschange",
+                    name="orders_history_line",
                 ),
                 migrations.RenameField(
-                    model_name='statuschange',
-                    old_name='created_at',
-                    new_name='changed_at',
+                    model_name="statuschange",
+                    old_name="created_at",
+                    new_name="changed_at",
                 ),
                 migrations.AddIndex(
-                    model_name='statuschange',
-                    index=models.Index(fields=['line', 'changed_at'], name='orders_history_line'),
+                    model_name="statuschange",
+                    index=models.Index(fields=["line", "changed_at"], name="orders_history_line"),
                 ),
             ],
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='stock_released_at',
-            field=models.DateTimeField(blank=True, help_text='Когда количество отказанной позиции вернулось в остаток предложения: возвращается один раз.', null=True, verbose_name='резерв возвращён на склад'),
+            model_name="orderline",
+            name="stock_released_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Когда количество отказанной позиции вернулось в остаток предложения: возвращается один раз.",
+                null=True,
+                verbose_name="резерв возвращён на склад",
+            ),
         ),
         migrations.AlterField(
-            model_name='statuschange',
-            name='comment',
-            field=models.TextField(blank=True, verbose_name='комментарий'),
+            model_name="statuschange",
+            name="comment",
+            field=models.TextField(blank=True, verbose_name="комментарий"),
         ),
     ]

@@ -5,21 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0001_initial'),
-        ('orders', '0004_history_entry_and_stock_release'),
+        ("billing", "0001_initial"),
+        ("orders", "0004_history_entry_and_stock_release"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='balance_charged',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Сумма, списанная с баланса клиента при оформлении (оплата «С баланса»).', max_digits=12, null=True, verbose_name='списано с баланса, ₽'),
+            model_name="order",
+            name="balance_charged",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Сумма, списанная с баланса клиента при оформлении (оплата «С баланса»).",
+                max_digits=12,
+                null=True,
+                verbose_name="списано с баланса, ₽",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='package_purchase',
-            field=models.ForeignKey(blank=True, help_text='Покупка пакета, из которой взята заявка на этот заказ.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='billing.packagepurchase', verbose_name='заявка по пакету'),
+            model_name="order",
+            name="package_purchase",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Покупка пакета, из которой взята заявка на этот заказ.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="billing.packagepurchase",
+                verbose_name="заявка по пакету",
+            ),
         ),
     ]

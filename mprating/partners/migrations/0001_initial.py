@@ -7,93 +7,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0004_history_entry_and_stock_release'),
-        ('pickup_points', '0002_owners_invitations_history'),
+        ("orders", "0004_history_entry_and_stock_release"),
+        ("pickup_points", "0002_owners_invitations_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PointStatistics',
-            fields=[
-            ],
+            name="PointStatistics",
+            fields=[],
             options={
-                'verbose_name': 'статистика ПВЗ',
-                'verbose_name_plural': 'статистика ПВЗ',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "статистика ПВЗ",
+                "verbose_name_plural": "статистика ПВЗ",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('pickup_points.pickuppoint',),
+            bases=("pickup_points.pickuppoint",),
         ),
         migrations.CreateModel(
-            name='PartnerApplication',
+            name="PartnerApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('company_name', models.CharField(max_length=255, verbose_name='компания')),
-                ('inn', models.CharField(max_length=12, verbose_name='ИНН')),
-                ('contact_name', models.CharField(max_length=255, verbose_name='контактное лицо')),
-                ('phone', models.CharField(help_text='В формате E.164', max_length=16, verbose_name='телефон')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('point_address', models.CharField(max_length=500, verbose_name='адрес пункта')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('consent_at', models.DateTimeField(verbose_name='согласие на обработку персональных данных')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='получена')),
-                ('status', models.CharField(choices=[('new', 'Новая'), ('approved', 'Одобрена'), ('declined', 'Отклонена')], default='new', max_length=16, verbose_name='статус')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='рассмотрена')),
-                ('decline_reason', models.TextField(blank=True, verbose_name='причина отказа')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто рассмотрел')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='владелец')),
-                ('point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='pickup_points.pickuppoint', verbose_name='подключённый пункт')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("company_name", models.CharField(max_length=255, verbose_name="компания")),
+                ("inn", models.CharField(max_length=12, verbose_name="ИНН")),
+                ("contact_name", models.CharField(max_length=255, verbose_name="контактное лицо")),
+                (
+                    "phone",
+                    models.CharField(
+                        help_text="В формате E.164", max_length=16, verbose_name="телефон"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("point_address", models.CharField(max_length=500, verbose_name="адрес пункта")),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "consent_at",
+                    models.DateTimeField(verbose_name="согласие на обработку персональных данных"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="получена"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Новая"),
+                            ("approved", "Одобрена"),
+                            ("declined", "Отклонена"),
+                        ],
+                        default="new",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="рассмотрена"),
+                ),
+                ("decline_reason", models.TextField(blank=True, verbose_name="причина отказа")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто рассмотрел",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="владелец",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="подключённый пункт",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'заявка партнёра',
-                'verbose_name_plural': 'заявки партнёров',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "заявка партнёра",
+                "verbose_name_plural": "заявки партнёров",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerApplicationChange',
+            name="PartnerApplicationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('status', models.CharField(choices=[('new', 'Новая'), ('approved', 'Одобрена'), ('declined', 'Отклонена')], max_length=16, verbose_name='новый статус')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='partners.partnerapplication')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Новая"),
+                            ("approved", "Одобрена"),
+                            ("declined", "Отклонена"),
+                        ],
+                        max_length=16,
+                        verbose_name="новый статус",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="partners.partnerapplication",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'решение по заявке партнёра',
-                'verbose_name_plural': 'история заявок партнёров',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
+                "verbose_name": "решение по заявке партнёра",
+                "verbose_name_plural": "история заявок партнёров",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PartnerSettings',
+            name="PartnerSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at_point_status', models.ForeignKey(blank=True, help_text='Позиция в этом статусе ждёт клиента в ПВЗ: отсюда владелец ПВЗ отмечает «Выдан» или «Возврат», с момента перехода в него считаются срок хранения и просрочка.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderstatus', verbose_name='статус «ждёт в пункте выдачи»')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at_point_status",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Позиция в этом статусе ждёт клиента в ПВЗ: отсюда владелец ПВЗ отмечает «Выдан» или «Возврат», с момента перехода в него считаются срок хранения и просрочка.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orders.orderstatus",
+                        verbose_name="статус «ждёт в пункте выдачи»",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'настройки ПВЗ',
-                'verbose_name_plural': 'настройки ПВЗ',
+                "verbose_name": "настройки ПВЗ",
+                "verbose_name_plural": "настройки ПВЗ",
             },
         ),
         migrations.AddIndex(
-            model_name='partnerapplication',
-            index=models.Index(fields=['status', '-created_at'], name='partners_application_status'),
+            model_name="partnerapplication",
+            index=models.Index(
+                fields=["status", "-created_at"], name="partners_application_status"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnerapplication',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'approved', 'declined'])), name='partners_application_status_valid'),
+            model_name="partnerapplication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["new", "approved", "declined"])),
+                name="partners_application_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnerapplication',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'new'), ('decided_at__isnull', False), _connector='OR'), name='partners_application_decided_at'),
+            model_name="partnerapplication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "new"), ("decided_at__isnull", False), _connector="OR"
+                ),
+                name="partners_application_decided_at",
+            ),
         ),
     ]

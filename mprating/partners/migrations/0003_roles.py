@@ -1,44 +1,21 @@
 """Seed 000 «Подключенные ПВЗ»: operators decide on partner applications, managers see them
 (the pattern of accounts 0002_roles)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from mprating.core.migration_ops import grant_permissions
 
 GRANTS = {
     "Операторы бэкофиса": [
-        "view_partnerapplication",
-        "change_partnerapplication",
-        "view_partnerapplicationchange",
+        ("partners", "view_partnerapplication"),
+        ("partners", "change_partnerapplication"),
+        ("partners", "view_partnerapplicationchange"),
     ],
-    "Менеджеры магазина": ["view_partnerapplication", "view_partnerapplicationchange"],
+    "Менеджеры магазина": [
+        ("partners", "view_partnerapplication"),
+        ("partners", "view_partnerapplicationchange"),
+    ],
 }
-
-
-def forwards(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="partners", codename__in=codenames)
-        )
-
-
-def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is not None:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="partners", codename__in=codenames
-                )
-            )
 
 
 class Migration(migrations.Migration):
@@ -47,4 +24,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [grant_permissions(GRANTS)]

@@ -6,61 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_history_entry_and_stock_release'),
-        ('partners', '0003_roles'),
-        ('pickup_points', '0003_roles'),
+        ("orders", "0004_history_entry_and_stock_release"),
+        ("partners", "0003_roles"),
+        ("pickup_points", "0003_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnersettings',
-            name='events_synced_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='события ПВЗ обновлены'),
+            model_name="partnersettings",
+            name="events_synced_at",
+            field=models.DateTimeField(
+                editable=False, null=True, verbose_name="события ПВЗ обновлены"
+            ),
         ),
         migrations.AddField(
-            model_name='partnersettings',
-            name='events_synced_to',
-            field=models.BigIntegerField(default=0, editable=False, help_text='Последнее изменение статуса позиции, перенесённое в события ПВЗ.', verbose_name='учтены изменения статусов до №'),
+            model_name="partnersettings",
+            name="events_synced_to",
+            field=models.BigIntegerField(
+                default=0,
+                editable=False,
+                help_text="Последнее изменение статуса позиции, перенесённое в события ПВЗ.",
+                verbose_name="учтены изменения статусов до №",
+            ),
         ),
         migrations.CreateModel(
-            name='PointDay',
+            name="PointDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='день')),
-                ('arrived', models.PositiveIntegerField(default=0, verbose_name='поступило')),
-                ('buyouts', models.PositiveIntegerField(default=0, verbose_name='из них выкупы')),
-                ('handed_out', models.PositiveIntegerField(default=0, verbose_name='выдано')),
-                ('returned', models.PositiveIntegerField(default=0, verbose_name='возвраты')),
-                ('waited', models.DurationField(default=datetime.timedelta(0), help_text='Сумма по выданным позициям.', verbose_name='ожидание выданных, всего')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='pickup_points.pickuppoint', verbose_name='пункт выдачи')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="день")),
+                ("arrived", models.PositiveIntegerField(default=0, verbose_name="поступило")),
+                ("buyouts", models.PositiveIntegerField(default=0, verbose_name="из них выкупы")),
+                ("handed_out", models.PositiveIntegerField(default=0, verbose_name="выдано")),
+                ("returned", models.PositiveIntegerField(default=0, verbose_name="возвраты")),
+                (
+                    "waited",
+                    models.DurationField(
+                        default=datetime.timedelta(0),
+                        help_text="Сумма по выданным позициям.",
+                        verbose_name="ожидание выданных, всего",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="пункт выдачи",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'итоги ПВЗ за день',
-                'verbose_name_plural': 'итоги ПВЗ по дням',
-                'ordering': ['point', 'day'],
-                'constraints': [models.UniqueConstraint(fields=('point', 'day'), name='partners_point_day_unique')],
+                "verbose_name": "итоги ПВЗ за день",
+                "verbose_name_plural": "итоги ПВЗ по дням",
+                "ordering": ["point", "day"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("point", "day"), name="partners_point_day_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PointEvent',
+            name="PointEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('arrived', 'Поступил в ПВЗ'), ('handed_out', 'Выдан'), ('returned', 'Возврат')], max_length=16, verbose_name='событие')),
-                ('at', models.DateTimeField(verbose_name='когда')),
-                ('is_buyout', models.BooleanField(default=False, verbose_name='выкуп на маркетплейсе')),
-                ('waited', models.DurationField(blank=True, help_text='От поступления до выдачи или возврата.', null=True, verbose_name='ждала в пункте')),
-                ('change', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.statuschange', verbose_name='изменение статуса')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.orderline', verbose_name='позиция')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='pickup_points.pickuppoint', verbose_name='пункт выдачи')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("arrived", "Поступил в ПВЗ"),
+                            ("handed_out", "Выдан"),
+                            ("returned", "Возврат"),
+                        ],
+                        max_length=16,
+                        verbose_name="событие",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="когда")),
+                (
+                    "is_buyout",
+                    models.BooleanField(default=False, verbose_name="выкуп на маркетплейсе"),
+                ),
+                (
+                    "waited",
+                    models.DurationField(
+                        blank=True,
+                        help_text="От поступления до выдачи или возврата.",
+                        null=True,
+                        verbose_name="ждала в пункте",
+                    ),
+                ),
+                (
+                    "change",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orders.statuschange",
+                        verbose_name="изменение статуса",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orders.orderline",
+                        verbose_name="позиция",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="пункт выдачи",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'событие ПВЗ',
-                'verbose_name_plural': 'события ПВЗ',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['point', 'at'], include=('kind', 'is_buyout', 'waited'), name='partners_event_point_at'), models.Index(fields=['line', 'kind', 'at'], name='partners_event_line')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['arrived', 'handed_out', 'returned'])), name='partners_event_kind_valid')],
+                "verbose_name": "событие ПВЗ",
+                "verbose_name_plural": "события ПВЗ",
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["point", "at"],
+                        include=("kind", "is_buyout", "waited"),
+                        name="partners_event_point_at",
+                    ),
+                    models.Index(fields=["line", "kind", "at"], name="partners_event_line"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["arrived", "handed_out", "returned"])),
+                        name="partners_event_kind_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,19 +15,46 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PickupPoint',
+            name="PickupPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='название')),
-                ('address', models.CharField(max_length=500, verbose_name='адрес')),
-                ('is_active', models.BooleanField(default=True, help_text='Только работающие пункты предлагаются при заказе.', verbose_name='работает')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='подключён')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pickup_points', to=settings.AUTH_USER_MODEL, verbose_name='владелец')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="название")),
+                ("address", models.CharField(max_length=500, verbose_name="адрес")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Только работающие пункты предлагаются при заказе.",
+                        verbose_name="работает",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="подключён"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pickup_points",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="владелец",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пункт выдачи',
-                'verbose_name_plural': 'пункты выдачи',
-                'ordering': ['name', 'id'],
+                "verbose_name": "пункт выдачи",
+                "verbose_name_plural": "пункты выдачи",
+                "ordering": ["name", "id"],
             },
         ),
     ]

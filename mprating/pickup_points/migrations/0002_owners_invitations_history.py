@@ -7,80 +7,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pickup_points', '0001_initial'),
+        ("pickup_points", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pickuppoint',
-            name='notes',
-            field=models.TextField(blank=True, help_text='Клиенты их не видят.', verbose_name='заметки для сотрудников'),
+            model_name="pickuppoint",
+            name="notes",
+            field=models.TextField(
+                blank=True, help_text="Клиенты их не видят.", verbose_name="заметки для сотрудников"
+            ),
         ),
         migrations.AddField(
-            model_name='pickuppoint',
-            name='phone',
-            field=models.CharField(blank=True, help_text='В формате E.164: +74951234567', max_length=16, verbose_name='телефон пункта'),
+            model_name="pickuppoint",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                help_text="В формате E.164: +74951234567",
+                max_length=16,
+                verbose_name="телефон пункта",
+            ),
         ),
         migrations.AddField(
-            model_name='pickuppoint',
-            name='working_hours',
-            field=models.CharField(blank=True, help_text='Как увидит клиент, например «Пн–Пт 10:00–20:00, Сб–Вс 10:00–18:00».', max_length=200, verbose_name='часы работы'),
+            model_name="pickuppoint",
+            name="working_hours",
+            field=models.CharField(
+                blank=True,
+                help_text="Как увидит клиент, например «Пн–Пт 10:00–20:00, Сб–Вс 10:00–18:00».",
+                max_length=200,
+                verbose_name="часы работы",
+            ),
         ),
         migrations.CreateModel(
-            name='PickupPointOwner',
+            name="PickupPointOwner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('company_name', models.CharField(max_length=255, verbose_name='компания')),
-                ('inn', models.CharField(max_length=12, verbose_name='ИНН')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='зарегистрирован')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pickup_point_owner', to=settings.AUTH_USER_MODEL, verbose_name='пользователь')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("company_name", models.CharField(max_length=255, verbose_name="компания")),
+                ("inn", models.CharField(max_length=12, verbose_name="ИНН")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="зарегистрирован"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pickup_point_owner",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="пользователь",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'владелец ПВЗ',
-                'verbose_name_plural': 'владельцы ПВЗ',
-                'ordering': ['company_name', 'id'],
+                "verbose_name": "владелец ПВЗ",
+                "verbose_name_plural": "владельцы ПВЗ",
+                "ordering": ["company_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OwnerInvitation',
+            name="OwnerInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='хеш ключа')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='отправлено')),
-                ('expires_at', models.DateTimeField(verbose_name='действует до')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='использовано')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='отозвано')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто отправил')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кому')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="хеш ключа"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="отправлено"
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="действует до")),
+                (
+                    "used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="использовано"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="отозвано"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто отправил",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кому",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'приглашение владельца ПВЗ',
-                'verbose_name_plural': 'приглашения владельцев ПВЗ',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='pickup_invitation_user')],
+                "verbose_name": "приглашение владельца ПВЗ",
+                "verbose_name_plural": "приглашения владельцев ПВЗ",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="pickup_invitation_user")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PickupPointChange',
+            name="PickupPointChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('point_name', models.CharField(max_length=200, verbose_name='пункт выдачи (название)')),
-                ('action', models.CharField(choices=[('created', 'Подключён'), ('updated', 'Изменены данные'), ('disabled', 'Отключён'), ('enabled', 'Включён'), ('owner_changed', 'Сменён владелец'), ('invitation_sent', 'Отправлено приглашение владельцу'), ('deleted', 'Удалён')], max_length=20, verbose_name='действие')),
-                ('details', models.TextField(blank=True, verbose_name='что изменилось')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='pickup_points.pickuppoint', verbose_name='пункт выдачи')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "point_name",
+                    models.CharField(max_length=200, verbose_name="пункт выдачи (название)"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Подключён"),
+                            ("updated", "Изменены данные"),
+                            ("disabled", "Отключён"),
+                            ("enabled", "Включён"),
+                            ("owner_changed", "Сменён владелец"),
+                            ("invitation_sent", "Отправлено приглашение владельцу"),
+                            ("deleted", "Удалён"),
+                        ],
+                        max_length=20,
+                        verbose_name="действие",
+                    ),
+                ),
+                ("details", models.TextField(blank=True, verbose_name="что изменилось")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="pickup_points.pickuppoint",
+                        verbose_name="пункт выдачи",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение пункта выдачи',
-                'verbose_name_plural': 'история пунктов выдачи',
-                'ordering': ['-changed_at', '-id'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['point', '-changed_at'], name='pickup_change_point')],
+                "verbose_name": "изменение пункта выдачи",
+                "verbose_name_plural": "история пунктов выдачи",
+                "ordering": ["-changed_at", "-id"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(fields=["point", "-changed_at"], name="pickup_change_point")
+                ],
             },
         ),
     ]

@@ -10,130 +10,334 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_client_status_change_history_entry'),
-        ('orders', '0004_history_entry_and_stock_release'),
+        ("accounts", "0003_client_status_change_history_entry"),
+        ("orders", "0004_history_entry_and_stock_release"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReturnReason',
+            name="ReturnReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='причина')),
-                ('restock_default', models.BooleanField(default=True, help_text='Выключите для брака и повреждённого товара: такой товар не продаётся снова.', verbose_name='вернуть на склад по умолчанию')),
-                ('is_active', models.BooleanField(default=True, help_text='Выключенная причина не видна в форме.', verbose_name='предлагать клиентам')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='порядок')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="причина")),
+                (
+                    "restock_default",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Выключите для брака и повреждённого товара: такой товар не продаётся снова.",
+                        verbose_name="вернуть на склад по умолчанию",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Выключенная причина не видна в форме.",
+                        verbose_name="предлагать клиентам",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="порядок"),
+                ),
             ],
             options={
-                'verbose_name': 'причина возврата',
-                'verbose_name_plural': 'причины возврата',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "причина возврата",
+                "verbose_name_plural": "причины возврата",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnEmailPreference',
+            name="ReturnEmailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_enabled', models.BooleanField(default=True, verbose_name='письма о возвратах')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('client', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='return_email_preference', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email_enabled",
+                    models.BooleanField(default=True, verbose_name="письма о возвратах"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "client",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="return_email_preference",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'письма о возвратах',
-                'verbose_name_plural': 'письма о возвратах',
+                "verbose_name": "письма о возвратах",
+                "verbose_name_plural": "письма о возвратах",
             },
         ),
         migrations.CreateModel(
-            name='ReturnRequest',
+            name="ReturnRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='количество')),
-                ('description', models.TextField(blank=True, verbose_name='описание')),
-                ('status', models.CharField(choices=[('new', 'Новый'), ('review', 'На рассмотрении'), ('approved', 'Одобрен'), ('rejected', 'Отклонён'), ('received', 'Получен на складе'), ('refunded', 'Деньги возвращены')], default='new', max_length=16, verbose_name='статус')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='статус изменён')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создан')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='цена за штуку, ₽')),
-                ('deduction_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='удержание, %')),
-                ('refund_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='к возврату, ₽')),
-                ('restock', models.BooleanField(default=True, help_text='При «Получен на складе» товар вернётся в остаток предложения.', verbose_name='вернуть на склад')),
-                ('restocked_at', models.DateTimeField(blank=True, null=True, verbose_name='возвращён на склад')),
-                ('refunded_at', models.DateTimeField(blank=True, null=True, verbose_name='деньги возвращены')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='accounts.client', verbose_name='клиент')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='orders.orderline', verbose_name='позиция заказа')),
-                ('reason', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='returns.returnreason', verbose_name='причина')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="количество")),
+                ("description", models.TextField(blank=True, verbose_name="описание")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Новый"),
+                            ("review", "На рассмотрении"),
+                            ("approved", "Одобрен"),
+                            ("rejected", "Отклонён"),
+                            ("received", "Получен на складе"),
+                            ("refunded", "Деньги возвращены"),
+                        ],
+                        default="new",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="статус изменён"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создан"),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="цена за штуку, ₽"
+                    ),
+                ),
+                (
+                    "deduction_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="удержание, %",
+                    ),
+                ),
+                (
+                    "refund_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="к возврату, ₽"
+                    ),
+                ),
+                (
+                    "restock",
+                    models.BooleanField(
+                        default=True,
+                        help_text="При «Получен на складе» товар вернётся в остаток предложения.",
+                        verbose_name="вернуть на склад",
+                    ),
+                ),
+                (
+                    "restocked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="возвращён на склад"),
+                ),
+                (
+                    "refunded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="деньги возвращены"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="orders.orderline",
+                        verbose_name="позиция заказа",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="returns.returnreason",
+                        verbose_name="причина",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'возврат',
-                'verbose_name_plural': 'возвраты',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "возврат",
+                "verbose_name_plural": "возвраты",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnPhoto',
+            name="ReturnPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=mprating.returns.models.photo_path, verbose_name='файл')),
-                ('content_type', models.CharField(max_length=32, verbose_name='тип')),
-                ('size', models.PositiveIntegerField(verbose_name='размер, байт')),
-                ('width', models.PositiveIntegerField(verbose_name='ширина')),
-                ('height', models.PositiveIntegerField(verbose_name='высота')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='загружено')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='returns.returnrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=mprating.returns.models.photo_path,
+                        verbose_name="файл",
+                    ),
+                ),
+                ("content_type", models.CharField(max_length=32, verbose_name="тип")),
+                ("size", models.PositiveIntegerField(verbose_name="размер, байт")),
+                ("width", models.PositiveIntegerField(verbose_name="ширина")),
+                ("height", models.PositiveIntegerField(verbose_name="высота")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="загружено"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="returns.returnrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'фото возврата',
-                'verbose_name_plural': 'фото возврата',
-                'ordering': ['request_id', 'id'],
+                "verbose_name": "фото возврата",
+                "verbose_name_plural": "фото возврата",
+                "ordering": ["request_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnStatusChange',
+            name="ReturnStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('status', models.CharField(choices=[('new', 'Новый'), ('review', 'На рассмотрении'), ('approved', 'Одобрен'), ('rejected', 'Отклонён'), ('received', 'Получен на складе'), ('refunded', 'Деньги возвращены')], max_length=16, verbose_name='статус')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='returns.returnrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Новый"),
+                            ("review", "На рассмотрении"),
+                            ("approved", "Одобрен"),
+                            ("rejected", "Отклонён"),
+                            ("received", "Получен на складе"),
+                            ("refunded", "Деньги возвращены"),
+                        ],
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="returns.returnrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'изменение статуса возврата',
-                'verbose_name_plural': 'история возвратов',
-                'ordering': ['changed_at', 'id'],
-                'abstract': False,
+                "verbose_name": "изменение статуса возврата",
+                "verbose_name_plural": "история возвратов",
+                "ordering": ["changed_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='returnrequest',
-            index=models.Index(fields=['client', '-created_at'], name='returns_request_client'),
+            model_name="returnrequest",
+            index=models.Index(fields=["client", "-created_at"], name="returns_request_client"),
         ),
         migrations.AddIndex(
-            model_name='returnrequest',
-            index=models.Index(fields=['status', '-created_at'], name='returns_request_queue'),
+            model_name="returnrequest",
+            index=models.Index(fields=["status", "-created_at"], name="returns_request_queue"),
         ),
         migrations.AddConstraint(
-            model_name='returnrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='returns_request_qty'),
+            model_name="returnrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="returns_request_qty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'review', 'approved', 'rejected', 'received', 'refunded'])), name='returns_request_status_valid'),
+            model_name="returnrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["new", "review", "approved", "rejected", "received", "refunded"],
+                    )
+                ),
+                name="returns_request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('refund_amount__gte', 0), ('unit_price__gte', 0)), name='returns_request_money'),
+            model_name="returnrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refund_amount__gte", 0), ("unit_price__gte", 0)),
+                name="returns_request_money",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_at__isnull', True), ('status', 'refunded'), _connector='OR'), name='returns_request_refunded_status'),
+            model_name="returnrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("refunded_at__isnull", True), ("status", "refunded"), _connector="OR"
+                ),
+                name="returns_request_refunded_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='returnstatuschange',
-            index=models.Index(fields=['request', 'changed_at'], name='returns_history_request'),
+            model_name="returnstatuschange",
+            index=models.Index(fields=["request", "changed_at"], name="returns_history_request"),
         ),
     ]

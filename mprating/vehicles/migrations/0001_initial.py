@@ -5,85 +5,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Make',
+            name="Make",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='марка')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, help_text='Меньше — выше в списке (ВАЗ первым).', verbose_name='порядок')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="марка")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Меньше — выше в списке (ВАЗ первым).",
+                        verbose_name="порядок",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'марка',
-                'verbose_name_plural': 'марки',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "марка",
+                "verbose_name_plural": "марки",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='VehicleModel',
+            name="VehicleModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='модель')),
-                ('make', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='models', to='vehicles.make')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="модель")),
+                (
+                    "make",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="models",
+                        to="vehicles.make",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'модель',
-                'verbose_name_plural': 'модели',
-                'ordering': ['name'],
+                "verbose_name": "модель",
+                "verbose_name_plural": "модели",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Generation',
+            name="Generation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='поколение')),
-                ('year_from', models.PositiveSmallIntegerField(verbose_name='выпуск с')),
-                ('year_to', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='выпуск по')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generations', to='vehicles.vehiclemodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="поколение")),
+                ("year_from", models.PositiveSmallIntegerField(verbose_name="выпуск с")),
+                (
+                    "year_to",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="выпуск по"
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generations",
+                        to="vehicles.vehiclemodel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'поколение',
-                'verbose_name_plural': 'поколения',
-                'ordering': ['year_from', 'name'],
+                "verbose_name": "поколение",
+                "verbose_name_plural": "поколения",
+                "ordering": ["year_from", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Modification',
+            name="Modification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Например, «1.6 MT 106 л.с.»', max_length=100, verbose_name='модификация')),
-                ('engine', models.CharField(blank=True, help_text='Код: ВАЗ-21129', max_length=32, verbose_name='двигатель')),
-                ('volume_l', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, verbose_name='объём, л')),
-                ('power_hp', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='мощность, л.с.')),
-                ('fuel', models.CharField(blank=True, choices=[('petrol', 'бензин'), ('diesel', 'дизель'), ('hybrid', 'гибрид'), ('electric', 'электро'), ('gas', 'газ/бензин')], max_length=10, verbose_name='топливо')),
-                ('body', models.CharField(blank=True, max_length=32, verbose_name='кузов')),
-                ('drive', models.CharField(blank=True, choices=[('fwd', 'передний'), ('rwd', 'задний'), ('awd', 'полный')], max_length=3, verbose_name='привод')),
-                ('gearbox', models.CharField(blank=True, choices=[('mt', 'МКПП'), ('at', 'АКПП'), ('amt', 'робот'), ('cvt', 'вариатор')], max_length=3, verbose_name='КПП')),
-                ('generation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modifications', to='vehicles.generation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Например, «1.6 MT 106 л.с.»",
+                        max_length=100,
+                        verbose_name="модификация",
+                    ),
+                ),
+                (
+                    "engine",
+                    models.CharField(
+                        blank=True,
+                        help_text="Код: ВАЗ-21129",
+                        max_length=32,
+                        verbose_name="двигатель",
+                    ),
+                ),
+                (
+                    "volume_l",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=3,
+                        null=True,
+                        verbose_name="объём, л",
+                    ),
+                ),
+                (
+                    "power_hp",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="мощность, л.с."
+                    ),
+                ),
+                (
+                    "fuel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("petrol", "бензин"),
+                            ("diesel", "дизель"),
+                            ("hybrid", "гибрид"),
+                            ("electric", "электро"),
+                            ("gas", "газ/бензин"),
+                        ],
+                        max_length=10,
+                        verbose_name="топливо",
+                    ),
+                ),
+                ("body", models.CharField(blank=True, max_length=32, verbose_name="кузов")),
+                (
+                    "drive",
+                    models.CharField(
+                        blank=True,
+                        choices=[("fwd", "передний"), ("rwd", "задний"), ("awd", "полный")],
+                        max_length=3,
+                        verbose_name="привод",
+                    ),
+                ),
+                (
+                    "gearbox",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mt", "МКПП"),
+                            ("at", "АКПП"),
+                            ("amt", "робот"),
+                            ("cvt", "вариатор"),
+                        ],
+                        max_length=3,
+                        verbose_name="КПП",
+                    ),
+                ),
+                (
+                    "generation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modifications",
+                        to="vehicles.generation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'модификация',
-                'verbose_name_plural': 'модификации',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('generation', 'name'), name='vehicles_modification_unique_per_generation')],
+                "verbose_name": "модификация",
+                "verbose_name_plural": "модификации",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("generation", "name"),
+                        name="vehicles_modification_unique_per_generation",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='vehiclemodel',
-            constraint=models.UniqueConstraint(fields=('make', 'name'), name='vehicles_model_unique_per_make'),
+            model_name="vehiclemodel",
+            constraint=models.UniqueConstraint(
+                fields=("make", "name"), name="vehicles_model_unique_per_make"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='generation',
-            constraint=models.UniqueConstraint(fields=('model', 'name'), name='vehicles_generation_unique_per_model'),
+            model_name="generation",
+            constraint=models.UniqueConstraint(
+                fields=("model", "name"), name="vehicles_generation_unique_per_model"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='generation',
-            constraint=models.CheckConstraint(condition=models.Q(('year_to__isnull', True), ('year_to__gte', models.F('year_from')), _connector='OR'), name='vehicles_generation_years_ordered'),
+            model_name="generation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year_to__isnull", True),
+                    ("year_to__gte", models.F("year_from")),
+                    _connector="OR",
+                ),
+                name="vehicles_generation_years_ordered",
+            ),
         ),
     ]

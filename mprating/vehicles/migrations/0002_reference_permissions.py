@@ -7,8 +7,9 @@ split out of the garage these rights were granted with the catalog's (same coden
 (post_migrate runs only after all migrations), then add them to the groups by name.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from mprating.core.migration_ops import grant_permissions
 
 MANAGERS = "Менеджеры магазина"
 OPERATORS = "Операторы бэкофиса"
@@ -26,37 +27,6 @@ def _grants() -> dict[str, list[tuple[str, str]]]:
     return {MANAGERS: manager, OPERATORS: operator}
 
 
-def ensure_permissions(apps) -> None:
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def forwards(apps, schema_editor):
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in _grants().items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in codenames:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in _grants().items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        for app_label, codename in codenames:
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -66,4 +36,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [grant_permissions(_grants())]
