@@ -48,9 +48,7 @@ def grant_permissions(grants: Grants) -> migrations.RunPython:
                 continue
             for app, codename in permissions:
                 group.permissions.remove(
-                    *permission_model.objects.filter(
-                        content_type__app_label=app, codename=codename
-                    )
+                    *permission_model.objects.filter(content_type__app_label=app, codename=codename)
                 )
 
     return migrations.RunPython(forwards, backwards)
