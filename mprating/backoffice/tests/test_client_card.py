@@ -101,4 +101,5 @@ def test_card_query_count_does_not_grow(browser, operator, rows):
         _card(browser, client)
 
     # the same budget for 5 and for 50 purchases, orders and access changes
-    assert len(queries) <= 13, len(queries)
+    # (+1 since the sidebar badge of «Отказы на рассмотрении»: one count per page)
+    assert len(queries) <= 14, len(queries)
