@@ -12,8 +12,9 @@ purchases (2 % awaiting payment), 10,000 partner applications (1 % new) and 5,00
 (a few queued, running and failed). Each page is requested in-process through Django's test
 client (middleware, view, SQL, template: the whole server side, no network) N times after a
 warm-up, as a superuser (every card and badge); median, p95 and the number of SQL queries are
-reported, and the sidebar alone (`navigation.sidebar`, where the badges are counted) is timed
-too. Results → `bench/results/backoffice_home.md`.
+reported; the sidebar alone (`navigation.sidebar`, where the badges are counted) and the cards
+alone (`dashboard.desk_sections`, every count the home makes) are timed too — the parts that
+grow with the data, apart from rendering. Results → `bench/results/backoffice_home.md`.
 """
 
 from __future__ import annotations
@@ -216,6 +217,7 @@ def main() -> None:
     from django.urls import reverse
 
     from mprating.accounts.models import User
+    from mprating.backoffice.dashboard import desk_sections
     from mprating.backoffice.navigation import sidebar
 
     staff, _ = User.objects.get_or_create(
@@ -255,6 +257,13 @@ def main() -> None:
     badges = _summary(timings, len(ctx.captured_queries))
     rows.append(("Меню с бейджами отдельно (`navigation.sidebar`)", "—", badges))
     print(f"sidebar: median {badges['median']:.2f} ms, p95 {badges['p95']:.2f} ms", flush=True)
+    # The part that grows with the data: every card's selector, without the page around it.
+    timings = _timed(lambda: desk_sections(staff), args.runs)
+    with CaptureQueriesContext(connection) as ctx:
+        desk_sections(staff)
+    cards = _summary(timings, len(ctx.captured_queries))
+    rows.append(("Карточки сводки отдельно (`dashboard.desk_sections`)", "—", cards))
+    print(f"cards: median {cards['median']:.2f} ms, p95 {cards['p95']:.2f} ms", flush=True)
 
     table = [
         f"| page | address | median, ms | p95, ms | max, ms | SQL queries "
