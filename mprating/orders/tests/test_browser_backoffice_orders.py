@@ -162,3 +162,18 @@ def test_the_seven_seed_columns_of_orders_fit_1366_px(live_server, page, screens
     )
     assert widths[0] <= widths[1], widths
     assert widths[2] <= widths[3], widths  # the table itself does not scroll either
+
+    # and: on a phone every order is a card whose rows show their whole cell, not one line
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.reload()
+    page.locator("#result_list").wait_for()
+    screenshot("orders-390")
+    cut = page.evaluate(
+        """[...document.querySelectorAll('#result_list tbody td')]
+            .filter(td => td.scrollHeight > td.clientHeight + 1).length"""
+    )
+    assert cut == 0
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
