@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mprating.accounts.selectors import client_counts
+from mprating.backoffice.navigation import waiting
 from mprating.billing.models import PurchaseStatus
 from mprating.billing.selectors import purchases_awaiting_payment
 from mprating.catalog.imports.selectors import imports_at_work
@@ -68,7 +69,8 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _orders_section(user, today: date) -> dict | None:
+def _orders_section(request: HttpRequest, today: date) -> dict | None:
+    user = request.user
     cards = []
     chart = None
     if user.has_perm("orders.view_order"):
@@ -97,7 +99,7 @@ def _orders_section(user, today: date) -> dict | None:
         cards.append(
             DeskCard(
                 "Отказов на рассмотрении",
-                refusal_requests_waiting(),
+                waiting(request, refusal_requests_waiting),
                 reverse("admin:orders_orderline_refusals"),
             )
         )
@@ -111,12 +113,13 @@ def _orders_section(user, today: date) -> dict | None:
     return section
 
 
-def _vin_section(user) -> dict | None:
-    if not user.has_perm("garage.process_vinrequest"):
+def _vin_section(request: HttpRequest) -> dict | None:
+    if not request.user.has_perm("garage.process_vinrequest"):
         return None
     url = reverse("admin:garage_vinrequest_changelist")
-    waiting = VinRequest.Status.PENDING
-    card = DeskCard("Ожидают обработки", vin_requests_waiting(), f"{url}?status__exact={waiting}")
+    pending = VinRequest.Status.PENDING
+    count = waiting(request, vin_requests_waiting)  # the sidebar's badge counted it already
+    card = DeskCard("Ожидают обработки", count, f"{url}?status__exact={pending}")
     return {"title": "VIN-запросы", "cards": [card]}
 
 
@@ -200,14 +203,15 @@ def _imports_section(user, today: date) -> dict | None:
     }
 
 
-def desk_sections(user) -> list[dict]:
+def desk_sections(request: HttpRequest) -> list[dict]:
     """The home's sections for `user`: work queues first, then seed 000's sections in its
     order (Пользователи, Подключенные ПВЗ, Аккаунты маркетплейсов, Монетизация), then imports."""
+    user = request.user
     today = timezone.localdate()
     registered = desk_cards(user)  # sections of the apps beside the back office (partners)
     sections = [
-        _orders_section(user, today),
-        _vin_section(user),
+        _orders_section(request, today),
+        _vin_section(request),
         _clients_section(user, today),
         *({"title": title, "cards": cards} for title, cards in registered),
         _marketplaces_section(user),
@@ -219,5 +223,5 @@ def desk_sections(user) -> list[dict]:
 
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
     context["title"] = context["content_title"] = "Сводка"
-    context["dashboard_sections"] = desk_sections(request.user)
+    context["dashboard_sections"] = desk_sections(request)
     return context

@@ -270,18 +270,26 @@ def _allowed(request: HttpRequest, item: Item) -> bool:
     return user.has_perm(item.permission)
 
 
-def _entry(item: Item) -> dict:
+def waiting(request: HttpRequest, count: Callable[[], int]) -> int:
+    """`count()` once per request: the home's cards show the same numbers as the badges."""
+    counted = request.__dict__.setdefault("_backoffice_waiting", {})
+    if count not in counted:
+        counted[count] = count()
+    return counted[count]
+
+
+def _entry(request: HttpRequest, item: Item) -> dict:
     entry = {"title": item.title, "icon": item.icon, "link": reverse(item.url_name)}
-    if item.badge is not None and (waiting := item.badge()):
+    if item.badge is not None and (number := waiting(request, item.badge)):
         # Not a string: unfold shows the number itself (a string would be a callback path).
-        entry.update(badge=waiting, badge_variant="primary")
+        entry.update(badge=number, badge_variant="primary")
     return entry
 
 
 def sidebar(request: HttpRequest) -> list[dict]:
     groups = []
     for section in SECTIONS:
-        items = [_entry(item) for item in section.items if _allowed(request, item)]
+        items = [_entry(request, item) for item in section.items if _allowed(request, item)]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
     _mark_active(request, groups)

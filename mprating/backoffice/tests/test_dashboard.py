@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,3 +245,14 @@ def test_no_badge_when_nothing_waits(client):
     items = {item["title"]: item for group in sidebar for item in group["items"]}
     assert "badge" not in items["Отказы на рассмотрении"]
     assert "badge" not in items["VIN-запросы"]
+
+
+def test_home_counts_the_queues_once_for_the_badges_and_the_cards(client):
+    client.force_login(make_staff(superuser=True, email="admin@example.ru"))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum("refusal_state" in text and "COUNT" in text for text in sql) == 1
+    assert sum("garage_vinrequest" in text and "COUNT" in text for text in sql) == 1
