@@ -1,19 +1,18 @@
-/* The cabinet frame on a phone: «Разделы» opens the navigation, the balance line opens the
-   positions by status. Loaded right after the frame (no inline script), so the frame is folded
-   before the page is first drawn; without this file the frame is simply shown whole. */
+/* Folding panels of the cabinet on a phone: the frame's «Разделы» and balance line, the order
+   filters. A button [data-fold] opens and closes the element its aria-controls names.
+   Loaded before the frame (a static file, no inline script): it marks the page at once, so that
+   the CSS folds the panels before they are first drawn; clicks are caught on the document, so
+   panels further down the page need nothing more. Without this file nothing is folded. */
 (function () {
   "use strict";
-  var frame = document.getElementById("cabinet-frame");
-  if (!frame) return;
-  frame.classList.add("is-foldable");
-  frame.querySelectorAll(".frame-toggle").forEach(function (button) {
+  document.documentElement.classList.add("js-fold");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fold]");
+    if (!button) return;
     var panel = document.getElementById(button.getAttribute("aria-controls"));
     if (!panel) return;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var open = button.getAttribute("aria-expanded") !== "true";
-      button.setAttribute("aria-expanded", open ? "true" : "false");
-      panel.classList.toggle("is-open", open);
-    });
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.classList.toggle("is-open", open);
   });
 })();

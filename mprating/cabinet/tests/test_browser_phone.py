@@ -272,7 +272,13 @@ def test_on_a_phone_the_page_comes_first_and_the_frame_folds(live_server, page, 
     assert menu.get_attribute("aria-expanded") == "false"
     # the badge counts what waits for the client: unseen refusals and unread chat
     assert int(page.get_by_test_id("menu-badge").inner_text()) > 0
+    # the filters are folded too, under one button, and open on a press
+    filters = page.get_by_test_id("filters")
+    assert not filters.is_visible()
     screenshot("orders-folded")
+    page.get_by_test_id("filters-toggle").click()
+    assert filters.is_visible()
+    assert filters.get_by_role("button", name="Найти").is_visible()
 
     # when: «Разделы» is pressed, then a section is chosen
     menu.click()
@@ -295,6 +301,8 @@ def test_on_a_phone_the_page_comes_first_and_the_frame_folds(live_server, page, 
     assert page.get_by_test_id("balance").is_visible()
     assert not page.get_by_test_id("menu-button").is_visible()
     assert not page.get_by_test_id("summary-button").is_visible()
+    assert page.get_by_test_id("filters").is_visible()
+    assert not page.get_by_test_id("filters-toggle").is_visible()
 
 
 @pytest.mark.browser

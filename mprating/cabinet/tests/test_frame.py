@@ -210,6 +210,7 @@ def test_phone_bar_shows_the_balance_and_what_waits_for_the_client(client, signe
     balance = re.search(r'<button[^>]*data-testid="summary-button".*?</button>', page, re.S)
     assert "Баланс" in balance.group(0) and "0,00\u00a0₽" in balance.group(0)
     assert 'id="frame-nav"' in page and 'id="frame-summary"' in page
+    assert page.index("js/cabinet.js") < page.index('id="cabinet-frame"')
     assert re.search(r'<script src="/static/js/cabinet\.js(\?[^"]*)?"></script>', page)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
 

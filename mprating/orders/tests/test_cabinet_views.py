@@ -671,3 +671,19 @@ def test_orders_and_archive_show_dates_as_dd_mm_yyyy(client, signed_in, manager,
     assert ">30.11.2026</td>" in row
     assert f">{line.expected_delivery_date:%d.%m.%Y}</td>" in row
     assert not re.search(r"\b\d\d\.\d\d\.\d\d\b(?!\d)", re.sub(r"<[^>]+>", " ", row))
+
+
+def test_filters_fold_on_a_phone_unless_a_filter_is_set(client, signed_in):
+    _order(signed_in, *_offers(1))
+
+    plain = client.get(LINES).content.decode()
+    filtered = client.get(LINES, {"brand": "BOSCH"}).content.decode()
+
+    def form_tag(html: str) -> str:
+        return re.search(r'<form method="get" id="order-filters"[^>]*>', html).group(0)
+
+    assert "is-open" not in form_tag(plain)
+    assert 'aria-controls="order-filters" aria-expanded="false"' in plain
+    assert "fold-panel is-open" in form_tag(filtered)
+    assert 'aria-controls="order-filters" aria-expanded="true"' in filtered
+    assert "Фильтры · заданы" in filtered
