@@ -212,6 +212,14 @@ SHORT_DATE = re.compile(r"(?<![\d.])\d{2}\.\d{2}\.\d{2}(?![\d.])")
 RAW_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{2}(?![\d.])")
 
 
+# Inline scripts and handlers (a content security policy will forbid them): <script> without
+# src, on…= attributes, htmx's hx-on.
+INLINE_CODE = """() => [...document.querySelectorAll('*')].flatMap(el =>
+  (el.tagName === 'SCRIPT' && !el.src ? ['<script>'] : []).concat(
+    [...el.attributes].map(a => a.name)
+      .filter(n => n.startsWith('on') || n.startsWith('hx-on'))))"""
+
+
 def _overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
@@ -226,7 +234,7 @@ def test_every_cabinet_page_fits_a_phone_and_a_laptop(live_server, page, screens
     assert len(pages) == len(PAGES) + 3
 
     # when: every page is opened at 390 px and at 1366 px
-    too_wide, not_ok, bad_text = [], [], []
+    too_wide, not_ok, bad_text, inline = [], [], [], []
     for size in (PHONE, LAPTOP):
         page.set_viewport_size(size)
         for name, path in pages:
@@ -240,11 +248,13 @@ def test_every_cabinet_page_fits_a_phone_and_a_laptop(live_server, page, screens
                 text = page.inner_text("body")
                 bad_text += [(name, m) for m in SHORT_DATE.findall(text)]
                 bad_text += [(name, m) for m in RAW_DECIMAL.findall(text)]
+                inline += [(name, code) for code in page.evaluate(INLINE_CODE)]
 
     # then: no page scrolls sideways, at either width; dates and money read the Russian way
     assert not not_ok
     assert not too_wide, "pages wider than the window (width, page, extra px): " + repr(too_wide)
     assert not bad_text, "short-year dates or unformatted money: " + repr(bad_text)
+    assert not inline, "inline scripts or handlers: " + repr(inline)
 
 
 @pytest.mark.browser
