@@ -25,6 +25,12 @@ class CabinetSummary:
     refusals_unseen: int = 0
 
     @property
+    def attention(self) -> int:
+        """What waits for the client: unseen refusals and unread manager messages (the
+        badge on the phone's menu button)."""
+        return self.refusals_unseen + self.unread_chat
+
+    @property
     def refusals_label(self) -> str:
         """«2 из 5 отказов не просмотрены», «1 из 1 отказа не просмотрен»."""
         total, unseen = self.refusals_total, self.refusals_unseen

@@ -15,9 +15,9 @@ class SearchForm(forms.Form):
                 "placeholder": "Например, 0 986 452 041",
                 "autocomplete": "off",
                 # A new article starts a new search: the brand chosen for the last one is
-                # dropped (it rides in a hidden input of the results block).
-                "hx-on:input": "document.querySelectorAll('input[name=brand]')"
-                ".forEach((el) => el.remove())",
+                # dropped (it rides in a hidden input of the results block) by
+                # static/js/cabinet.js — no inline handler.
+                "data-input-removes": "input[name=brand]",
             }
         ),
     )

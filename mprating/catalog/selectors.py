@@ -101,6 +101,7 @@ class OfferRow:
     return_days: int
     return_deduction_percent: Decimal
     price: Decimal
+    in_cart: int = 0  # pieces of this offer already in the client's cart (search page only)
 
     @property
     def warehouse_kind_label(self) -> str:

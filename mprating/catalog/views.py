@@ -1,11 +1,13 @@
 """Cabinet pages of the catalog: the article search and «Подбор по параметрам»."""
 
+import dataclasses
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from mprating.accounts.decorators import client_required
-from mprating.catalog import selectors
+from mprating.catalog import hooks, selectors
 from mprating.catalog.forms import SearchForm, SelectionForm
 from mprating.catalog.search import ANALOG_LIMIT, search
 from mprating.core.errors import ApplicationError
@@ -26,6 +28,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 brand_id=form.cleaned_data["brand"],
                 sort=form.cleaned_data["sort"],
                 in_stock=form.cleaned_data["in_stock"],
+            )
+            result = dataclasses.replace(
+                result, rows=hooks.rows_with_cart(result.rows, client=request.client)
             )
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -50,10 +55,13 @@ def _selection_context(request: HttpRequest) -> dict:
         category = selectors.find_category(tree, ids["category"])
         context.update(tree=tree, category=category)
         if category is not None:
-            context["products"] = selectors.selection_products(
+            products = selectors.selection_products(
                 modification_id=choice.modification.pk,
                 category=category,
                 markup_percent=request.client.markup_percent,
+            )
+            context["products"] = dataclasses.replace(
+                products, rows=hooks.rows_with_cart(products.rows, client=request.client)
             )
     return context
 

@@ -187,3 +187,48 @@ def test_pickup_point_owner_is_told_in_russian_that_the_cabinet_is_for_clients(c
     assert "Личный кабинет доступен только клиентам магазина." in page
     assert 'data-testid="error-page"' in page
     assert 'aria-label="Разделы кабинета"' not in page  # no frame: there is no client
+
+
+def test_phone_bar_shows_the_balance_and_what_waits_for_the_client(client, signed_in, manager):
+    # given: two refusals not yet seen and one unread message of the manager
+    order = _order(signed_in, *_offers(2))
+    services.line_refuse(
+        line_ids=list(order.lines.values_list("pk", flat=True)), actor=manager, reason="Нет"
+    )
+    garage_services.chat_message_post(
+        request=make_vin_request(signed_in), author=manager, from_client=False, text="Год?"
+    )
+
+    page = client.get(reverse("orders:lines")).content.decode()
+
+    # then: «Разделы» carries 2 + 1, the balance line the balance; the frame's script is a
+    # static file (no inline script: a content security policy comes later)
+    assert cabinet_summary(client=signed_in).attention == 3
+    menu = re.search(r'<button[^>]*data-testid="menu-button".*?</button>', page, re.S).group(0)
+    assert 'aria-controls="frame-nav"' in menu and 'aria-expanded="false"' in menu
+    assert 'data-testid="menu-badge">3<' in menu
+    balance = re.search(r'<button[^>]*data-testid="summary-button".*?</button>', page, re.S)
+    assert "Баланс" in balance.group(0) and "0,00\u00a0₽" in balance.group(0)
+    assert 'id="frame-nav"' in page and 'id="frame-summary"' in page
+    assert page.index("js/cabinet.js") < page.index('id="cabinet-frame"')
+    assert re.search(r'<script src="/static/js/cabinet\.js(\?[^"]*)?"></script>', page)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+
+
+def test_ticking_a_refusal_seen_updates_the_phone_menu_badge_too(client, signed_in, manager):
+    order = _order(signed_in, *_offers(2))
+    first, second = order.lines.order_by("pk")
+    services.line_refuse(line_ids=[first.pk, second.pk], actor=manager, reason="Нет")
+
+    response = client.post(
+        reverse("orders:line_refusal_seen", args=[first.pk]),
+        {"seen": "on", "next": reverse("orders:lines")},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert re.search(
+        r'<span id="menu-badge" hx-swap-oob="true"><span class="badge" '
+        r'data-testid="menu-badge">1</span></span>',
+        html,
+    )

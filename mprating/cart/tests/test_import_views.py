@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.timezone import localtime
 from openpyxl import load_workbook
 
 from mprating.accounts.tests.factories import make_client
@@ -174,3 +175,25 @@ def test_result_page_query_count_does_not_grow(client, shopper):
     many = count_queries(lambda: client.get(reverse("cart:import_result", args=[large.pk])))
 
     assert ten == many
+
+
+def test_import_report_shows_money_and_dates_the_russian_way(client, shopper):
+    # given: a row added at 1 200,72 ₽ and a row whose brand the client must choose
+    make_offer(
+        product=make_product(brand="BOSCH", article="0986452041"), price="1200.72", quantity=9
+    )
+    make_offer(product=make_product(brand="MAHLE", article="OC 205"), price="12345.6")
+    make_offer(product=make_product(brand="KNECHT", article="OC 205"), price="990")
+    upload(client, xlsx_bytes([["BOSCH", "0986452041", 2, ""], ["", "OC205", 1, ""]]))
+    cart_import = CartImport.objects.get(client=shopper)
+    url = reverse("cart:import_result", args=[cart_import.pk])
+
+    added = client.get(url, {"tab": "added"}).content.decode()
+    problems = client.get(url, {"tab": "problems"}).content.decode()
+
+    # then: «1 200,72 ₽» (narrow no-break space in thousands), never «1200.72»
+    assert "1\u202f200,72\u00a0₽ × 2" in added
+    assert "12\u202f345,60\u00a0₽" in problems and "990,00\u00a0₽" in problems
+    for html in (added, problems):
+        assert "1200.72" not in html and "12345.6" not in html
+        assert f"загружен {localtime(cart_import.created_at):%d.%m.%Y %H:%M}" in html

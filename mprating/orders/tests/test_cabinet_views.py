@@ -652,3 +652,38 @@ def test_archive_check_runs_once_per_session_every_ten_minutes(client, signed_in
         client.get(LINES)
 
     assert [call["client"] for call in calls] == [signed_in, signed_in]
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_orders_and_archive_show_dates_as_dd_mm_yyyy(client, signed_in, manager, archived):
+    # given: an order placed on 30.11.2026 (Moscow) with a line due three days later
+    with time_machine.travel("2026-11-30 10:00 +03:00", tick=False):
+        order = _order(signed_in, make_offer(delivery_days=3))
+    line = order.lines.get()
+    if archived:
+        _set([line], "shipped", actor=manager)
+        services.order_archive(client=signed_in, order_id=order.pk)
+
+    html = client.get(ARCHIVE if archived else LINES).content.decode()
+
+    # then: ДД.ММ.ГГГГ as everywhere else, never the short «30.11.26»
+    row = re.search(rf'<tr id="line-{line.pk}".*?</tr>', html, re.S).group(0)
+    assert ">30.11.2026</td>" in row
+    assert f">{line.expected_delivery_date:%d.%m.%Y}</td>" in row
+    assert not re.search(r"\b\d\d\.\d\d\.\d\d\b(?!\d)", re.sub(r"<[^>]+>", " ", row))
+
+
+def test_filters_fold_on_a_phone_unless_a_filter_is_set(client, signed_in):
+    _order(signed_in, *_offers(1))
+
+    plain = client.get(LINES).content.decode()
+    filtered = client.get(LINES, {"brand": "BOSCH"}).content.decode()
+
+    def form_tag(html: str) -> str:
+        return re.search(r'<form method="get" id="order-filters"[^>]*>', html).group(0)
+
+    assert "is-open" not in form_tag(plain)
+    assert 'aria-controls="order-filters" aria-expanded="false"' in plain
+    assert "fold-panel is-open" in form_tag(filtered)
+    assert 'aria-controls="order-filters" aria-expanded="true"' in filtered
+    assert "Фильтры · заданы" in filtered
