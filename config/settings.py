@@ -256,6 +256,12 @@ MARKETPLACE_LOGIN_URLS = {
 RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
 RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
 RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
+# Uploaded XLSX tables (every import): an XLSX is a zip archive; before anything unpacks it,
+# its table of contents is checked against these caps so that a small file that unpacks to
+# gigabytes (a «zip bomb») is refused at once (mprating/core/tabular.py).
+TABULAR_XLSX_MAX_UNPACKED_MB = env_int("TABULAR_XLSX_MAX_UNPACKED_MB", 100)
+TABULAR_XLSX_MAX_RATIO = env_int("TABULAR_XLSX_MAX_RATIO", 100)
+TABULAR_XLSX_MAX_MEMBERS = env_int("TABULAR_XLSX_MAX_MEMBERS", 1000)
 # Partner pickup points (seed 000 «Подключенные ПВЗ»): how long an owner's invitation link
 # works, and after how many days a line waiting at a point counts as overdue.
 PARTNER_INVITATION_HOURS = env_int("PARTNER_INVITATION_HOURS", 72)

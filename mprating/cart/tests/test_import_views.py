@@ -12,7 +12,7 @@ from mprating.cart import imports
 from mprating.cart.models import CartImport, CartImportRow, CartLine
 from mprating.cart.tests.files import csv_bytes, xlsx_bytes
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.core.testing import count_queries
+from mprating.core.testing import count_queries, xlsx_bomb
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -174,3 +174,14 @@ def test_result_page_query_count_does_not_grow(client, shopper):
     many = count_queries(lambda: client.get(reverse("cart:import_result", args=[large.pk])))
 
     assert ten == many
+
+
+def test_zip_bomb_xlsx_is_refused_before_reading_and_adds_nothing(client, shopper):
+    make_offer(product=make_product(brand="BOSCH", article="0986452041"))
+    bomb = xlsx_bomb([imports.TEMPLATE_HEADERS, ["BOSCH", "0986452041", 1, ""]], unpacked_mb=120)
+
+    response = upload(client, bomb)
+
+    assert response.status_code == 422
+    assert "в распакованном виде занимает 120 МБ" in response.content.decode()
+    assert not CartImport.objects.exists() and not CartLine.objects.exists()

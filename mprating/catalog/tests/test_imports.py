@@ -25,7 +25,7 @@ from mprating.catalog.models import (
     Product,
 )
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.core.testing import count_queries
+from mprating.core.testing import count_queries, xlsx_bomb
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = pytest.mark.django_db
@@ -710,3 +710,15 @@ def test_anonymous_is_sent_to_login(client):
 
     assert response.status_code == 302 and "login" in response["Location"]
     assert ImportRejectedRow.objects.count() == 0
+
+
+def test_zip_bomb_xlsx_is_refused_at_upload_before_reading(client, manager, warehouse):
+    bomb = xlsx_bomb(
+        [["Бренд", "Артикул", "Цена", "Остаток"], ["BOSCH", "1", "10", "1"]], unpacked_mb=120
+    )
+
+    response = upload(client, bomb, name="price.xlsx", warehouse=warehouse)
+
+    assert response.status_code == 200
+    assert "в распакованном виде занимает 120 МБ" in response.content.decode()
+    assert not ImportJob.objects.exists() and not Offer.objects.exists()
