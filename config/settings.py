@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
+    "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +80,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The longest address served (path + query), as gunicorn's default request line limit; longer
+# ones get a Russian answer (core.middleware.UrlLengthMiddleware; gunicorn.conf.py lets them in).
+MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 4094)
 
 ROOT_URLCONF = "config.urls"
 # Where config/urls.py mounts the JSON API; errors under it are JSON (ApiErrorMiddleware).
