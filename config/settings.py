@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # django-ninja: /api/v1/docs serves its vendored Swagger UI (no CDN: works offline).
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
