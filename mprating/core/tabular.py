@@ -261,17 +261,24 @@ def xlsx_archive_check(file: BinaryIO) -> None:
     limit_mb = settings.TABULAR_XLSX_MAX_UNPACKED_MB
     max_ratio = settings.TABULAR_XLSX_MAX_RATIO
     max_members = settings.TABULAR_XLSX_MAX_MEMBERS
-    file.seek(0)
+    members: list[zipfile.ZipInfo] = []
     try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
+        # The member count from the archive's end record first: a table of contents of millions
+        # of entries must not be parsed into memory just to be refused.
+        end = zipfile._EndRecData(file)
+        count = end[zipfile._ECD_ENTRIES_TOTAL] if end else 0
+        if count <= max_members:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                members = archive.infolist()
+            count = len(members)
     except Exception as exc:  # not a zip archive, or a broken one
         raise _broken(exc) from exc
     finally:
         file.seek(0)
-    if len(members) > max_members:
+    if count > max_members:
         raise TableError(
-            f"Файл Excel состоит из слишком многих частей ({len(members)}, можно не больше "
+            f"Файл Excel состоит из слишком многих частей ({count}, можно не больше "
             f"{max_members}): сохраните таблицу заново в Excel.",
             code="file_too_big_unpacked",
         )
