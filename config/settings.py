@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # django-ninja: /api/v1/docs serves its vendored Swagger UI (no CDN: works offline).
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
+    "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The longest address served (path + query), as gunicorn's default request line limit; longer
+# ones get a Russian answer (core.middleware.UrlLengthMiddleware; gunicorn.conf.py lets them in).
+MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 4094)
 
 ROOT_URLCONF = "config.urls"
 # Where config/urls.py mounts the JSON API; errors under it are JSON (ApiErrorMiddleware).
@@ -256,6 +264,12 @@ MARKETPLACE_LOGIN_URLS = {
 RETURNS_MAX_PHOTOS = env_int("RETURNS_MAX_PHOTOS", 5)
 RETURNS_MAX_PHOTO_MB = env_int("RETURNS_MAX_PHOTO_MB", 5)
 RETURNS_MAX_PHOTO_MEGAPIXELS = env_int("RETURNS_MAX_PHOTO_MEGAPIXELS", 40)
+# Uploaded XLSX tables (every import): an XLSX is a zip archive; before anything unpacks it,
+# its table of contents is checked against these caps so that a small file that unpacks to
+# gigabytes (a «zip bomb») is refused at once (mprating/core/tabular.py).
+TABULAR_XLSX_MAX_UNPACKED_MB = env_int("TABULAR_XLSX_MAX_UNPACKED_MB", 100)
+TABULAR_XLSX_MAX_RATIO = env_int("TABULAR_XLSX_MAX_RATIO", 100)
+TABULAR_XLSX_MAX_MEMBERS = env_int("TABULAR_XLSX_MAX_MEMBERS", 1000)
 # Partner pickup points (seed 000 «Подключенные ПВЗ»): how long an owner's invitation link
 # works, and after how many days a line waiting at a point counts as overdue.
 PARTNER_INVITATION_HOURS = env_int("PARTNER_INVITATION_HOURS", 72)

@@ -2,17 +2,20 @@
 
 Errors of the cart rules come back as 400 `{code, message, field}` with the Russian message
 of the service («Можно заказать не больше 3 шт.»); another client's line or an unknown offer is
-404 `not_found`; a malformed body is 422 (see mprating/core/api.py).
+404 `not_found`; a malformed body is 422 (see mprating/core/api.py). `POST /cart/import`
+is «Загрузить в корзину»: the same file rules and row report as the cabinet (cart/imports.py).
 """
 
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from mprating.accounts.models import Client
-from mprating.cart import selectors, services
-from mprating.cart.models import CartLine
+from mprating.cart import imports, selectors, services
+from mprating.cart.models import CartImport, CartLine
+from mprating.catalog.services import MAX_ORDER_QUANTITY
 from mprating.core.api import ErrorOut, ValidationErrorOut
 from mprating.core.errors import NotFound
 
@@ -59,14 +62,62 @@ class CartOut(Schema):
     total: Decimal
 
 
+# More than MAX_ORDER_QUANTITY pieces is the cart rule's 400 «quantity_too_big», as in the
+# cabinet (not a schema error).
+_QUANTITY = Field(..., ge=1, description=f"Штук, от 1 до {MAX_ORDER_QUANTITY}")
+
+
 class CartLineIn(Schema):
     offer_id: int = Field(..., ge=1)
-    quantity: int = Field(..., ge=1, le=1_000_000)
+    quantity: int = _QUANTITY
     comment: str = Field("", max_length=255)
 
 
 class QuantityIn(Schema):
-    quantity: int = Field(..., ge=1, le=1_000_000)
+    quantity: int = _QUANTITY
+
+
+class CartImportRowOut(Schema):
+    row_number: int = Field(..., description="Номер строки в файле, как в Excel")
+    brand: str
+    article: str
+    quantity: str = Field(..., description="Количество, как оно записано в файле")
+    outcome: str = Field(
+        ..., description="added, not_found, ambiguous, not_enough, bad_quantity, below_min"
+    )
+    reason: str = Field(..., description="Почему строка не добавлена, по-русски")
+
+
+class CartImportOut(Schema):
+    id: int
+    filename: str
+    rows_total: int
+    added: int
+    not_added: int
+    rows: list[CartImportRowOut]
+
+    @staticmethod
+    def from_import(cart_import: CartImport) -> "CartImportOut":
+        counts = selectors.cart_import_counts(cart_import=cart_import)
+        rows = cart_import.rows.order_by("row_number", "pk")
+        return CartImportOut(
+            id=cart_import.pk,
+            filename=cart_import.filename,
+            rows_total=counts["total"],
+            added=counts["added"],
+            not_added=counts["not_added"],
+            rows=[
+                CartImportRowOut(
+                    row_number=row.row_number,
+                    brand=row.brand,
+                    article=row.article,
+                    quantity=row.quantity_text,
+                    outcome=row.outcome,
+                    reason=row.reason or row.get_outcome_display(),
+                )
+                for row in rows
+            ],
+        )
 
 
 class PageIn(Schema):
@@ -134,3 +185,17 @@ def cart_line_update(request: HttpRequest, line_id: int, payload: QuantityIn):
 def cart_line_delete(request: HttpRequest, line_id: int):
     services.cart_line_remove(client=_own_client(request), line_id=line_id)
     return Status(204, None)
+
+
+@router.post(
+    "/import",
+    response={201: CartImportOut, 400: ErrorOut, 422: ValidationErrorOut},
+    summary="Загрузить в корзину: заказ из файла XLSX, XLS или CSV",
+    description="Поле формы `file`. Файл целиком отклоняется (400, ничего не добавлено), если "
+    "это не таблица, в нём нет нужных столбцов, больше 10 000 строк или он больше 5 МБ; "
+    "иначе подходящие строки добавляются, а про остальные ответ называет причину.",
+)
+def cart_import_upload(request: HttpRequest, file: File[UploadedFile]):
+    client = _own_client(request)
+    cart_import = imports.cart_import_file(client=client, file=file, filename=file.name or "")
+    return Status(201, CartImportOut.from_import(cart_import))

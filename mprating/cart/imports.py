@@ -33,7 +33,11 @@ from mprating.cart.services import cart_add
 from mprating.catalog.models import Offer, Product
 from mprating.catalog.normalize import normalize_article, normalize_brand
 from mprating.catalog.selectors import best_offers_for_products
-from mprating.catalog.services import offer_orderable_problem, offer_quantity_fit
+from mprating.catalog.services import (
+    offer_orderable_problem,
+    offer_quantity_fit,
+    order_quantity_problem,
+)
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.tabular import TableError, find_columns, open_table, parse_quantity
 
@@ -68,6 +72,9 @@ class _Row:
     quantity_text: str
     quantity: int | None
     comment: str
+    # The catalog's «quantity_too_big» when the file asks for more than a line may hold (then
+    # `quantity` is None: such a number is never written to the database).
+    too_big: str = ""
 
 
 def _file_size(file: BinaryIO) -> int:
@@ -97,6 +104,8 @@ def _read_rows(file: BinaryIO, filename: str) -> tuple[str, list[_Row]]:
     for number, values in table.rows:
         article = cell(values, "article", 64)
         quantity_text = cell(values, "quantity", 32)
+        quantity = parse_quantity(quantity_text)
+        too_big = order_quantity_problem(quantity) if quantity is not None else None
         rows.append(
             _Row(
                 number=number,
@@ -104,8 +113,9 @@ def _read_rows(file: BinaryIO, filename: str) -> tuple[str, list[_Row]]:
                 article=article,
                 article_key=normalize_article(article),
                 quantity_text=quantity_text,
-                quantity=parse_quantity(quantity_text),
+                quantity=None if too_big else quantity,
                 comment=cell(values, "comment", 255),
+                too_big=too_big.short if too_big else "",
             )
         )
     if not rows:
@@ -171,7 +181,7 @@ def _cart_import_rows(
         if not row.article_key:
             _fail(result, Outcome.NOT_FOUND, "не найден: не указан артикул")
         elif row.quantity is None:
-            _fail(result, Outcome.BAD_QUANTITY, "некорректное количество")
+            _fail(result, Outcome.BAD_QUANTITY, row.too_big or "некорректное количество")
         else:
             product = _pick_product(result, products_by_key.get(row.article_key, []), brands)
         results.append((result, product))
@@ -350,6 +360,7 @@ OUTCOME_BY_CODE = {
     "out_of_stock": Outcome.NOT_ENOUGH,
     "not_enough_stock": Outcome.NOT_ENOUGH,
     "below_min_order": Outcome.BELOW_MIN,
+    "quantity_too_big": Outcome.BAD_QUANTITY,
 }
 
 

@@ -17,7 +17,11 @@ from django.db import IntegrityError, transaction
 from mprating.accounts.models import Client
 from mprating.cart.models import CartLine
 from mprating.catalog.models import Offer
-from mprating.catalog.services import offer_orderable_check
+from mprating.catalog.services import (
+    MAX_ORDER_QUANTITY,
+    offer_orderable_check,
+    order_quantity_problem,
+)
 from mprating.core.errors import ApplicationError, NotFound
 
 MAX_COMMENT = 255
@@ -26,16 +30,22 @@ LINE_NOT_FOUND = "Такой строки нет в вашей корзине."
 
 
 def parse_whole_quantity(value: object) -> int:
-    """`value` as a whole number of pieces ≥ 1, or ApplicationError «bad_quantity»."""
+    """`value` as a whole number of pieces ≥ 1, or ApplicationError «bad_quantity»; more than
+    the catalog's `MAX_ORDER_QUANTITY` raises its «quantity_too_big»."""
     if isinstance(value, bool):
         value = None
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
-        value = int(text) if text.isdigit() else None
+        # More digits than any allowed quantity has: too big, without building a huge int.
+        too_long = text.isdigit() and len(text.lstrip("0")) > 12
+        value = MAX_ORDER_QUANTITY + 1 if too_long else int(text) if text.isdigit() else None
     if not isinstance(value, int) or value < 1:
         raise ApplicationError(
             "bad_quantity", "Укажите количество целым числом, не меньше 1.", field="quantity"
         )
+    too_big = order_quantity_problem(value)
+    if too_big is not None:
+        raise too_big
     return value
 
 

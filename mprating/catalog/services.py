@@ -132,6 +132,11 @@ def offer_upsert(
 
 OFFER_GONE_MESSAGE = "Предложение больше не продаётся: обновите страницу и выберите другое."
 
+# The most pieces one cart or order line may hold, whatever the stock: a client-typed number
+# must never reach an integer column it does not fit (PostgreSQL `integer` ends at 2**31 − 1).
+MAX_ORDER_QUANTITY = 100_000
+_MAX_SHOWN = f"{MAX_ORDER_QUANTITY:,}".replace(",", "\u00a0")
+
 # The short form of each problem, for a cell of a table (the rows of «Загрузить в корзину»).
 _SHORT = {
     "offer_not_found": "нет в продаже",
@@ -143,7 +148,7 @@ _SHORT = {
 class OfferNotOrderable(ApplicationError):
     """Why `quantity` pieces of an offer cannot be ordered, with a stable code:
 
-    `offer_not_found`, `warehouse_inactive`, `out_of_stock`, `not_enough_stock`,
+    `quantity_too_big`, `offer_not_found`, `warehouse_inactive`, `out_of_stock`, `not_enough_stock`,
     `below_min_order`. Besides the sentence (`message`) it carries the facts a caller may act on
     (`available`: how many more pieces can still go to the cart; `min_order`), the short form
     for a table cell (`short`) and the article it is about (`label`, «BOSCH 0 986 452 041»).
@@ -179,6 +184,21 @@ def offer_label(offer: Offer) -> str:
     return f"{offer.product.brand.name} {offer.product.article}"
 
 
+def order_quantity_problem(quantity: int) -> OfferNotOrderable | None:
+    """«quantity_too_big» when a line would hold more than `MAX_ORDER_QUANTITY` pieces, or None.
+
+    Part of `offer_orderable_problem`; asked on its own where a typed number is parsed, before
+    any offer is looked at (the cart's quantity fields, the rows of «Загрузить в корзину»).
+    """
+    if quantity <= MAX_ORDER_QUANTITY:
+        return None
+    return OfferNotOrderable(
+        "quantity_too_big",
+        f"Слишком большое количество: не больше {_MAX_SHOWN} шт. в одной позиции.",
+        short=f"слишком большое количество (не больше {_MAX_SHOWN} шт.)",
+    )
+
+
 def offer_orderable_problem(
     *, offer: Offer | None, quantity: int, in_cart: int = 0
 ) -> OfferNotOrderable | None:
@@ -192,6 +212,9 @@ def offer_orderable_problem(
     """
     if offer is None:
         return OfferNotOrderable("offer_not_found", OFFER_GONE_MESSAGE, field="offer")
+    too_big = order_quantity_problem(quantity)
+    if too_big is not None:
+        return too_big
     stock = offer.quantity
     minimum = offer.min_order_quantity
     held = quantity == in_cart and in_cart > 0

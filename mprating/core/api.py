@@ -9,11 +9,16 @@ error is about or is `null`. A validation error (422) also carries `errors`, one
 | status | code | from |
 |---|---|---|
 | 400 | the service's code | `ApplicationError` raised by a service |
-| 400 | `malformed_body` | a body that is not JSON (django-ninja cannot parse it) |
+| 400 | `malformed_body` | a body that is not JSON (not UTF-8, another content type) |
+| 400 | `too_many_fields` | more form or query fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS` |
+| 400 | `too_many_files` | more files than `DATA_UPLOAD_MAX_NUMBER_FILES` |
+| 400 | `bad_request` | any other request Django refuses as suspicious |
 | 401 | `not_authenticated` | no session |
 | 403 | `csrf_failed`, `forbidden` | the CSRF check of session auth; `PermissionDenied` |
 | 404 | `not_found` | `NotFound`, Django's `Http404`, an unknown URL |
 | 405 | `method_not_allowed` | a method the endpoint does not have |
+| 413 | `request_too_large` | a body over `DATA_UPLOAD_MAX_MEMORY_SIZE` (files do not count) |
+| 414 | `url_too_long` | an address longer than `MAX_URL_LENGTH` (`core.middleware`) |
 | 422 | `invalid_input` | a body or query that does not fit the schema |
 | 429 | `too_many_requests` | throttling |
 | 500 | `server_error` | a crash (with `DEBUG` on, the traceback is kept for the developer) |
@@ -23,7 +28,14 @@ answer before an endpoint runs (unknown URL, wrong method, a crash) is reshaped 
 `mprating.core.middleware.ApiErrorMiddleware` with `error_body_for_status`.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
@@ -64,13 +76,47 @@ _STATUS_ERRORS: dict[int, tuple[str, str]] = {
     403: ("forbidden", "Доступ запрещён."),
     404: ("not_found", NotFound().message),
     405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
-    413: ("too_large", "Запрос слишком большой."),
+    413: ("request_too_large", "Запрос слишком большой."),
+    414: ("url_too_long", "Адрес запроса слишком длинный."),
     422: ("invalid_input", INVALID_INPUT_MESSAGE),
     429: ("too_many_requests", "Слишком много запросов: повторите чуть позже."),
     500: ("server_error", "Внутренняя ошибка сервера. Попробуйте позже."),
 }
 _CSRF_FAILED = ("csrf_failed", "Запрос отклонён: нет CSRF-токена. Обновите страницу и повторите.")
-_MALFORMED_BODY = ("malformed_body", "Тело запроса не разобрано: ожидается объект JSON.")
+_MALFORMED_BODY = (
+    "malformed_body",
+    "Тело запроса не разобрано: ожидается объект JSON в UTF-8 (Content-Type: application/json).",
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def error_for_suspicious(exc: SuspiciousOperation) -> tuple[int, dict]:
+    """The status and body for a request Django refuses while reading it (its own answer is a
+    bare English 400): a body too big, too many fields or files, anything else suspicious."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        message = f"Запрос слишком большой: тело запроса — не больше {limit} МБ (без файлов)."
+        return 413, error_body("request_too_large", message)
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        message = f"Слишком много полей в запросе: можно не больше {limit}."
+        return 400, error_body("too_many_fields", message)
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        message = f"Слишком много файлов в запросе: можно не больше {limit}."
+        return 400, error_body("too_many_files", message)
+    return 400, error_body_for_status(400)
+
+
+def url_too_long_body() -> dict:
+    return error_body(
+        "url_too_long",
+        f"Адрес запроса слишком длинный: не больше {settings.MAX_URL_LENGTH} символов. "
+        "Передайте данные в теле запроса.",
+    )
 
 
 class FieldErrorOut(Schema):
@@ -145,6 +191,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         code, message = _STATUS_ERRORS[403]
         body = error_body(code, russian_reason(exc) or message)
         return api.create_response(request, body, status=403)
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        status, body = error_for_suspicious(exc)
+        return api.create_response(request, body, status=status)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

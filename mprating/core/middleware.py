@@ -9,14 +9,20 @@ the API's one JSON shape `{code, message, field}`, also the ones no endpoint pro
 unknown URL (Django's 404), a method the endpoint does not have (django-ninja's bare 405), a
 crash (Django's 500 page). Answers that are JSON already (the endpoints' own errors, shaped
 by `mprating.core.api`) pass untouched.
+
+`UrlLengthMiddleware`: an address longer than `MAX_URL_LENGTH` is refused before anything
+reads it — under the API with the one JSON shape (414 `url_too_long`), elsewhere with the
+site's Russian 400 page. (gunicorn refuses a request line over its `limit_request_line` with
+its own bare page; `gunicorn.conf.py` raises that limit above ours, so ours answers.)
 """
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from mprating.core.api import error_body_for_status
+from mprating.core.api import error_body_for_status, url_too_long_body
 from mprating.core.errors import NotFound
 
 
@@ -51,3 +57,18 @@ class ApiErrorMiddleware:
         if "Allow" in response:
             shaped["Allow"] = response["Allow"]
         return shaped
+
+
+class UrlLengthMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.prefix = getattr(settings, "API_URL_PREFIX", "/api/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path, query = request.path_info, request.META.get("QUERY_STRING", "")
+        if len(path) + (len(query) + 1 if query else 0) > settings.MAX_URL_LENGTH:
+            if request.path.startswith(self.prefix):
+                return JsonResponse(url_too_long_body(), status=414)
+            # Django answers it with the site's 400 page (handler400).
+            raise SuspiciousOperation("URL longer than MAX_URL_LENGTH")
+        return self.get_response(request)

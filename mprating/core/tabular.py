@@ -7,6 +7,12 @@ single row is used. CSV may be UTF-8 (with or without BOM) or Windows-1251, sepa
 `,` or tabs, and is streamed, so a million-row CSV never sits in memory. XLSX and XLS values
 are read with python-calamine (about ten times faster than openpyxl; its XML reader expands no
 entities, so XML bombs do nothing); formulas in XLSX are found by streaming the sheet's XML.
+
+An XLSX is a zip archive: before anything unpacks it, `xlsx_archive_check` reads its table of
+contents and refuses a «zip bomb» — more unpacked bytes than `TABULAR_XLSX_MAX_UNPACKED_MB`, a
+big member packed more than `TABULAR_XLSX_MAX_RATIO` times, more than
+`TABULAR_XLSX_MAX_MEMBERS` members. The sizes the table of contents declares are the ones that
+count: Python's zip reader never unpacks a member beyond its declared size and checks its CRC.
 """
 
 import contextlib
@@ -20,6 +26,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import BinaryIO
+
+from django.conf import settings
 
 from mprating.core.errors import ApplicationError
 
@@ -242,7 +250,62 @@ def xlsx_formula_cell(file: BinaryIO) -> str | None:
     return None
 
 
+# A member smaller than this is never a bomb, whatever its ratio (tiny XML parts of a normal
+# workbook can be packed 50 times and more).
+_RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def xlsx_archive_check(file: BinaryIO) -> None:
+    """Refuse an XLSX whose archive would unpack to too much, judging by its table of contents
+    only (nothing is decompressed): TableError «file_too_big_unpacked» with the limit named."""
+    limit_mb = settings.TABULAR_XLSX_MAX_UNPACKED_MB
+    max_ratio = settings.TABULAR_XLSX_MAX_RATIO
+    max_members = settings.TABULAR_XLSX_MAX_MEMBERS
+    members: list[zipfile.ZipInfo] = []
+    try:
+        # The member count from the archive's end record first: a table of contents of millions
+        # of entries must not be parsed into memory just to be refused.
+        end = zipfile._EndRecData(file)
+        count = end[zipfile._ECD_ENTRIES_TOTAL] if end else 0
+        if count <= max_members:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                members = archive.infolist()
+            count = len(members)
+    except Exception as exc:  # not a zip archive, or a broken one
+        raise _broken(exc) from exc
+    finally:
+        file.seek(0)
+    if count > max_members:
+        raise TableError(
+            f"Файл Excel состоит из слишком многих частей ({count}, можно не больше "
+            f"{max_members}): сохраните таблицу заново в Excel.",
+            code="file_too_big_unpacked",
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limit_mb * 1024 * 1024:
+        raise TableError(
+            f"Файл Excel в распакованном виде занимает {_mb(unpacked)} МБ, а можно не больше "
+            f"{limit_mb} МБ. Удалите лишние листы и пустые строки или загрузите CSV.",
+            code="file_too_big_unpacked",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_FLOOR_BYTES and ratio > max_ratio:
+            raise TableError(
+                f"Файл Excel сжат подозрительно сильно: его часть при распаковке вырастает в "
+                f"{ratio:,.0f} раз (можно не больше чем в {max_ratio} раз). Сохраните "
+                "таблицу заново в Excel или загрузите CSV.".replace(",", "\u00a0"),
+                code="file_too_big_unpacked",
+            )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f}".replace(",", "\u00a0")
+
+
 def _xlsx_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    xlsx_archive_check(file)
     try:
         formula_at = xlsx_formula_cell(file)
     except Exception as exc:  # a broken archive or workbook raises many kinds
@@ -320,10 +383,20 @@ def parse_decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+# A number of pieces above this is nonsense for any column; «1E999999999» must not become a
+# billion-digit int.
+QUANTITY_CEILING = 10**18
+
+
 def parse_quantity(text: str) -> int | None:
-    """A whole positive number of pieces («3», «3,0», «3 шт.»); None otherwise."""
+    """A whole positive number of pieces («3», «3,0», «3 шт.»); None otherwise. A number
+    beyond `QUANTITY_CEILING` comes back as the ceiling: the caller refuses it as too big."""
     cleaned = re.sub(r"\s|шт\.?", "", text or "", flags=re.IGNORECASE)
     value = parse_decimal(cleaned)
-    if value is None or value != value.to_integral_value() or value <= 0:
+    if value is None or value <= 0:
+        return None
+    if value > QUANTITY_CEILING:
+        return QUANTITY_CEILING
+    if value != value.to_integral_value():
         return None
     return int(value)

@@ -85,3 +85,36 @@ class FailingEmailBackend(BaseEmailBackend):
 
 
 FAILING_EMAIL_BACKEND = "mprating.core.testing.FailingEmailBackend"
+
+
+def xlsx_bomb(rows: list[list], *, unpacked_mb: int) -> bytes:
+    """A valid XLSX with `rows` on its sheet whose sheet XML is padded with `unpacked_mb` MB of
+    blanks between elements (legal XML): a small file that unpacks to a lot, a «zip bomb»."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    bomb = io.BytesIO()
+    chunk = b" " * (1024 * 1024)
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"<sheetData>", 1)
+            with target.open(info.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head + b"<sheetData>")
+                for _ in range(unpacked_mb):
+                    sheet.write(chunk)
+                sheet.write(tail)
+    return bomb.getvalue()

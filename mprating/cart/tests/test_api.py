@@ -4,11 +4,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mprating.accounts.tests.factories import make_client
 from mprating.cart import services
-from mprating.cart.models import CartLine
+from mprating.cart.models import CartImport, CartLine
+from mprating.cart.tests.files import HEADER, xlsx_bytes
 from mprating.catalog.tests.factories import make_offer, make_product
+from mprating.core.testing import xlsx_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,73 @@ def test_cart_api_query_count_does_not_grow(client, signed_in, django_assert_max
         body = client.get("/api/v1/cart").json()
 
     assert len(body["lines"]) == 30
+
+
+# ---- «Загрузить в корзину» over the API ---------------------------------------------------
+
+
+def _upload(client, content: bytes, name: str = "zakaz.xlsx"):
+    return client.post("/api/v1/cart/import", {"file": SimpleUploadedFile(name, content)})
+
+
+def test_import_adds_good_rows_and_reports_the_others(client, signed_in):
+    make_offer(product=make_product(brand="BOSCH", article="0986452041"), quantity=10)
+
+    response = _upload(
+        client, xlsx_bytes([["BOSCH", "0 986 452 041", 2, ""], ["BOSCH", "NOPE", 1, ""]])
+    )
+
+    body = response.json()
+    assert response.status_code == 201
+    assert (body["rows_total"], body["added"], body["not_added"]) == (2, 1, 1)
+    assert body["rows"][1]["row_number"] == 3 and body["rows"][1]["outcome"] == "not_found"
+    assert body["rows"][1]["reason"].startswith("не найден")
+    assert CartLine.objects.get(client=signed_in).quantity == 2
+
+
+def test_import_of_a_zip_bomb_is_400_in_russian_and_adds_nothing(client, signed_in):
+    make_offer(product=make_product(brand="BOSCH", article="0986452041"))
+    bomb = xlsx_bomb([HEADER, ["BOSCH", "0986452041", 1, ""]], unpacked_mb=120)
+
+    response = _upload(client, bomb)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_too_big_unpacked"
+    assert response.json()["field"] == "file"
+    assert "в распакованном виде занимает 120 МБ" in response.json()["message"]
+    assert not CartImport.objects.exists() and not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", [99999999999, 10**30])
+def test_add_or_change_with_a_huge_quantity_is_400_quantity_too_big(client, signed_in, quantity):
+    offer = make_offer(quantity=10)
+    line = services.cart_add(client=signed_in, offer_id=offer.pk, quantity=1)
+
+    added = _post(client, {"offer_id": offer.pk, "quantity": quantity})
+    changed = client.patch(
+        f"/api/v1/cart/lines/{line.pk}",
+        data=json.dumps({"quantity": quantity}),
+        content_type="application/json",
+    )
+
+    for response in (added, changed):
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "quantity_too_big",
+            "message": "Слишком большое количество: не больше 100\u00a0000 шт. в одной позиции.",
+            "field": "quantity",
+        }
+    assert CartLine.objects.get().quantity == 1
+
+
+def test_import_with_a_huge_quantity_reports_the_row(client, signed_in):
+    make_offer(product=make_product(brand="BOSCH", article="0986452041"), quantity=10)
+
+    response = _upload(client, xlsx_bytes([["BOSCH", "0986452041", 99999999999, ""]]))
+
+    assert response.status_code == 201
+    assert response.json()["rows"][0]["outcome"] == "bad_quantity"
+    assert response.json()["rows"][0]["reason"] == (
+        "слишком большое количество (не больше 100\u00a0000 шт.)"
+    )
+    assert not CartLine.objects.exists()

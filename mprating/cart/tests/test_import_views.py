@@ -13,7 +13,7 @@ from mprating.cart import imports
 from mprating.cart.models import CartImport, CartImportRow, CartLine
 from mprating.cart.tests.files import csv_bytes, xlsx_bytes
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.core.testing import count_queries
+from mprating.core.testing import count_queries, xlsx_bomb
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -197,3 +197,14 @@ def test_import_report_shows_money_and_dates_the_russian_way(client, shopper):
     for html in (added, problems):
         assert "1200.72" not in html and "12345.6" not in html
         assert f"загружен {localtime(cart_import.created_at):%d.%m.%Y %H:%M}" in html
+
+
+def test_zip_bomb_xlsx_is_refused_before_reading_and_adds_nothing(client, shopper):
+    make_offer(product=make_product(brand="BOSCH", article="0986452041"))
+    bomb = xlsx_bomb([imports.TEMPLATE_HEADERS, ["BOSCH", "0986452041", 1, ""]], unpacked_mb=120)
+
+    response = upload(client, bomb)
+
+    assert response.status_code == 422
+    assert "в распакованном виде занимает 120 МБ" in response.content.decode()
+    assert not CartImport.objects.exists() and not CartLine.objects.exists()

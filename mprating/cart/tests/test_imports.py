@@ -365,3 +365,20 @@ def test_template_is_a_valid_order_file(buyer):
 
     assert {o for o, _ in outcomes(cart_import).values()} == {Outcome.ADDED}
     assert set(CartLine.objects.values_list("offer_id", flat=True)) == {bosch.pk, lemforder.pk}
+
+
+@pytest.mark.parametrize("quantity", ["99999999999", "1E999999999", "100001"])
+def test_a_huge_quantity_is_a_row_message_not_a_crash(buyer, bosch_filter, quantity):
+    data = csv_bytes([["BOSCH", "0986452041", quantity, ""], ["BOSCH", "0986452041", "1", ""]])
+
+    cart_import = run(buyer, data, "zakaz.csv")
+
+    result = outcomes(cart_import)
+    assert result[2] == (
+        Outcome.BAD_QUANTITY,
+        "слишком большое количество (не больше 100\u00a0000 шт.)",
+    )
+    assert result[3] == (Outcome.ADDED, "")
+    row = cart_import.rows.get(row_number=2)
+    assert (row.quantity_text, row.quantity) == (quantity, None)
+    assert CartLine.objects.get(client=buyer).quantity == 1

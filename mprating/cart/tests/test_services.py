@@ -142,3 +142,36 @@ def test_totals_use_the_real_price_even_with_client_markup():
     assert totals.amount == Decimal("260.97")
     assert totals.lines == 2
     assert totals.pieces == 5
+
+
+@pytest.mark.parametrize("quantity", [99999999999, "99999999999", "9" * 5000, 100_001])
+def test_cart_add_and_change_refuse_a_huge_quantity_in_russian(quantity):
+    client = make_client()
+    offer = make_offer(quantity=10**9)
+    line = services.cart_add(client=client, offer_id=offer.pk, quantity=1)
+
+    with pytest.raises(ApplicationError) as added:
+        services.cart_add(client=client, offer_id=offer.pk, quantity=quantity)
+    with pytest.raises(ApplicationError) as changed:
+        services.cart_line_set_quantity(client=client, line_id=line.pk, quantity=quantity)
+
+    for error in (added.value, changed.value):
+        assert error.code == "quantity_too_big"
+        assert (
+            error.message
+            == "Слишком большое количество: не больше 100\u00a0000 шт. в одной позиции."
+        )
+        assert error.field == "quantity"
+    assert CartLine.objects.get().quantity == 1
+
+
+def test_the_cart_line_total_is_capped_too():
+    client = make_client()
+    offer = make_offer(quantity=10**9)
+    services.cart_add(client=client, offer_id=offer.pk, quantity=60_000)
+
+    with pytest.raises(ApplicationError) as error:
+        services.cart_add(client=client, offer_id=offer.pk, quantity=60_000)
+
+    assert error.value.code == "quantity_too_big"
+    assert CartLine.objects.get().quantity == 60_000

@@ -165,3 +165,18 @@ def test_another_clients_line_is_404(client, shopper):
     assert changed.status_code == 404 and removed.status_code == 404
     line.refresh_from_db()
     assert line.quantity == 1
+
+
+def test_cabinet_add_and_change_with_a_huge_quantity_show_the_russian_message(client, shopper):
+    offer = make_offer(quantity=5)
+    line = services.cart_add(client=shopper, offer_id=offer.pk, quantity=1)
+    message = "Слишком большое количество: не больше 100\u00a0000 шт. в одной позиции."
+
+    added = client.post(reverse("cart:add"), {"offer": offer.pk, "quantity": "99999999999"}, **HTMX)
+    changed = client.post(
+        reverse("cart:line_quantity", args=[line.pk]), {"quantity": "99999999999"}, **HTMX
+    )
+
+    assert message in added.content.decode() and message in changed.content.decode()
+    line.refresh_from_db()
+    assert line.quantity == 1

@@ -32,6 +32,7 @@ from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
+from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import XLSX_MIME, build_xlsx
@@ -51,6 +52,22 @@ def _safe_cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def _restart(*, request, objects, data) -> str:
+    for job in objects:
+        services.import_job_restart(job_id=job.pk)
+    return f"Запущено заново: {len(objects)}."
+
+
+RESTART = AdminAction(
+    title="Запустить импорты заново",
+    button="Запустить заново",
+    run=_restart,
+    intro="Импорт начнётся с первой строки файла; строки, загруженные до ошибки, обновятся, "
+    "а не задвоятся.",
+    empty_message="Среди выбранных нет импортов с ошибкой, которые вы можете запустить.",
+)
 
 
 class ImportJobAdmin(ModelAdmin):
@@ -102,14 +119,14 @@ class ImportJobAdmin(ModelAdmin):
         super().delete_queryset(request, queryset)
 
     @admin.action(description="Запустить заново (импорты с ошибкой)", permissions=["add"])
-    def restart_selected(self, request: HttpRequest, queryset) -> None:
-        done = 0
-        for job in queryset.filter(status=ImportJob.Status.FAILED):
-            if not may_import(request.user, job.kind):
-                continue
-            services.import_job_restart(job_id=job.pk)
-            done += 1
-        self.message_user(request, f"Запущено заново: {done}.", messages.SUCCESS)
+    def restart_selected(self, request: HttpRequest, queryset):
+        kinds = [kind for kind in IMPORTERS if may_import(request.user, kind)]
+        candidates = ImportJob.objects.filter(
+            pk__in=queryset.values("pk"), status=ImportJob.Status.FAILED, kind__in=kinds
+        )
+        return admin_action_view(
+            self, request, RESTART, candidates, changelist_action="restart_selected"
+        )
 
     # ---- pages ------------------------------------------------------------------------------
 

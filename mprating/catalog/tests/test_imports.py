@@ -25,7 +25,7 @@ from mprating.catalog.models import (
     Product,
 )
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
-from mprating.core.testing import count_queries
+from mprating.core.testing import count_queries, xlsx_bomb
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 
 pytestmark = pytest.mark.django_db
@@ -710,3 +710,49 @@ def test_anonymous_is_sent_to_login(client):
 
     assert response.status_code == 302 and "login" in response["Location"]
     assert ImportRejectedRow.objects.count() == 0
+
+
+def test_zip_bomb_xlsx_is_refused_at_upload_before_reading(client, manager, warehouse):
+    bomb = xlsx_bomb(
+        [["Бренд", "Артикул", "Цена", "Остаток"], ["BOSCH", "1", "10", "1"]], unpacked_mb=120
+    )
+
+    response = upload(client, bomb, name="price.xlsx", warehouse=warehouse)
+
+    assert response.status_code == 200
+    assert "в распакованном виде занимает 120 МБ" in response.content.decode()
+    assert not ImportJob.objects.exists() and not Offer.objects.exists()
+
+
+def test_restart_selected_asks_first_and_restarts_only_failed_jobs(
+    client, manager, warehouse, django_capture_on_commit_callbacks
+):
+    content = csv_file([["Бренд", "Артикул", "Цена", "Остаток"], ["BOSCH", "1", "10", "1"]])
+    upload(client, content, warehouse=warehouse)
+    failed = last_job()
+    ImportJob.objects.filter(pk=failed.pk).update(
+        status=ImportJob.Status.FAILED, error_message="сбой"
+    )
+    upload(client, content, warehouse=warehouse)
+    draft = last_job()
+    changelist = reverse("admin:catalog_importjob_changelist")
+    picked = {"action": "restart_selected", "_selected_action": [failed.pk, draft.pk]}
+
+    asked = client.post(changelist, picked)
+    failed.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        # the confirmation page offers only the failed job
+        done = client.post(
+            changelist,
+            {"action": "restart_selected", "_selected_action": [failed.pk], "confirm": "yes"},
+            follow=True,
+        )
+
+    assert asked.status_code == 200 and "Запустить заново" in asked.content.decode()
+    assert f'value="{draft.pk}"' not in asked.content.decode()
+    assert failed.status == ImportJob.Status.FAILED
+    assert "Запущено заново: 1." in done.content.decode()
+    failed.refresh_from_db()
+    draft.refresh_from_db()
+    assert failed.status == ImportJob.Status.DONE
+    assert draft.status == ImportJob.Status.DRAFT

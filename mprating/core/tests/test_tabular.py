@@ -14,6 +14,7 @@ from mprating.core.tabular import (
     parse_decimal,
     parse_quantity,
 )
+from mprating.core.testing import xlsx_bomb
 
 SPEC = {
     "brand": ("Бренд", "Brand"),
@@ -188,3 +189,56 @@ def test_formula_found_deep_in_a_large_sheet():
         read(content, "order.xlsx")
 
     assert "C15000" in error.value.message
+
+
+# ---- zip bombs: refused by the archive's table of contents, before anything is unpacked -------
+
+ORDER = [["Бренд", "Артикул", "Количество"], ["BOSCH", "0986452041", 1]]
+
+
+def test_xlsx_that_unpacks_over_the_limit_is_refused_before_reading(monkeypatch):
+    content = xlsx_bomb(ORDER, unpacked_mb=120)
+    unpacked = []
+    monkeypatch.setattr("mprating.core.tabular.xlsx_formula_cell", lambda file: unpacked.append(1))
+    monkeypatch.setattr("mprating.core.tabular._calamine_rows", lambda file: unpacked.append(1))
+
+    with pytest.raises(TableError) as error:
+        read(content, "order.xlsx")
+
+    assert len(content) < 1024 * 1024
+    assert error.value.code == "file_too_big_unpacked"
+    assert error.value.message.startswith("Файл Excel в распакованном виде занимает 120 МБ")
+    assert "не больше 100 МБ" in error.value.message
+    assert unpacked == []
+
+
+def test_xlsx_packed_far_tighter_than_a_table_is_refused():
+    content = xlsx_bomb(ORDER, unpacked_mb=5)
+
+    with pytest.raises(TableError) as error:
+        read(content, "order.xlsx")
+
+    assert error.value.code == "file_too_big_unpacked"
+    assert "не больше чем в 100 раз" in error.value.message
+
+
+def test_the_caps_are_settings_and_a_padded_sheet_within_them_is_read(settings):
+    content = xlsx_bomb(ORDER, unpacked_mb=5)
+    settings.TABULAR_XLSX_MAX_RATIO = 100_000
+
+    assert read(content, "order.xlsx")[1] == [(2, ["BOSCH", "0986452041", "1"])]
+
+    settings.TABULAR_XLSX_MAX_UNPACKED_MB = 4
+    with pytest.raises(TableError) as error:
+        read(content, "order.xlsx")
+    assert "можно не больше 4 МБ" in error.value.message
+
+
+def test_xlsx_of_too_many_parts_is_refused(settings):
+    settings.TABULAR_XLSX_MAX_MEMBERS = 5
+
+    with pytest.raises(TableError) as error:
+        read(xlsx_bytes(ORDER), "order.xlsx")
+
+    assert error.value.code == "file_too_big_unpacked"
+    assert "можно не больше 5" in error.value.message

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
+from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
 from mprating.finance.onec import selectors, services
@@ -92,6 +93,20 @@ class OneCCounterpartyLinkAdmin(ModelAdmin):
 # ---- «Синхронизация с 1С» -------------------------------------------------------------------
 
 
+def _sync(*, request, objects, data) -> str:
+    for state in objects:
+        services.sync_request(client_id=state.client_id, by=request.user, force=True)
+    return f"Поставлено в очередь: {len(objects)}."
+
+
+SYNC = AdminAction(
+    title="Синхронизировать с 1С",
+    button="Синхронизировать",
+    run=_sync,
+    intro="Баланс и движения выбранных клиентов будут запрошены в 1С фоновой задачей.",
+)
+
+
 @admin.register(OneCClientState)
 class OneCClientStateAdmin(ModelAdmin):
     list_display = [
@@ -168,11 +183,11 @@ class OneCClientStateAdmin(ModelAdmin):
         )
 
     @admin.action(description="Синхронизировать с 1С", permissions=["sync"])
-    def sync_selected(self, request, queryset) -> None:
-        client_ids = sorted(queryset.values_list("client_id", flat=True))
-        for client_id in client_ids:
-            services.sync_request(client_id=client_id, by=request.user, force=True)
-        self.message_user(request, f"Поставлено в очередь: {len(client_ids)}.")
+    def sync_selected(self, request, queryset):
+        candidates = OneCClientState.objects.filter(pk__in=queryset.values("pk")).select_related(
+            "client__user"
+        )
+        return admin_action_view(self, request, SYNC, candidates, changelist_action="sync_selected")
 
     # ---- columns ----------------------------------------------------------------------------
 

@@ -122,9 +122,9 @@ class OneCConnectionAdmin(ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        connection = services.connection_ensure()
+        # The one settings row exists from migration finance 0004 on: a GET creates nothing.
         return HttpResponseRedirect(
-            reverse("admin:finance_onecconnection_change", args=[connection.pk])
+            reverse("admin:finance_onecconnection_change", args=[services.CONNECTION_PK])
         )
 
     def save_model(self, request, obj, form, change) -> None:

@@ -204,6 +204,24 @@ def test_sync_now_is_post_only_and_queues_a_sync(
     assert OneCChange.objects.filter(action="sync", client=history.client).exists()
 
 
+def test_bulk_sync_asks_first_then_queues(
+    boss, connection, history, clock, django_capture_on_commit_callbacks
+):
+    state = OneCClientState.objects.create(client=history.client)
+    changelist = reverse("admin:finance_onecclientstate_changelist")
+    picked = {"action": "sync_selected", "_selected_action": [state.pk]}
+
+    asked = boss.post(changelist, picked)
+    nothing_yet = not OneCChange.objects.filter(action="sync").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = boss.post(changelist, {**picked, "confirm": "yes"}, follow=True)
+
+    assert asked.status_code == 200 and "Синхронизировать" in asked.content.decode()
+    assert nothing_yet
+    assert "Поставлено в очередь: 1." in done.content.decode()
+    assert OneCChange.objects.filter(action="sync", client=history.client).exists()
+
+
 def test_the_sync_state_page_shows_the_kept_movements(boss, connection, history, clock):
     state = services.sync_client(client_id=history.client.pk)
 
