@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "mprating.core.middleware.NotFoundMiddleware",
     # Errors under API_URL_PREFIX answer the API's JSON shape, also Django's own 404/405/500.
     "mprating.core.middleware.ApiErrorMiddleware",
+    # An action's address opened as a page (Django's empty 405) → the site's Russian page.
+    "mprating.cabinet.middleware.MethodNotAllowedPage",
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]

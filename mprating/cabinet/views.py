@@ -12,6 +12,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponseNotAllowed,
     HttpResponseNotFound,
     HttpResponseServerError,
 )
@@ -115,3 +116,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid CSRF token: an old page, or cookies switched off."""
     context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
     return HttpResponseForbidden(_render(request, "403_csrf.html", context))
+
+
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    """The address of an action opened as a page (see cabinet.middleware)."""
+    return HttpResponseNotAllowed([], _render(request, "405.html", {}))
