@@ -40,7 +40,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db under a Russian name (mprating/backoffice/tasks_app.py).
+    "mprating.backoffice.tasks_app.TasksDatabaseConfig",
     "mprating.core",
     "mprating.accounts",
     "mprating.vehicles",
