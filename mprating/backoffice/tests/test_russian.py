@@ -145,3 +145,12 @@ def test_the_compiled_catalog_has_every_translation_of_the_po_file():
 
     assert len(entries) > 90
     assert stale == []
+
+
+def test_a_filter_the_list_cannot_take_is_explained_in_russian(superuser_browser):
+    response = superuser_browser.get("/backoffice/orders/order/?pk__exact=нет&e=1")
+
+    page = response.content.decode()
+    assert "Фильтр не подходит" in page
+    assert "База данных" not in page and "базы данных" not in page
+    assert 'href="?"' in page

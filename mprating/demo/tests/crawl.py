@@ -257,14 +257,15 @@ def _admin_object_kwargs(demo: Demo) -> dict[str, dict]:
 
 
 def _changelist_queries(demo: Demo) -> dict[str, list[dict]]:
-    """Every changelist: a search, a wrong filter (`?e=1`, the admin's «invalid lookup»
-    page), a sort, and each filter's first choice, read from the admin's own filter specs."""
+    """Every changelist: a search, a filter the database refuses (`?pk__exact=нет&e=1`, the
+    admin's «invalid lookup» page), the days of this month of its date drill-down, and each
+    filter's first choice, read from the admin's own filter specs."""
     factory = RequestFactory()
     queries: dict[str, list[dict]] = {}
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}_changelist"
-        variants: list[dict] = [{"e": "1"}, {"o": "-1"}, {"p": "99"}]
+        variants: list[dict] = [{"pk__exact": "нет", "e": "1"}]
         if model_admin.search_fields:
             variants.append({"q": "а"})
         if model_admin.date_hierarchy:  # the drill-down to the days of this month
