@@ -154,3 +154,19 @@ def test_a_filter_the_list_cannot_take_is_explained_in_russian(superuser_browser
     assert "Фильтр не подходит" in page
     assert "База данных" not in page and "базы данных" not in page
     assert 'href="?"' in page
+
+
+def test_deleting_several_records_is_asked_in_russian_without_a_wrong_case(superuser_browser):
+    from mprating.catalog import services
+
+    brands = [services.brand_get_or_create(name=name) for name in ["BOSCH", "FEBI", "MAHLE"]]
+
+    changelist = superuser_browser.get("/backoffice/catalog/brand/").content.decode()
+    confirm = superuser_browser.post(
+        "/backoffice/catalog/brand/",
+        {"action": "delete_selected", "_selected_action": [brand.pk for brand in brands]},
+    ).content.decode()
+
+    assert "Удалить выбранные записи" in changelist
+    assert "Удалить выбранные записи?" in confirm
+    assert "выбранные бренды" not in confirm
