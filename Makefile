@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+## Links in e-mails follow where `make run` serves (a server on all interfaces is linked as
+## 127.0.0.1); set SITE_URL yourself for a public address.
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test install system-libs migrate demo worker lint format check chromium lock clean
 
@@ -38,12 +41,12 @@ demo: migrate
 ## Serve the app with demo data on http://$(HOST):$(PORT), with the task worker beside it.
 run: demo
 	@echo "Worker: manage.py db_worker (stopped together with the server)."
-	@DJANGO_DEBUG=1 $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	@SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	DJANGO_DEBUG=1 $(PY) manage.py db_worker
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py db_worker
 
 ## Install what tests need (Chromium from Debian when missing) and run the whole suite.
 test: install chromium

@@ -128,6 +128,8 @@ def main() -> None:
                     "delivery_address": "",
                     "archived_at": archived,
                     "idempotency_key": uuid.UUID(int=rng.getrandbits(128)),
+                    "package_purchase_id": None,
+                    "balance_charged": None,  # paid on receipt: nothing charged
                 }
                 yield tuple(values[c] for c in order_columns)
 

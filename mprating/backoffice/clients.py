@@ -76,7 +76,7 @@ class ClientCardAdmin(ClientAdmin):
             "_packages.html",
             purchases=card.purchases,
             total=card.purchases_total,
-            all_url=f"{changelist}?q={obj.user.email}",
+            all_url=f"{changelist}?client__id__exact={obj.pk}",  # exactly this client's
         )
 
     @display(description="заявки")

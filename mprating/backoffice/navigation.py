@@ -4,12 +4,19 @@ A section appears only when it exists and the person has the permission to open 
 sections follow the seed's order: «Пользователи», «Подключенные ПВЗ», «Аккаунты
 маркетплейсов», «Монетизация», «Управление заявками», then the store's own («Каталог»,
 «Документы», «Финансы») and the superuser's «Настройки».
+
+A work queue's item carries a badge with the number of things waiting in it («Отказы на
+рассмотрении», «VIN-запросы»): one count per badge, read once per page whatever the data.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+
+from mprating.garage.selectors import vin_requests_waiting
+from mprating.orders.selectors import refusal_requests_waiting
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,7 @@ class Item:
     icon: str
     url_name: str
     permission: str | None  # None: superuser only
+    badge: Callable[[], int] | None = None  # how many things wait in the list
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ SECTIONS: tuple[Section, ...] = (
                 "assignment_return",
                 "admin:orders_orderline_refusals",
                 "orders.view_orderline",
+                badge=refusal_requests_waiting,
             ),
             Item(
                 "Возвраты",
@@ -166,6 +175,7 @@ SECTIONS: tuple[Section, ...] = (
                 "description",
                 "admin:garage_vinrequest_changelist",
                 "garage.process_vinrequest",
+                badge=vin_requests_waiting,
             ),
         ),
     ),
@@ -260,14 +270,26 @@ def _allowed(request: HttpRequest, item: Item) -> bool:
     return user.has_perm(item.permission)
 
 
+def waiting(request: HttpRequest, count: Callable[[], int]) -> int:
+    """`count()` once per request: the home's cards show the same numbers as the badges."""
+    counted = request.__dict__.setdefault("_backoffice_waiting", {})
+    if count not in counted:
+        counted[count] = count()
+    return counted[count]
+
+
+def _entry(request: HttpRequest, item: Item) -> dict:
+    entry = {"title": item.title, "icon": item.icon, "link": reverse(item.url_name)}
+    if item.badge is not None and (number := waiting(request, item.badge)):
+        # Not a string: unfold shows the number itself (a string would be a callback path).
+        entry.update(badge=number, badge_variant="primary")
+    return entry
+
+
 def sidebar(request: HttpRequest) -> list[dict]:
     groups = []
     for section in SECTIONS:
-        items = [
-            {"title": item.title, "icon": item.icon, "link": reverse(item.url_name)}
-            for item in section.items
-            if _allowed(request, item)
-        ]
+        items = [_entry(request, item) for item in section.items if _allowed(request, item)]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
     _mark_active(request, groups)

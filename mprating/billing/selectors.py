@@ -223,3 +223,9 @@ def package_revenue(*, first_month: date, last_month: date) -> Revenue:
         .order_by("-revenue", "package__name")
     ]
     return Revenue(months=months, packages=packages)
+
+
+def purchases_awaiting_payment() -> int:
+    """Package purchases by invoice waiting for an operator to confirm the payment
+    («Монетизация → Покупки пакетов», «Ожидает оплаты»): one count."""
+    return PackagePurchase.objects.filter(status=PurchaseStatus.AWAITING_PAYMENT).count()

@@ -267,3 +267,9 @@ def unread_for_client_total(client: Client) -> int:
 
 def chat_messages(request_id: int) -> QuerySet[ChatMessage]:
     return ChatMessage.objects.filter(request_id=request_id).select_related("author")
+
+
+def vin_requests_waiting() -> int:
+    """VIN requests «Ожидает обработки» (nobody has taken them): the back office home and the
+    sidebar badge of «VIN-запросы»; a count over the (status, created) index."""
+    return VinRequest.objects.filter(status=VinRequest.Status.PENDING).count()

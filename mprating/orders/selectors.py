@@ -1,16 +1,19 @@
 """Reads for checkout, the order page and the cabinet frame; each is a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.cart.selectors import cart_lines_for_client
 from mprating.catalog.models import Offer
 from mprating.core.money import ZERO, to_money
-from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod
+from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, RefusalState
 from mprating.orders.services import cart_line_problem
 
 
@@ -200,3 +203,28 @@ def orders_of_client(*, client_id: int, limit: int) -> tuple[list[ClientOrderRow
         )
         for row in rows
     ], total
+
+
+def orders_per_day(*, first_day: date, last_day: date) -> list[tuple[date, int]]:
+    """Orders placed on each day from `first_day` to `last_day` (Moscow days, both included),
+    zeros for days without orders: one grouped query over the `created_at` index."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first_day, time.min), zone)
+    end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min), zone)
+    rows = (
+        Order.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts = {row["day"]: row["count"] for row in rows}
+    span = (last_day - first_day).days + 1
+    days = [first_day + timedelta(days=offset) for offset in range(span)]
+    return [(day, counts.get(day, 0)) for day in days]
+
+
+def refusal_requests_waiting() -> int:
+    """Lines whose client asked to refuse them and no manager has answered yet («Отказы на
+    рассмотрении»): a count over the partial index `orders_line_refusal_requested`."""
+    return OrderLine.objects.filter(refusal_state=RefusalState.REQUESTED).count()

@@ -13,3 +13,13 @@ class PartnersConfig(AppConfig):
         from mprating.partners.events import after_status_changes
 
         on_line_status_changed(after_status_changes)
+
+        # «Сводка» of the back office, a sibling on this floor: the card goes through core.
+        from mprating.core.desk import on_desk_cards
+        from mprating.partners.selectors import desk_cards
+
+        on_desk_cards(
+            section="Подключенные ПВЗ",
+            permission="partners.view_partnerapplication",
+            cards=desk_cards,
+        )

@@ -31,9 +31,11 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 
 from mprating.accounts.models import User
+from mprating.core.desk import DeskCard
 from mprating.orders.models import OrderLine, OrderStatus, Source
 from mprating.partners.models import PartnerApplication, PartnerSettings, PointDay
 from mprating.pickup_points.models import PickupPoint
@@ -278,3 +280,16 @@ def mask_phone(e164: str) -> str:
 
 def applications_pending_count() -> int:
     return PartnerApplication.objects.filter(status=PartnerApplication.Status.NEW).count()
+
+
+def desk_cards() -> list[DeskCard]:
+    """The back office home's card for «Подключенные ПВЗ»: applications from «Стать
+    партнёром» waiting for a decision, linked to the list filtered the same way."""
+    url = reverse("admin:partners_partnerapplication_changelist")
+    return [
+        DeskCard(
+            title="Заявок партнёров ждут решения",
+            value=applications_pending_count(),
+            url=f"{url}?status={PartnerApplication.Status.NEW}",
+        )
+    ]

@@ -1,6 +1,7 @@
 """The client's card in «Пользователи → Клиенты» (seed 000: «Видеть их покупки (покупки
 пакетов)», «Видеть личные данные пользователя»): every section, constant queries."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -101,4 +102,37 @@ def test_card_query_count_does_not_grow(browser, operator, rows):
         _card(browser, client)
 
     # the same budget for 5 and for 50 purchases, orders and access changes
-    assert len(queries) <= 13, len(queries)
+    # (+1 since the sidebar badge of «Отказы на рассмотрении»: one count per page)
+    assert len(queries) <= 14, len(queries)
+
+
+def test_links_to_all_orders_and_purchases_show_exactly_the_clients(browser, operator):
+    """Seed 000 «Видеть их покупки»: the card lists the latest ten; its links open «Заявки»
+    and «Покупки пакетов» filtered to this client, with the count the card names — and a
+    client whose e-mail contains this one's is not among them."""
+    # given: 12 orders and 11 purchases of the client, and another client with a similar e-mail
+    client = make_client(email="anna@example.ru")
+    other = make_client(email="xanna@example.ru")
+    package = make_package(requests=1000)
+    offer = make_offer(quantity=10_000)
+    point = make_pickup_point()
+    for buyer, count in ((client, 12), (other, 3)):
+        for _ in range(count):
+            order_by_invoice(buyer, package)
+            add_to_cart(buyer, offer, 1)
+            place_order(buyer, pickup_point=point)
+    order_by_invoice(client, package)  # 13 purchases: more than the card shows
+
+    # when
+    page = _card(browser, client)
+    orders_url = re.search(r'href="([^"]+)" data-testid="card-orders-all"', page).group(1)
+    purchases_url = re.search(r'href="([^"]+)" data-testid="card-packages-all"', page).group(1)
+    orders = browser.get(orders_url.replace("&amp;", "&"))
+    purchases = browser.get(purchases_url.replace("&amp;", "&"))
+
+    # then
+    assert "Все заявки клиента (12)" in page
+    assert orders.context["cl"].result_count == 12
+    assert {order.client_id for order in orders.context["cl"].result_list} == {client.pk}
+    assert purchases.context["cl"].result_count == 13
+    assert {p.client_id for p in purchases.context["cl"].result_list} == {client.pk}

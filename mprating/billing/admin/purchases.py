@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
@@ -111,6 +112,7 @@ class PackagePurchaseAdmin(ModelAdmin):
     list_display_links = ["number_display"]
     list_filter = [
         "status",
+        ("client", AutocompleteSelectFilter),
         "package",
         "payment_method",
         ("created_at", DateRangeFilter),

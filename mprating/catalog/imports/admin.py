@@ -32,6 +32,7 @@ from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
+from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import XLSX_MIME, build_xlsx
 
@@ -66,7 +67,7 @@ class ImportJobAdmin(ModelAdmin):
         "created_by",
     ]
     list_display_links = ["created_at", "original_name"]
-    list_filter = ["kind", "status", "warehouse"]
+    list_filter = ["kind", "status", "warehouse", ("created_at", DateRangeFilter)]
     list_select_related = ["warehouse", "created_by"]
     search_fields = ["original_name"]
     search_help_text = "Имя файла"

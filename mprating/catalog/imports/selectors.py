@@ -1,10 +1,11 @@
-"""Reads for the import pages: the preview of the first rows and the rejected-rows report."""
+"""Reads for the import pages: the preview of the first rows and the rejected-rows report;
+the imports at work for the back office home."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from mprating.catalog.imports import fields as parse
 from mprating.catalog.imports.fields import RowError
@@ -86,3 +87,20 @@ def import_rejected_table(job: ImportJob) -> tuple[list[str], Iterator[list]]:
             yield [row.row_number, row.reason, *row.values]
 
     return header, rows()
+
+
+@dataclass(frozen=True)
+class ImportsAtWork:
+    running: int  # queued or loading now
+    failed: int  # ended in an error since the given moment
+
+
+def imports_at_work(*, failed_since) -> ImportsAtWork:
+    """The file imports an operator should look at: one aggregate query."""
+    at_work = [ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    failed = Q(status=ImportJob.Status.FAILED, created_at__gte=failed_since)
+    row = ImportJob.objects.filter(Q(status__in=at_work) | failed).aggregate(
+        running=Count("id", filter=Q(status__in=at_work)),
+        failed=Count("id", filter=Q(status=ImportJob.Status.FAILED)),
+    )
+    return ImportsAtWork(running=row["running"], failed=row["failed"])

@@ -1,12 +1,12 @@
-"""Pieces shared by the orders admins: the status badge, the paginator that does not count a
-million orders, and the «статус позиции» filter."""
+"""Pieces shared by the orders admins: the status badge, the refusal cell, and the filters of
+«Заявки» (статус позиции, источник, архив)."""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from mprating.orders.models import OrderLine, OrderStatus
+from mprating.orders.models import OrderLine, OrderStatus, Source
 
 
 def status_badge(status: OrderStatus, count: int | None = None) -> SafeString:
@@ -35,3 +35,47 @@ class LineStatusFilter(admin.SimpleListFilter):
                 Exists(OrderLine.objects.filter(order=OuterRef("pk"), status_id=self.value()))
             )
         return queryset
+
+
+class LineSourceFilter(admin.SimpleListFilter):
+    title = "источник"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return Source.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Source.values:
+            return queryset.filter(
+                Exists(OrderLine.objects.filter(order=OuterRef("pk"), source=self.value()))
+            )
+        return queryset
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "архив"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Текущие"), ("yes", "В архиве")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+def refusal_cell(line: OrderLine) -> SafeString:
+    """«Отказ и комментарий менеджера»: the refusal state (and, for a refused line, whether
+    the client has seen it), then the manager's comment — unless the comment only repeats the
+    state, as it does when the client's column reads «Отказ клиента» or «Отказ от заказа на
+    рассмотрении» (`transitions`)."""
+    label = line.get_refusal_state_display() if line.refusal_state else ""
+    state = label
+    if line.status.role == OrderStatus.Role.REFUSED:
+        seen = "клиент просмотрел" if line.refusal_seen else "клиент не просмотрел"
+        state = f"{state}, {seen}" if state else seen.capitalize()
+    comment = "" if line.manager_comment == label else line.manager_comment
+    return render_cell("_line_refusal.html", state=state, comment=comment)

@@ -15,7 +15,7 @@ from unfold.decorators import display
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
-from mprating.orders.admin.common import LineStatusFilter, status_badge
+from mprating.orders.admin.common import LineStatusFilter, refusal_cell, status_badge
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
 
@@ -79,8 +79,7 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
         "product_name",
         "quantity",
         "status_display",
-        "refusal_state",
-        "manager_comment",
+        "refusal_display",
     ]
     list_display_links = None
     list_filter = [
@@ -143,7 +142,9 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if request.GET.get("refusal") == RefusalState.REQUESTED:
-            extra_context = {**(extra_context or {}), "title": "Отказы на рассмотрении"}
+            # `list_title` heads the page too (admin/orders/orderline/change_list.html).
+            title = "Отказы на рассмотрении"
+            extra_context = {**(extra_context or {}), "title": title, "list_title": title}
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -175,3 +176,7 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
     @display(description="статус", ordering="status__sort_order")
     def status_display(self, obj: OrderLine):
         return status_badge(obj.status)
+
+    @display(description="отказ и комментарий менеджера")
+    def refusal_display(self, obj: OrderLine):
+        return refusal_cell(obj)

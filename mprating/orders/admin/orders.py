@@ -10,7 +10,7 @@ table on an unfiltered page (`core.admin_paging`).
 from collections import Counter
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,57 +28,28 @@ from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
-from mprating.core.money import format_rub
+from mprating.core.money import ZERO, format_rub
+from mprating.core.text import count_ru
 from mprating.orders import hooks
 from mprating.orders.admin.common import (
+    ArchivedFilter,
+    LineSourceFilter,
     LineStatusFilter,
+    refusal_cell,
     render_cell,
     status_badge,
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
-from mprating.orders.models import (
-    NUMBER_PREFIX,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Source,
-    StatusChange,
-)
+from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
+from mprating.orders.selectors import order_total
 
 NOWRAP = '<span style="white-space:nowrap">{}</span>'
 
+POSITIONS = ("позиция", "позиции", "позиций")
+REFUSALS = ("отказа", "отказов", "отказов")  # «без 1 отказа», «без 2 отказов»
+
 # Orders found by an article in the back office search; a more common article needs a filter.
 ARTICLE_SEARCH_LIMIT = 2000
-
-
-class LineSourceFilter(admin.SimpleListFilter):
-    title = "источник"
-    parameter_name = "source"
-
-    def lookups(self, request, model_admin):
-        return Source.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Source.values:
-            return queryset.filter(
-                Exists(OrderLine.objects.filter(order=OuterRef("pk"), source=self.value()))
-            )
-        return queryset
-
-
-class ArchivedFilter(admin.SimpleListFilter):
-    title = "архив"
-    parameter_name = "archived"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Текущие"), ("yes", "В архиве")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(archived_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(archived_at__isnull=False)
-        return queryset
 
 
 class OrderLinesFormSet(PaginationInlineFormSet):
@@ -145,11 +116,7 @@ class OrderLineInline(TabularInline):
 
     @display(description="отказ и комментарий менеджера")
     def refusal_display(self, obj: OrderLine):
-        state = obj.get_refusal_state_display() if obj.refusal_state else ""
-        if obj.status.role == OrderStatus.Role.REFUSED:
-            seen = "клиент просмотрел" if obj.refusal_seen else "клиент не просмотрел"
-            state = f"{state}, {seen}" if state else seen.capitalize()
-        return render_cell("_line_refusal.html", line=obj, state=state)
+        return refusal_cell(obj)
 
     @display(description="история движения")
     def history_display(self, obj: OrderLine):
@@ -232,7 +199,10 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         "lines_comment",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "created_at", "client_display", "current_status"]}),
+        (
+            None,
+            {"fields": ["number", "created_at", "client_display", "current_status", "total"]},
+        ),
         (
             "Оформление",
             {
@@ -253,6 +223,7 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         "created_at",
         "client_display",
         "current_status",
+        "total",
         "payment_method",
         "balance_charged_display",
         "package_display",
@@ -287,8 +258,10 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
             "article",
             "product_name",
             "quantity",
+            "price",
             "comment",
             "status__name",
+            "status__role",
             "status__colour",
             "status__sort_order",
         )
@@ -367,14 +340,24 @@ class OrderAdmin(EstimatedCountMixin, ModelAdmin):
         return render_cell("_composition.html", lines=obj.lines.all())
 
     @display(description="комментарий к заявке")
-    def comment_display(self, obj: Order) -> str:
-        if len(obj.comment) > 120:
-            return obj.comment[:119] + "…"
-        return obj.comment or "—"
+    def comment_display(self, obj: Order):
+        short = obj.comment if len(obj.comment) <= 80 else obj.comment[:79] + "…"
+        return render_cell("_order_comment.html", comment=obj.comment, short=short)
 
     @display(description="номер получателя", ordering="recipient_phone")
     def phone_display(self, obj: Order):
         return format_html(NOWRAP, format_phone(obj.recipient_phone))
+
+    @display(description="сумма заказа")
+    def total(self, obj: Order) -> str:
+        """All the lines at the prices they were bought; refused lines are named apart."""
+        lines = list(obj.lines.all())
+        text = f"{format_rub(order_total(obj))} — {count_ru(len(lines), *POSITIONS)}"
+        kept = [line for line in lines if line.status.role != OrderStatus.Role.REFUSED]
+        if len(kept) < len(lines):
+            refused = count_ru(len(lines) - len(kept), *REFUSALS)
+            text += f", без {refused}: {format_rub(sum((line.amount for line in kept), ZERO))}"
+        return text
 
     @display(description="номер получателя")
     def recipient_phone_display(self, obj: Order) -> str:

@@ -1,7 +1,9 @@
 """Back office «Управление заявками»: the order list, an order's page, the line actions and
 «Отказы на рассмотрении» (seed 000)."""
 
+import re
 from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -18,6 +20,7 @@ from mprating.catalog.models import Warehouse
 from mprating.core.admin_paging import EstimatedCountPaginator
 from mprating.core.testing import count_queries
 from mprating.orders import hooks, services
+from mprating.orders.admin.common import refusal_cell
 from mprating.orders.models import Order, OrderLine, RefusalState, StatusChange
 from mprating.orders.tests.status_helpers import order_with_lines, role, status
 
@@ -63,7 +66,7 @@ def test_order_list_shows_the_seed_columns_with_mixed_statuses(manager_browser, 
     services.line_status_set(line_ids=[home.pk], status_id=status("Принят").pk, actor=manager)
 
     # when
-    page = manager_browser.get(ORDERS).content.decode()
+    page = _flat(manager_browser.get(ORDERS).content.decode())
 
     # then
     assert order.number in page
@@ -366,3 +369,63 @@ def test_filters_by_client_dates_payment_and_source(manager_browser, buyer):
     for name in ("client", "dates", "payment", "source"):
         assert mine.number in pages[name], name
         assert other.number not in pages[name], name
+
+
+def _header(page: str) -> str:
+    """The text of unfold's page header (the `<h1>` of the top bar)."""
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert match, "no header"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def test_refusal_queue_is_headed_by_its_own_name(manager_browser, buyer):
+    _, [line] = order_with_lines(buyer)
+    services.line_refusal_request(client=buyer, line_id=line.pk)
+
+    queue = manager_browser.get(reverse("admin:orders_orderline_refusals")).content.decode()
+    all_lines = manager_browser.get(LINES).content.decode()
+
+    assert _header(queue).startswith("Отказы на рассмотрении")
+    assert "Позиции заказов" not in _header(queue)
+    assert "Позиции заказов" in _header(all_lines)  # the whole list keeps its own name
+
+
+def test_order_page_shows_the_order_total_and_what_is_left_without_refusals(
+    manager_browser, buyer, manager
+):
+    # given: two lines, 2 × 100,50 ₽ and 1 × 1 000,00 ₽; the second is then refused
+    order, [small, big] = order_with_lines(
+        buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.HOME), quantity=1
+    )
+    OrderLine.objects.filter(pk=small.pk).update(quantity=2, price=Decimal("100.50"))
+    OrderLine.objects.filter(pk=big.pk).update(price=Decimal("1000.00"))
+    page = f"{ORDERS}{order.pk}/change/"
+
+    before = _flat(manager_browser.get(page).content.decode())
+    services.line_refuse(line_ids=[big.pk], actor=manager, reason="Нет в наличии")
+    after = _flat(manager_browser.get(page).content.decode())
+
+    assert "Сумма заказа" in before
+    assert "1 201,00 ₽ — 2 позиции" in before and "без" not in before.split("1 201,00 ₽")[1][:30]
+    assert "1 201,00 ₽ — 2 позиции, без 1 отказа: 201,00 ₽" in after
+
+
+def _flat(page: str) -> str:
+    return re.sub(r"\s+", " ", page.replace("\xa0", " ").replace("&nbsp;", " "))
+
+
+def test_refusal_cell_says_each_thing_once(buyer, manager):
+    # given: a request (the client's column reads the state's own words), then a confirmation,
+    # then a line refused with the manager's reason
+    _, [asked, refused] = order_with_lines(buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.HOME))
+    services.line_refusal_request(client=buyer, line_id=asked.pk)
+    services.line_refuse(line_ids=[refused.pk], actor=manager, reason="Пересорт на складе")
+    requested_cell = _flat(refusal_cell(OrderLine.objects.get(pk=asked.pk)))
+    services.line_refusal_confirm(line_ids=[asked.pk], actor=manager)
+    confirmed_cell = _flat(refusal_cell(OrderLine.objects.get(pk=asked.pk)))
+    reason_cell = _flat(refusal_cell(OrderLine.objects.get(pk=refused.pk)))
+
+    assert requested_cell.count("Отказ от заказа на рассмотрении") == 1
+    assert confirmed_cell.count("Отказ клиента") == 1
+    assert "клиент не просмотрел" in confirmed_cell
+    assert "Клиент не просмотрел" in reason_cell and "Пересорт на складе" in reason_cell

@@ -101,3 +101,79 @@ def test_manager_confirms_a_refusal_and_moves_a_line(live_server, page, screensh
     page.get_by_role("link", name="Принят", exact=True).click()
     page.get_by_text("нельзя удалить").first.wait_for()
     screenshot("9-status-page")
+
+
+SEED_COLUMNS = (
+    "Текущий статус",
+    "Создан",
+    "Клиент",
+    "Артикул и состав",
+    "Комментарий к заявке",
+    "Способ оплаты",
+    "Номер получателя",
+)
+
+
+def test_the_seven_seed_columns_of_orders_fit_1366_px(live_server, page, screenshot):
+    """Seed 000 «Управление заявками»: «Текущий статус, Дата создания, Клиент, Артикул и его
+    состав, Комментарий к заявке, Способ оплаты, Номер получателя» — all on screen at 1366 px
+    beside the sidebar, with long words and several lines in the cells."""
+    # given: orders with long comments, several lines and a client with a long e-mail
+    buyer = make_client(
+        last_name="Константинопольская",
+        first_name="Александра",
+        email="aleksandra.konstantinopolskaya@example-company.ru",
+    )
+    transit = make_warehouse(Warehouse.Kind.TRANSIT, name="Поставщик")
+    for number in range(3):
+        for article in ("0 986 494 005", "W 712/95", "OC 205"):
+            product = make_product("MANN-FILTER", f"{article}-{number}", "Фильтр масляный двойной")
+            add_to_cart(buyer, make_offer(product, transit, "2450.50"), quantity=2)
+        place_order(
+            buyer,
+            comment="Позвонить за час до доставки, домофон не работает, третий подъезд, "
+            "спросить Александра Сергеевича",
+        )
+    make_staff(roles.MANAGER, email="manager@example.ru")
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    # when
+    page.goto(f"{live_server.url}/accounts/login/")
+    field(page, "E-mail или телефон").fill("manager@example.ru")
+    field(page, "Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url("**/backoffice/**")
+    page.goto(f"{live_server.url}/backoffice/orders/order/")
+    page.locator("#result_list").wait_for()
+    screenshot("orders-1366")
+
+    # then: every seed column's header lies inside the viewport, nothing scrolls sideways
+    for title in SEED_COLUMNS:
+        header = page.locator("#result_list thead th", has_text=title)
+        box = header.bounding_box()
+        assert box is not None, title
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, (title, box)
+    widths = page.evaluate(
+        """() => {
+            const table = document.querySelector('#result_list').parentElement;
+            const doc = document.documentElement;
+            return [doc.scrollWidth, doc.clientWidth, table.scrollWidth, table.clientWidth];
+        }"""
+    )
+    assert widths[0] <= widths[1], widths
+    assert widths[2] <= widths[3], widths  # the table itself does not scroll either
+
+    # and: on a phone every order is a card whose rows show their whole cell, not one line
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.reload()
+    page.locator("#result_list").wait_for()
+    screenshot("orders-390")
+    cut = page.evaluate(
+        """[...document.querySelectorAll('#result_list tbody td')]
+            .filter(td => td.scrollHeight > td.clientHeight + 1).length"""
+    )
+    assert cut == 0
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths

@@ -11,6 +11,7 @@ office, because it calls every app's demo module and only the top floor may impo
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -366,7 +367,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Демо-входы (http://127.0.0.1:8000):")
+        self.stdout.write(f"Демо-входы ({settings.SITE_URL}):")
         for login in [DEMO_CLIENT, *DEMO_STAFF]:
             place = "/cabinet/" if login is DEMO_CLIENT else "/backoffice/"
             if login.role == "Владелец ПВЗ":
