@@ -283,8 +283,9 @@ LOGGING = {
 
 # The back office in the store's look: the cabinet's blue (static/css/app.css: #1d4ed8 for
 # buttons and links, #1e40af when pressed, the navy #0f172a of its top bar) as unfold's primary
-# colour, its slate greys as the base, its logo and favicon, and a stylesheet of our own (the
-# cabinet's font, phone-width tables).
+# colour, its slate greys as the base, its logo and favicon, and a stylesheet of our own
+# (phone-width tables). The font stays unfold's Inter, served from our own static files: it is
+# the cabinet's first choice too (app.css), and the back office's column widths are set for it.
 UNFOLD = {
     "SITE_TITLE": "MP Rating — бэкофис",
     "SITE_HEADER": "MP Rating",

@@ -1,4 +1,4 @@
-"""In Chromium: the back office wears the store's colours, font and icon; no page logs an error
+"""In Chromium: the back office wears the store's colours and icon; no page logs an error
 to the console (the favicon among them); at phone width unfold's stacked cards show whole cells
 with column names in sentence case."""
 
@@ -56,7 +56,10 @@ def test_back_office_and_cabinet_homes_log_no_console_error(live_server, page, s
 
 
 def test_back_office_wears_the_cabinets_blue_font_and_icon(live_server, page, screenshot):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{live_server.url}/backoffice/login/")
+    page.wait_for_load_state("networkidle")
     button = page.locator("button[type=submit]")
 
     background = button.evaluate("element => getComputedStyle(element).backgroundColor")
@@ -65,8 +68,10 @@ def test_back_office_wears_the_cabinets_blue_font_and_icon(live_server, page, sc
     screenshot("login")
 
     assert background == CABINET_BLUE
-    assert "Inter" not in font
+    assert font.startswith(("Inter", '"Inter"'))  # the cabinet's first choice (app.css) too
     assert icon.endswith("img/favicon.svg")
+    # fonts, styles and scripts come from the app itself, never from a CDN
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
 
 
 def test_phone_cards_show_whole_cells_and_sentence_case_names(live_server, page, screenshot):
