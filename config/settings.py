@@ -6,6 +6,7 @@ Every variable is documented in README.md («Конфигурация»).
 from pathlib import Path
 
 import dj_database_url
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 
 from config.env import dev_fernet_key, env_bool, env_int, env_list, env_str
@@ -42,7 +43,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db under a Russian name (mprating/backoffice/tasks_app.py).
+    "mprating.backoffice.tasks_app.TasksDatabaseConfig",
     "mprating.core",
     "mprating.accounts",
     "mprating.vehicles",
@@ -295,12 +297,53 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# The back office in the store's look: the cabinet's blue (static/css/app.css: #1d4ed8 for
+# buttons and links, #1e40af when pressed, the navy #0f172a of its top bar) as unfold's primary
+# colour, its slate greys as the base, its logo and favicon, and a stylesheet of our own
+# (phone-width tables). The font stays unfold's Inter, served from our own static files: it is
+# the cabinet's first choice too (app.css), and the back office's column widths are set for it.
 UNFOLD = {
     "SITE_TITLE": "MP Rating — бэкофис",
     "SITE_HEADER": "MP Rating",
     "SITE_SUBHEADER": "Панель управления",
     "SITE_URL": "/",
-    "SITE_SYMBOL": "storefront",
+    "SITE_ICON": lambda request: static("img/favicon.svg"),
+    "SITE_FAVICONS": [
+        {
+            "rel": "icon",
+            "type": "image/svg+xml",
+            "href": lambda request: static("img/favicon.svg"),
+        },
+    ],
+    "STYLES": [lambda request: static("css/backoffice.css")],
+    "COLORS": {
+        "base": {
+            "50": "#f8fafc",
+            "100": "#f1f5f9",
+            "200": "#e2e8f0",
+            "300": "#cbd5e1",
+            "400": "#94a3b8",
+            "500": "#64748b",
+            "600": "#475569",
+            "700": "#334155",
+            "800": "#1e293b",
+            "900": "#0f172a",
+            "950": "#020617",
+        },
+        "primary": {
+            "50": "#eff6ff",
+            "100": "#dbeafe",
+            "200": "#bfdbfe",
+            "300": "#93c5fd",
+            "400": "#3b82f6",
+            "500": "#2563eb",
+            "600": "#1d4ed8",
+            "700": "#1e40af",
+            "800": "#1e3a8a",
+            "900": "#172554",
+            "950": "#0f172a",
+        },
+    },
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "mprating.backoffice.dashboard.dashboard_callback",

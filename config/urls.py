@@ -1,12 +1,23 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from config.api import api
 from mprating.accounts import views as account_views
 from mprating.backoffice import views as backoffice_views
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico where a page names no icon (files, the API's docs); the
+    store's icon answers instead of a 404 in the console. Not permanent: the static file's
+    name changes with its content."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("mprating.accounts.urls")),
     path("cabinet/", include("mprating.cabinet.urls")),
     path("cabinet/catalog/", include("mprating.catalog.urls")),

@@ -329,6 +329,31 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         return obj.get_full_name()
 
 
+# Django names the four default permissions in English when it creates them («Can add
+# клиент»); the roles page shows them in Russian.
+DEFAULT_PERMISSION_ACTIONS = {
+    "add": "Добавление",
+    "change": "Изменение",
+    "delete": "Удаление",
+    "view": "Просмотр",
+}
+
+
+def permission_label(permission) -> str:
+    """«Пользователи | клиент | Добавление» for a default permission, its own name otherwise."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _, model_name = permission.codename.partition("_")
+    name = permission.name
+    if model is not None and model_name == model._meta.model_name:
+        name = DEFAULT_PERMISSION_ACTIONS.get(action, name)
+    return f"{content_type} | {name}"
+
+
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin, ModelAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = permission_label
+        return field

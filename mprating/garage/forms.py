@@ -22,7 +22,10 @@ def _int_or_none(value: object) -> int | None:
     return number if number > 0 else None
 
 
-def _select(label: str, placeholder: str, *, required: bool = True) -> forms.TypedChoiceField:
+def _select(
+    label: str, placeholder: str, *, what: str, required: bool = True
+) -> forms.TypedChoiceField:
+    """A dependent select; `what` is the label in the accusative («Выберите марку.»)."""
     return forms.TypedChoiceField(
         label=label,
         coerce=int,
@@ -30,8 +33,8 @@ def _select(label: str, placeholder: str, *, required: bool = True) -> forms.Typ
         required=required,
         choices=[("", placeholder)],
         error_messages={
-            "required": f"Выберите {label.lower()}.",
-            "invalid_choice": f"Выберите {label.lower()} из списка.",
+            "required": f"Выберите {what}.",
+            "invalid_choice": f"Выберите {what} из списка.",
         },
     )
 
@@ -43,11 +46,13 @@ class VehicleForm(forms.Form):
     select are the children of what is chosen in the previous one.
     """
 
-    make = _select("Марка", "Выберите марку")
-    model = _select("Модель", "Сначала выберите марку")
-    generation = _select("Поколение", "Сначала выберите модель")
-    modification = _select("Модификация", "Сначала выберите поколение", required=False)
-    year = _select("Год выпуска", "Сначала выберите поколение", required=False)
+    make = _select("Марка", "Выберите марку", what="марку")
+    model = _select("Модель", "Сначала выберите марку", what="модель")
+    generation = _select("Поколение", "Сначала выберите модель", what="поколение")
+    modification = _select(
+        "Модификация", "Сначала выберите поколение", what="модификацию", required=False
+    )
+    year = _select("Год выпуска", "Сначала выберите поколение", what="год выпуска", required=False)
     power_hp = forms.IntegerField(
         label="Мощность двигателя, л.с.",
         required=False,

@@ -23,6 +23,8 @@ class PointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.phone:
             self.initial["phone"] = self.instance.phone_display
+        if "phone" not in self.fields:  # read-only for who may only view points (managers)
+            return
         self.fields["phone"].max_length = 32
         self.fields["phone"].help_text = "Например +7 495 123-45-67; можно не указывать."
         self.fields["phone"].widget.attrs.update(

@@ -5,6 +5,8 @@ SHORT_DATE_FORMAT = "d.m.Y"
 DATETIME_FORMAT = "d.m.Y H:i"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
+# «30 ноября» (the admin's date drill-down), not Django's «30 Ноябрь».
+MONTH_DAY_FORMAT = "j E"
 DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"

@@ -7,9 +7,11 @@ from itertools import islice
 
 from django.db.models import Count, Q, QuerySet
 
+from mprating.catalog.imports import fields as parse
 from mprating.catalog.imports.fields import RowError
 from mprating.catalog.imports.importers import importer_for
 from mprating.catalog.models import ImportJob, ImportRejectedRow
+from mprating.core.money import format_rub
 from mprating.core.tabular import open_table
 
 PREVIEW_ROWS = 20
@@ -26,6 +28,18 @@ def preview_fields(job: ImportJob) -> list:
     """The importer's fields that have a column in this file."""
     importer = importer_for(job)
     return [spec for spec in importer.fields if importer.mapped(spec.name)]
+
+
+def _money(text: str) -> str:
+    """A price as the import reads it, «1 200,72 ₽»; a cell it cannot read, as it is."""
+    try:
+        return format_rub(parse.price(text))
+    except RowError:
+        return text
+
+
+# How the preview shows a field whose value the import converts (the rest: as in the file).
+PREVIEW_SHOWN = {"price": _money}
 
 
 def import_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
@@ -47,7 +61,10 @@ def import_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[Preview
                 error = ""
             except RowError as exc:
                 error = exc.reason
-            cells = [importer.cell(values, spec.name) for spec in shown]
+            cells = [
+                PREVIEW_SHOWN.get(spec.name, str)(importer.cell(values, spec.name))
+                for spec in shown
+            ]
             rows.append(PreviewRow(number=number, cells=cells, error=error))
         table.rows.close()
     return rows

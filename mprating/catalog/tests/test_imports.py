@@ -240,6 +240,24 @@ def test_preview_shows_the_first_20_rows_with_their_checks(client, manager, ware
     assert "С ошибками: 2" in page
 
 
+def test_preview_shows_prices_as_money(client, manager, warehouse):
+    rows = [
+        PRICE_HEADER,
+        ["BOSCH", "1", "", "1200.72", "1", "", ""],
+        ["BOSCH", "2", "", "1 200,5", "1", "", ""],
+        ["BOSCH", "3", "", "дорого", "1", "", ""],
+    ]
+    upload(client, csv_file(rows), warehouse=warehouse)
+    job = last_job()
+
+    page = client.get(reverse("admin:catalog_importjob_preview", args=[job.pk])).content.decode()
+
+    assert "1\u202f200,72\u00a0₽" in page
+    assert "1\u202f200,50\u00a0₽" in page
+    assert "1200.72" not in page
+    assert "<td>дорого</td>" in page  # unreadable: as in the file, next to its error
+
+
 # ---- price lists -------------------------------------------------------------------------------
 
 

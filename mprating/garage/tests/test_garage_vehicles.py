@@ -107,6 +107,18 @@ def test_model_of_another_make_is_refused(client, owner, vesta):
     assert not Vehicle.objects.exists()
 
 
+def test_a_missing_make_is_asked_for_in_the_accusative(client, owner, vesta):
+    data = _post_data(vesta[0], make="", model="", generation="")
+
+    response = client.post(reverse("garage:vehicle_add"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Выберите марку." in page
+    assert "Выберите поколение." in page
+    assert "Выберите марка" not in page
+
+
 def test_service_checks_the_chain_too(vesta):
     kia = reference("Kia", "Rio", ("IV", 2017, 2023), (("1.6 AT 123 л.с.", "G4FG", 123),))
     data = services.VehicleData(
