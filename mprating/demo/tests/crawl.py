@@ -334,9 +334,11 @@ def demo_urls(demo: Demo) -> list[Visit]:
 
 class VisibleText(HTMLParser):
     """The text a person reads on a page: no <script>, <style> or <template>, no markup;
-    plus the attributes a person sees (placeholder, title, aria-label, value of buttons)."""
+    plus the attributes a person sees (placeholder, title, aria-label, value of buttons).
+    A <textarea> holds data, not the interface (like an input's value): the 1С field map is
+    1С's own names («Date», «Number»)."""
 
-    HIDDEN = {"script", "style", "template", "noscript"}
+    HIDDEN = {"script", "style", "template", "noscript", "textarea"}
     SHOWN_ATTRS = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self):
