@@ -63,6 +63,7 @@ class BrandAliasInline(TabularInline):
     fields = ["alias"]
     extra = 1
     verbose_name = "другое написание"
+    add_another_label = "Добавить ещё одно написание"
     verbose_name_plural = "Другие написания (синонимы)"
 
     def has_change_permission(self, request, obj=None) -> bool:

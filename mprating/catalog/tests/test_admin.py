@@ -189,6 +189,14 @@ def test_brand_alias_rules_show_next_to_the_field(client, manager, alias, messag
     assert not BrandAlias.objects.exists()
 
 
+def test_add_another_alias_reads_as_russian_agrees(client, manager):
+    brand = services.brand_get_or_create(name="MANN-FILTER")
+
+    page = client.get(reverse("admin:catalog_brand_change", args=[brand.pk])).content.decode()
+
+    assert "Добавить ещё одно написание" in page
+
+
 def test_brand_added_in_the_admin_is_normalized_and_unique(client, manager):
     services.brand_get_or_create(name="MERCEDES-BENZ")
     url = reverse("admin:catalog_brand_add")

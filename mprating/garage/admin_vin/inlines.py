@@ -98,6 +98,7 @@ class AnswerInline(_ProcessPermissionInline):
     form = AnswerForm
     fk_name = "request"
     verbose_name = "ответ"
+    add_another_label = "Добавить ещё один ответ"
     verbose_name_plural = "Ответы менеджера: пары «Бренд, Артикул»"
     fields = ["line", "product", "brand_name", "article", "created_by"]
     readonly_fields = ["created_by"]

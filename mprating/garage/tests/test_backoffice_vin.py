@@ -149,6 +149,13 @@ def test_status_field_is_read_only(client, manager, vin_request):
     assert 'name="status"' not in page
 
 
+def test_add_another_answer_reads_as_russian_agrees(client, manager, vin_request):
+    page = client.get(_change_url(vin_request)).content.decode()
+
+    assert "Добавить ещё один ответ" in page
+    assert "Добавить ещё Ответ" not in page and "Add another" not in page
+
+
 def _answer_form(client, request, rows, prefix="answers"):
     """The change form as the browser posts it: its hidden inputs plus the new answer rows."""
     page = client.get(_change_url(request)).content.decode()
