@@ -48,9 +48,15 @@ def test_back_office_and_cabinet_homes_log_no_console_error(live_server, page, s
     page.get_by_role("button", name="Войти").click()
     page.goto(f"{live_server.url}/cabinet/")
     page.wait_for_load_state("networkidle")
+    # one font with the back office: the cabinet loads the same self-hosted Inter
+    cabinet_font_loaded = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts].some("
+        "f => f.family.replace(/\"/g, '') === 'Inter' && f.status === 'loaded'))"
+    )
     favicon = page.request.get(f"{live_server.url}/favicon.ico")
 
     assert errors == []
+    assert cabinet_font_loaded
     assert favicon.ok
     assert favicon.headers["content-type"].startswith("image/svg+xml")
 
