@@ -22,6 +22,7 @@ from mprating.billing.models import PurchaseStatus
 from mprating.billing.selectors import purchases_awaiting_payment
 from mprating.catalog.imports.selectors import imports_at_work
 from mprating.catalog.models import ImportJob
+from mprating.core.charts import bar_chart_options
 from mprating.core.desk import DeskCard, desk_cards
 from mprating.core.text import days_ru
 from mprating.garage.models import VinRequest
@@ -33,25 +34,6 @@ from mprating.orders.selectors import orders_per_day, refusal_requests_waiting
 
 CHART_DAYS = 14
 RECENT_DAYS = 7  # «новых за 7 дней», «с ошибкой за 7 дней»: today and the six days before
-
-# Unfold's chart options replace its defaults wholesale: the y axis is set here in full
-# (integer ticks: orders are counted, never 0.5 of one).
-CHART_OPTIONS = {
-    "animation": False,
-    "responsive": True,
-    "maintainAspectRatio": False,
-    "maxBarThickness": 22,
-    "datasets": {"bar": {"borderRadius": 4}},
-    "plugins": {"legend": {"display": False}, "tooltip": {"enabled": True}},
-    "scales": {
-        "x": {"grid": {"display": False}, "ticks": {"color": "#6b7280"}},
-        "y": {
-            "beginAtZero": True,
-            "grid": {"color": "#e5e7eb"},
-            "ticks": {"precision": 0, "stepSize": 1, "maxTicksLimit": 6, "color": "#6b7280"},
-        },
-    },
-}
 
 
 def _day(value: date) -> str:
@@ -108,7 +90,7 @@ def _orders_section(request: HttpRequest, today: date) -> dict | None:
     section = {"title": "Управление заявками", "cards": cards}
     if chart:
         section["chart"] = json.dumps(chart, ensure_ascii=False)
-        section["chart_options"] = json.dumps(CHART_OPTIONS)
+        section["chart_options"] = bar_chart_options()
         section["chart_title"] = f"Заявки по дням за {days_ru(CHART_DAYS)}"
     return section
 

@@ -1,5 +1,6 @@
 """Back office «Монетизация»: packages, purchases (filters, search, export, actions), revenue."""
 
+import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -275,6 +276,10 @@ def test_revenue_page_numbers_against_known_data(operator_browser, django_assert
     assert "6\u202f970,00\u00a0₽" in html  # the year's total
     assert 'data-testid="sold-total">3<' in html
     assert "март 2026" in html
+    # packages are counted: the «Продано пакетов» chart has integer ticks
+    sold_options = json.loads(page.context["sold_chart_options"])
+    assert sold_options["scales"]["y"]["ticks"]["precision"] == 0
+    assert 'data-options="' in html
 
 
 def test_revenue_page_query_count_does_not_grow(operator_browser, django_assert_max_num_queries):

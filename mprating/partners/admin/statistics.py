@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from unfold.admin import ModelAdmin
 
+from mprating.core.charts import bar_chart_options
 from mprating.partners import selectors
 from mprating.partners.exports import statistics_xlsx_response
 from mprating.partners.forms import period_from
@@ -19,27 +20,6 @@ from mprating.partners.models import PointStatistics
 from mprating.pickup_points.models import PickupPoint
 from mprating.pickup_points.services import owner_label
 
-# Unfold's own defaults draw overlapping 4 px bars; two series side by side read better.
-CHART_OPTIONS = {
-    "animation": False,
-    "responsive": True,
-    "maintainAspectRatio": False,
-    "maxBarThickness": 22,
-    "datasets": {"bar": {"borderRadius": 4}},
-    "plugins": {
-        "legend": {
-            "display": True,
-            "align": "end",
-            "position": "top",
-            "labels": {"boxWidth": 10, "boxHeight": 10, "color": "#6b7280"},
-        },
-        "tooltip": {"enabled": True},
-    },
-    "scales": {
-        "x": {"grid": {"display": False}, "ticks": {"color": "#6b7280"}},
-        "y": {"beginAtZero": True, "ticks": {"precision": 0, "color": "#6b7280"}},
-    },
-}
 FIELD_CLASS = (
     "border border-base-200 rounded-default px-3 py-2 bg-white "
     "dark:bg-base-900 dark:border-base-700"
@@ -125,7 +105,7 @@ class PointStatisticsAdmin(ModelAdmin):
             "form": form,
             "stats": stats,
             "chart": json.dumps(chart, ensure_ascii=False),
-            "chart_options": json.dumps(CHART_OPTIONS),
+            "chart_options": bar_chart_options(legend=True),
             "overdue_days": settings.PARTNER_OVERDUE_DAYS,
             "query": request.GET.urlencode(),
             "point_url": reverse("admin:pickup_points_pickuppoint_change", args=[point.pk]),
