@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mprating.core.middleware.PermissionsPolicyMiddleware",
     # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
     "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -192,6 +193,29 @@ _proxy_ssl_header = env_str("DJANGO_PROXY_SSL_HEADER", "X-Forwarded-Proto").stri
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
 )
+# Headers on every response (SecurityMiddleware; Permissions-Policy from
+# core.middleware.PermissionsPolicyMiddleware): other sites learn no address of our pages, the
+# browser never guesses a content type, a window opened from another site gets no handle on
+# ours, and no page may use a device or API the product has no use for.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
