@@ -57,11 +57,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi; }
 
-## ruff, and import-linter: the app map of README «Устройство кода» (floors in pyproject.toml).
+## ruff, import-linter (the app map of README «Устройство кода», floors in pyproject.toml) and
+## bandit (the security lint of the product code, [tool.bandit] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r mprating config
 
 format: install
 	$(VENV)/bin/ruff check --fix .

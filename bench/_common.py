@@ -76,6 +76,8 @@ def setup_django(url: str, *, debug: bool) -> None:
     os.environ["DJANGO_DEBUG"] = "1" if debug else "0"
     if not debug:
         os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-" + "x" * 40)
+        # The benchmarks' test client speaks plain http; production would redirect it to https.
+        os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if str(PROJECT_DIR) not in sys.path:
         sys.path.insert(0, str(PROJECT_DIR))

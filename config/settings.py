@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mprating.core.middleware.PermissionsPolicyMiddleware",
     # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
     "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -136,6 +137,10 @@ SILENCED_SYSTEM_CHECKS = [
     # Covering indexes (INCLUDE) are a PostgreSQL speed-up; SQLite builds them without the
     # included columns, which is all it needs.
     "models.W040",
+    # HSTS «preload» is the domain owner's decision, not a default: once the header carries it,
+    # anyone may submit the domain to the browsers' built-in list, which then forces https on
+    # it and every subdomain for months. DJANGO_SECURE_HSTS_PRELOAD=1 turns it on.
+    "security.W021",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -173,7 +178,44 @@ AXES_USERNAME_CALLABLE = "mprating.accounts.backends.axes_username"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only in production (`manage.py check --deploy` passes with the defaults): a plain-http
+# request is redirected, and browsers are told by HSTS to use https for a year. Development
+# (`make run`, DJANGO_DEBUG=1) serves plain http and sends no HSTS.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that ends TLS (nginx), the proxy tells the app the request came over https in
+# this header (nginx: `proxy_set_header X-Forwarded-Proto $scheme;`, which also overwrites
+# whatever the client sent). Without it every request looks like http and the redirect above
+# loops. Empty: no proxy, the app trusts no header (gunicorn serving TLS itself).
+_proxy_ssl_header = env_str("DJANGO_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+# Headers on every response (SecurityMiddleware; Permissions-Policy from
+# core.middleware.PermissionsPolicyMiddleware): other sites learn no address of our pages, the
+# browser never guesses a content type, a window opened from another site gets no handle on
+# ours, and no page may use a device or API the product has no use for.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]

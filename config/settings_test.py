@@ -24,3 +24,5 @@ MARKETPLACE_SECRET_KEYS = [dev_fernet_key(SECRET_KEY)]  # noqa: F405
 # Uploaded files of the tests (photos of returns, seed_demo's among them) never land in the
 # project's media/ folder.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "mprating-test-media"
+# The test client and live_server speak plain http.
+SECURE_SSL_REDIRECT = False

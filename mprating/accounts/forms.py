@@ -11,7 +11,9 @@ from mprating.accounts.backends import find_user_by_login
 from mprating.accounts.inn import normalize_inn
 from mprating.accounts.models import CrossScheme, User
 from mprating.accounts.phones import normalize_phone
-from mprating.accounts.services import PersonalData, password_reset_email_enqueue
+from mprating.accounts.services import PersonalData
+from mprating.accounts.tasks import password_reset_send
+from mprating.core.tasks import enqueue_on_commit
 
 NAME_MAX = 100
 
@@ -162,13 +164,14 @@ class LoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the letter goes through the outbox (sent after commit,
-    retried while the mail server is down)."""
+    """Django's reset form, but the request only queues a task with the typed address: the
+    task looks the address up and writes the letter to the outbox (sent after commit, retried
+    while the mail server is down). A known and an unknown address cost the request the same
+    work — one queued task — so its timing does not tell them apart (issue 12)."""
 
     email = forms.EmailField(
         label="E-mail", max_length=254, error_messages={"invalid": "Введите e-mail полностью."}
     )
 
     def save(self, *args, **kwargs) -> None:
-        for user in self.get_users(self.cleaned_data["email"]):
-            password_reset_email_enqueue(user=user)
+        enqueue_on_commit(password_reset_send, email=self.cleaned_data["email"])

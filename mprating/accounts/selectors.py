@@ -1,10 +1,12 @@
-"""Reads for the back office «Пользователи» section and its dashboard."""
+"""Reads for the back office «Пользователи» section and its dashboard, and who may reset a
+password."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from mprating.accounts.models import Client, ClientStatusChange
+from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.core.history import history_of
 
 
@@ -37,3 +39,18 @@ def client_counts(*, since) -> ClientCounts:
         blocked=row["total"] - row["active"],
         new_last_7_days=row["new"],
     )
+
+
+def users_for_password_reset(*, email: str) -> list[User]:
+    """Who gets a reset letter for `email`: Django's rule (PasswordResetForm.get_users) —
+    active users with a usable password whose address equals `email` case-insensitively,
+    compared after Unicode normalization (so «ß» and «SS» are not taken for one address)."""
+
+    def folded(value: str) -> str:
+        return unicodedata.normalize("NFKC", value).casefold()
+
+    return [
+        user
+        for user in User.objects.filter(email__iexact=email, is_active=True)
+        if user.has_usable_password() and folded(user.email) == folded(email)
+    ]

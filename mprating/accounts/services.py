@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mprating.accounts import roles
+from mprating.accounts import roles, selectors
 from mprating.accounts.models import Client, ClientStatusChange, User
 from mprating.core import outbox
 from mprating.core.errors import ApplicationError, NotFound
@@ -169,6 +169,23 @@ def password_reset_email_enqueue(*, user: User) -> OutgoingEmail:
         ref=outbox.ref_for(user),
         sensitive=True,
     )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> int:
+    """«Забыли пароль?» for the address a person typed: the reset letter to every user it
+    belongs to (`selectors.users_for_password_reset`); an unknown address gets nothing. How
+    many letters were queued.
+
+    Runs in the background (`accounts.tasks.password_reset_send`), never in the request: the
+    form's answer then does the same work for a known and an unknown address (one queued
+    task), so its timing does not tell whether someone has an account (issue 12). A second
+    run queues a second letter, as a second request would; both links work.
+    """
+    users = selectors.users_for_password_reset(email=email)
+    for user in users:
+        password_reset_email_enqueue(user=user)
+    return len(users)
 
 
 OWNER_EMAIL_TAKEN = (

@@ -2,6 +2,13 @@
 
 A ModelAdmin lists `export_columns = [("Заголовок", callable_or_attr), ...]` and adds
 `export_xlsx` to its actions; the file is written with openpyxl in write-only mode.
+
+No exported text ever becomes a formula in the operator's Excel (issue 12, «formula
+injection»): a text starting with = + - @ (or a tab or carriage return) is written as a text
+cell with Excel's «quote prefix» (`keep_as_text`). The cell shows exactly the client's text —
+no apostrophe is added to the data — and Excel keeps it text even when someone edits the cell
+(a plain text cell «=…» turns into a live formula on F2 + Enter; openpyxl would even write a
+string starting with «=» as a formula). Numbers stay numbers: −5 is not text.
 """
 
 from collections.abc import Callable, Iterable
@@ -14,21 +21,36 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Column = tuple[str, Callable[[Any], Any]]
+# What makes Excel (and LibreOffice) read a typed text as a formula (OWASP «CSV injection»).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell_value(value: Any) -> Any:
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def keep_as_text(cell: Cell) -> Cell:
+    """A cell whose text looks like a formula is stored as text with the quote prefix."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _cell_value(sheet, value: Any) -> Any:
     if isinstance(value, datetime):
         # Excel has no time zones: write Moscow wall-clock time.
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
         return "да" if value else "нет"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # Never let a client's text become a formula in the operator's Excel.
-        return "'" + value
+    if looks_like_formula(value):
+        # Only these few get a cell object; every other value is written as it is (fast).
+        return keep_as_text(WriteOnlyCell(sheet, value=value))
     return value
 
 
@@ -42,7 +64,7 @@ def build_xlsx(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_cell_value(getter(row)) for _, getter in columns])
+        sheet.append([_cell_value(sheet, getter(row)) for _, getter in columns])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,11 @@ by `mprating.core.api`) pass untouched.
 reads it — under the API with the one JSON shape (414 `url_too_long`), elsewhere with the
 site's Russian 400 page. (gunicorn refuses a request line over its `limit_request_line` with
 its own bare page; `gunicorn.conf.py` raises that limit above ours, so ours answers.)
+
+`PermissionsPolicyMiddleware`: the `Permissions-Policy` header on every response, from
+`settings.PERMISSIONS_POLICY` (feature → allowed origins; an empty list switches the feature
+off everywhere, "self" allows our own pages). Django's SecurityMiddleware sends the other
+security headers; this one it does not know.
 """
 
 from collections.abc import Callable
@@ -72,3 +77,27 @@ class UrlLengthMiddleware:
             # Django answers it with the site's 400 page (handler400).
             raise SuspiciousOperation("URL longer than MAX_URL_LENGTH")
         return self.get_response(request)
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """`{"camera": [], "fullscreen": ["self"]}` → `camera=(), fullscreen=(self)`."""
+
+    def origin(value: str) -> str:
+        return value if value == "self" else f'"{value}"'
+
+    return ", ".join(
+        f"{feature}=({' '.join(origin(value) for value in allowed)})"
+        for feature, allowed in policy.items()
+    )
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

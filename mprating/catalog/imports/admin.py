@@ -35,7 +35,7 @@ from mprating.catalog.models import ImportJob
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
-from mprating.core.exports import XLSX_MIME, build_xlsx
+from mprating.core.exports import XLSX_MIME, build_xlsx, looks_like_formula
 
 REPORT_PAGE_SIZE = 100
 STATUS_LABELS = {
@@ -49,7 +49,8 @@ STATUS_LABELS = {
 
 def _safe_cell(value):
     # The report goes back to Excel: never let a cell of the operator's file become a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # CSV has no text type: the apostrophe is the only way (the XLSX keeps the text as it is).
+    if looks_like_formula(value):
         return "'" + value
     return value
 

@@ -121,9 +121,17 @@ class ODataClient:
         return self.root + path + query
 
     def _open(self, url: str) -> bytes:
+        # urlopen would also read ftp:// (which the address field accepts) and file://: only
+        # the web is ever asked.
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise OneCError(
+                "unreachable",
+                "Адрес публикации 1С должен начинаться с http:// или https://.",
+            )
         request = urllib.request.Request(url, headers=self._headers, method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # bandit B310 (urlopen of any scheme) does not apply: the scheme is checked above.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310
                 return response.read()
         except urllib.error.HTTPError as exc:
             raise self._http_error(exc, url) from None

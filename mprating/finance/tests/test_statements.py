@@ -1,5 +1,6 @@
 """«Акт сверки»: the figures, the debt sentence, the PDF text and the XLSX numbers."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -12,10 +13,10 @@ from pypdf import PdfReader
 from mprating.accounts.tests.factories import make_client
 from mprating.core.errors import ApplicationError
 from mprating.finance import services
-from mprating.finance.gateway import GatewayUnavailable
+from mprating.finance.gateway import GatewayUnavailable, get_gateway
 from mprating.finance.models import Statement
-from mprating.finance.reports import debt_sentence
-from mprating.finance.statements import statement_generate
+from mprating.finance.reports import debt_sentence, period_report
+from mprating.finance.statements import Party, render_xlsx, statement_generate
 from mprating.finance.tests.factories import charge, pay
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,25 @@ def test_the_xlsx_opens_and_has_the_numbers(ledger, time_machine):
         "1\u202f845,60 руб."
         for row in rows
     )
+
+
+def test_a_document_name_that_looks_like_a_formula_stays_text_in_the_xlsx(ledger):
+    # 1С names its documents itself: one of them that Excel would evaluate.
+    report = period_report(get_gateway(), ledger, start=date(2026, 3, 1), end=date(2026, 3, 31))
+    first = report.rows[0]
+    evil = replace(first, movement=replace(first.movement, document='=HYPERLINK("http://evil")'))
+    report = replace(report, rows=[evil, *report.rows[1:]])
+
+    content = render_xlsx(report, store=Party("ООО «МП Рейтинг»"), client=Party("ООО «Ось»"))
+
+    sheet = load_workbook(BytesIO(content)).active
+    cell = next(row[1] for row in sheet.iter_rows() if str(row[1].value).startswith("="))
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (
+        '=HYPERLINK("http://evil")',
+        "s",
+        True,
+    )
+    assert cell.border.left.style == "thin"  # the table's style is kept
 
 
 def test_a_person_without_a_company_is_named_by_full_name(settings, tmp_path, time_machine):

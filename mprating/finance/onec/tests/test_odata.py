@@ -171,3 +171,14 @@ def test_keys_are_asked_in_or_chains_of_at_most_the_batch_size(onec):
     assert sorted(row["Ref_Key"] for row in rows) == sorted(keys)
     chains = [r.count(" or ") + 1 for r in onec.requests_to(COUNTERPARTIES)]
     assert chains == [3, 3, 1]
+
+
+@pytest.mark.parametrize("base", ["ftp://1c.example.ru/trade", "file:///etc/trade"])
+def test_only_http_and_https_addresses_are_ever_opened(base):
+    client = ODataClient(base_url=base, username=USER, password=PASSWORD, timeout=5)
+
+    with pytest.raises(OneCError) as caught:
+        client.get_json("Catalog_Контрагенты")
+
+    assert caught.value.kind == "unreachable"
+    assert "http://" in caught.value.message
