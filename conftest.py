@@ -84,6 +84,15 @@ def _our_data_migrations() -> list[RunPython]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as it starts with an empty database."""
+    yield
+    from mprating.core.testing import cache_clear
+
+    cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _restore_data_migration_rows(request):
     """A transactional test ends with a flush of every table, which also deletes the rows our
     data migrations made (role groups and their permissions, order statuses, the vehicle

@@ -165,6 +165,9 @@ CSRF_FAILURE_VIEW = "mprating.cabinet.views.csrf_failure"
 
 # django-axes: lock a login (e-mail/phone) from one address after repeated failures.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# Failures are counted in the database: every app server sees the same count, and a restart of
+# the cache (or a cache in each process's memory) never resets a lockout.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -175,6 +178,41 @@ AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "mprating.accounts.backends.axes_username"
 
+# The cache: Redis when REDIS_URL is set (redis://host:6379/<db>), so that every app server on
+# every machine reads and invalidates the same values; this process's memory otherwise (one
+# process: `make run`, the tests). The prefix keeps two deployments (or test runs) on one Redis
+# apart. A Redis that stops answering fails fast (REDIS_TIMEOUT_MS) instead of hanging a page.
+REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "mprating")
+if REDIS_URL:
+    _redis_timeout = env_int("REDIS_TIMEOUT_MS", 1000) / 1000
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+            "OPTIONS": {
+                "socket_connect_timeout": _redis_timeout,
+                "socket_timeout": _redis_timeout,
+                # A connection the pool kept while Redis restarted is checked before use.
+                "health_check_interval": 30,
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mprating",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+        }
+    }
+
+# Sessions live in the database (they survive a cache restart) with a copy in the cache, so a
+# page reads its session without a query; with Redis every app server sees every session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,12 +2,22 @@
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+TEST_CACHE_KEY_PREFIX = "mprating-test-"
 
-from config.env import dev_fernet_key
-from config.settings import *  # noqa: F403
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+# The cache is Redis when REDIS_URL is set (CI's PostgreSQL pass), this process's memory
+# otherwise. Every run gets a key prefix of its own, so runs side by side on one Redis (or a
+# deployment on it) never see each other's keys, and clearing between tests
+# (mprating.core.testing.cache_clear) touches only this run's; the processes a test starts
+# inherit the prefix through the environment.
+if not os.environ.get("CACHE_KEY_PREFIX", "").startswith(TEST_CACHE_KEY_PREFIX):
+    os.environ["CACHE_KEY_PREFIX"] = f"{TEST_CACHE_KEY_PREFIX}{uuid.uuid4().hex[:12]}"
+
+from config.env import dev_fernet_key  # noqa: E402
+from config.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -119,3 +119,20 @@ def xlsx_bomb(rows: list[list], *, unpacked_mb: int) -> bytes:
                     sheet.write(chunk)
                 sheet.write(tail)
     return bomb.getvalue()
+
+
+def cache_clear() -> None:
+    """Empty the cache between tests: the database rolls back after each test, the cache does
+    not. On Redis only this run's keys go (Django's `cache.clear()` would empty the whole Redis
+    database, other runs' and deployments' keys included)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
