@@ -281,8 +281,10 @@ def test_a_big_list_is_never_counted_row_by_row(browser, operator, monkeypatch):
         with CaptureQueriesContext(connection) as ctx:
             response = browser.get(f"{LIST}{query}")
         assert response.status_code == 200
-        sql = " ".join(q["sql"] for q in ctx.captured_queries)
-        assert "COUNT(*)" not in sql, query
+        # the list's own table is never counted (the sidebar badges count their small queues
+        # through partial indexes: not this list)
+        counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+        assert [sql for sql in counts if '"marketplaces_buyout"' in sql] == [], query
         assert response.context["cl"].result_count >= 1
 
 
