@@ -212,7 +212,7 @@ else:
 
 # Sessions live in the database (they survive a cache restart) with a copy in the cache, so a
 # page reads its session without a query; with Redis every app server sees every session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "mprating.core.sessions"  # cached_db that survives the cache going away
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

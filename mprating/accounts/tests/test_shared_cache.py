@@ -233,3 +233,31 @@ def test_two_processes_share_the_cache_and_a_session(tmp_path):
         leftovers = list(raw.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*"))
         if leftovers:
             raw.delete(*leftovers)
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.mark.django_db
+def test_signing_in_works_while_the_cache_is_down(settings):
+    # given: a client, and the cache server gone (Django's cached_db answered 500 here)
+    person = make_client(email="anna@example.ru")
+    settings.CACHES = DEAD_REDIS
+    browser = Browser()
+
+    # when: she signs in and opens her cabinet
+    response = browser.post(
+        reverse("accounts:login"), {"username": person.user.email, "password": PASSWORD}
+    )
+    page = browser.get(reverse("cabinet:home"), follow=True)
+
+    # then: the session lives in the database alone, and the pages work
+    assert response.status_code == 302
+    assert page.status_code == 200
+    assert page.context["user"] == person.user
