@@ -269,6 +269,12 @@ def chat_messages(request_id: int) -> QuerySet[ChatMessage]:
     return ChatMessage.objects.filter(request_id=request_id).select_related("author")
 
 
+def chat_unread_for(messages: list[ChatMessage], *, reader_is_client: bool) -> bool:
+    """Whether the reader has unread messages from the other side among `messages`: the chat
+    page then asks, by POST, to mark them read (opening a page never changes anything)."""
+    return any(m.read_at is None and m.from_client != reader_is_client for m in messages)
+
+
 def vin_requests_waiting() -> int:
     """VIN requests «Ожидает обработки» (nobody has taken them): the back office home and the
     sidebar badge of «VIN-запросы»; a count over the (status, created) index."""

@@ -22,5 +22,6 @@ urlpatterns = [
     path("requests/<int:pk>/resend/", views.vin_request_resend, name="request_resend"),
     path("requests/<int:pk>/chat/", views.chat, name="chat"),
     path("requests/<int:pk>/chat/messages/", views.chat_messages, name="chat_messages"),
+    path("requests/<int:pk>/chat/read/", views.chat_read, name="chat_read"),
     path("answers/<int:pk>/cart/", views.answer_to_cart, name="answer_to_cart"),
 ]

@@ -278,8 +278,12 @@ def answer_to_cart(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _chat_context(request: HttpRequest, vin_request: VinRequest) -> dict:
-    services.chat_mark_read(request_id=vin_request.pk, reader_is_client=True)
-    return {"vin_request": vin_request, "chat": list(selectors.chat_messages(vin_request.pk))}
+    chat = list(selectors.chat_messages(vin_request.pk))
+    return {
+        "vin_request": vin_request,
+        "chat": chat,
+        "has_unread": selectors.chat_unread_for(chat, reader_is_client=True),
+    }
 
 
 @client_required
@@ -305,6 +309,16 @@ def chat(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "garage/chat.html#chat-box", context, status=status)
     return render(request, "garage/chat.html", context, status=status)
+
+
+@client_required
+@require_POST
+def chat_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The managers' messages shown on the chat page are read: the page posts here when it
+    shows unread ones (a GET of the page changes nothing)."""
+    vin_request = _own_request(request, pk)
+    services.chat_mark_read(request_id=vin_request.pk, reader_is_client=True)
+    return HttpResponse(status=204)
 
 
 @client_required

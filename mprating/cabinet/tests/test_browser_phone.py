@@ -87,6 +87,7 @@ NOT_PAGES = {
     "garage:request_row",
     "garage:request_resend",
     "garage:chat_messages",
+    "garage:chat_read",
     "garage:answer_to_cart",
     "finance:statements",
     "finance:statement_request",

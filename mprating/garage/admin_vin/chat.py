@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from mprating.core.errors import ApplicationError
@@ -40,6 +41,11 @@ class ChatAdminMixin:
                 self.admin_site.admin_view(self.chat_messages_view),
                 name="garage_vinrequest_chat_messages",
             ),
+            path(
+                "<int:object_id>/chat/read/",
+                self.admin_site.admin_view(require_POST(self.chat_read_view)),
+                name="garage_vinrequest_chat_read",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -49,13 +55,14 @@ class ChatAdminMixin:
         return get_object_or_404(VinRequest.objects.select_related("client__user"), pk=object_id)
 
     def _chat_context(self, request: HttpRequest, vin_request: VinRequest, form) -> dict:
-        services.chat_mark_read(request_id=vin_request.pk, reader_is_client=False)
+        chat = list(selectors.chat_messages(vin_request.pk))
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Чат по VIN-запросу № {vin_request.pk}",
             "vin_request": vin_request,
-            "chat": list(selectors.chat_messages(vin_request.pk)),
+            "chat": chat,
+            "has_unread": selectors.chat_unread_for(chat, reader_is_client=False),
             "form": form,
             "change_url": reverse("admin:garage_vinrequest_change", args=[vin_request.pk]),
         }
@@ -80,6 +87,13 @@ class ChatAdminMixin:
         context = self._chat_context(request, vin_request, form)
         status = 422 if form.errors else 200
         return TemplateResponse(request, "garage/admin/chat.html", context, status=status)
+
+    def chat_read_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The client's messages shown on the chat page are read by the managers: the page
+        posts here when it shows unread ones (a GET of the page changes nothing)."""
+        vin_request = self._chat_request(request, object_id)
+        services.chat_mark_read(request_id=vin_request.pk, reader_is_client=False)
+        return HttpResponse(status=204)
 
     def chat_messages_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         vin_request = self._chat_request(request, object_id)

@@ -225,6 +225,10 @@ def test_chat_in_the_back_office(client, manager, vin_request):
 
     page = client.get(url).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Какое масло?" in page
+    assert ChatMessage.objects.get().read_at is None  # opening the page changes nothing
+    read_url = reverse("admin:garage_vinrequest_chat_read", args=[vin_request.pk])
+    assert read_url in page  # the page posts that it showed the message
+    client.post(read_url)
     assert ChatMessage.objects.get().read_at is not None  # read by the managers
 
     client.post(url, {"text": "Mobil 5W-30, 4 литра"})

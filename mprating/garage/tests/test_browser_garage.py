@@ -179,6 +179,14 @@ def test_garage_vin_request_answer_cart_and_chat(live_server, page, chromium, sc
         "document.querySelectorAll('[data-testid=chat-message]').length === 2", timeout=10_000
     )
     assert ChatMessage.objects.filter(request=vin_request).count() == 2
+    # each page posted that it showed the other side's message (opening a page changes
+    # nothing): the manager's answer is read by the client, the reply by the manager
+    unread = ChatMessage.objects.filter(request=vin_request, read_at__isnull=True)
+    for _ in range(40):
+        if not unread.exists():
+            break
+        staff.wait_for_timeout(250)
+    assert not unread.exists()
     staff_context.close()
 
 

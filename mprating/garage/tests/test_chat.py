@@ -74,9 +74,16 @@ def test_unread_counters_on_both_sides(client, owner, manager):
     assert 'data-testid="unread">2<' in page
     assert selectors.unread_for_client_total(owner) == 2
 
-    # opening the chat reads them
-    client.get(reverse("garage:chat", args=[request.pk]))
+    # opening the chat changes nothing; the page then posts that it showed them (hx-trigger
+    # «load» of the marker it renders while something is unread), which reads them
+    chat_page = client.get(reverse("garage:chat", args=[request.pk])).content.decode()
+    assert selectors.unread_for_client_total(owner) == 2
+    assert reverse("garage:chat_read", args=[request.pk]) in chat_page
+    assert client.get(reverse("garage:chat_read", args=[request.pk])).status_code == 405
+    client.post(reverse("garage:chat_read", args=[request.pk]))
     assert selectors.unread_for_client_total(owner) == 0
+    chat_page = client.get(reverse("garage:chat", args=[request.pk])).content.decode()
+    assert 'data-testid="chat-read"' not in chat_page
     assert 'data-testid="unread"' not in client.get(reverse("garage:requests")).content.decode()
 
     # the client's reply is unread for the managers until they open the chat
