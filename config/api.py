@@ -6,11 +6,18 @@ from ninja.security import django_auth
 from mprating.accounts.api import router as accounts_router
 from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
-from mprating.core.api import install_error_handlers
+from mprating.core.api import document_common_errors, install_error_handlers
 from mprating.garage.api import router as garage_router
 from mprating.orders.api import router as orders_router
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema with the errors every operation can answer (core.api)."""
+        return document_common_errors(super().get_openapi_schema(**kwargs))
+
+
+api = Api(
     title="MP Rating API",
     version="1",
     description="API личного кабинета. Авторизация — сессия сайта (cookie) и CSRF-токен.",

@@ -109,7 +109,7 @@ def pickup_points_list(request: HttpRequest):
     return [PickupPointOut(id=p.pk, name=p.name, address=p.address) for p in pickup_points_active()]
 
 
-@router.post("", response={201: OrderOut, 400: ErrorOut})
+@router.post("", response={201: OrderOut, 400: ErrorOut, 404: ErrorOut})
 def order_create(request: HttpRequest, payload: OrderIn):
     client = _own_client(request)
     order = services.order_place(
@@ -125,7 +125,7 @@ def order_create(request: HttpRequest, payload: OrderIn):
     return Status(201, OrderOut.from_order(placed))
 
 
-@router.get("/{number}", response=OrderOut)
+@router.get("/{number}", response={200: OrderOut, 404: ErrorOut})
 def order_get(request: HttpRequest, number: str):
     order = selectors.order_for_client(client=_own_client(request), number=number)
     return OrderOut.from_order(order)

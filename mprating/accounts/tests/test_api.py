@@ -87,3 +87,26 @@ def test_openapi_schema_is_published(client):
     schema = client.get("/api/v1/openapi.json").json()
 
     assert "/api/v1/profile" in schema["paths"]
+
+
+def test_the_schema_documents_the_errors_every_operation_can_answer(client):
+    """Every status an operation can answer is in the schema (schemathesis checks each
+    response against it): 401 behind the session, 403 (CSRF) on a change, 404 with an object
+    id in the path, 422 with input, 400 with a body — in the one error shape."""
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+
+    delete = paths["/api/v1/cart/lines/{line_id}"]["delete"]["responses"]
+    assert {"204", "401", "403", "404", "422"} <= set(delete)
+    assert delete["401"]["content"]["application/json"]["schema"] == error
+    assert "400" not in delete  # no body to be malformed
+    pickup_points = paths["/api/v1/orders/pickup-points"]["get"]["responses"]
+    assert set(pickup_points) == {"200", "401"}  # no input, no object id, changes nothing
+    invalid = paths["/api/v1/orders"]["post"]["responses"]["422"]
+    assert invalid["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationErrorOut"
+    }
+    assert {"ErrorOut", "ValidationErrorOut", "FieldErrorOut"} <= set(
+        schema["components"]["schemas"]
+    )
