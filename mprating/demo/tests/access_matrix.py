@@ -15,14 +15,17 @@ demo client's, the demo ПВЗ owner's, the first of each model for the back off
 
 Adding a URL that takes an object id: one line in `ROWS`, e.g.
 
-    cabinet("returns:detail"),                           # a page of the client's object
-    cabinet("cart:line_remove", get=None, post=True),    # a button: POST only
-    partner("partners:point_export"),                    # a ПВЗ owner's object
-    backoffice("admin:x_y_action", "app.codename", post=True),
-    api("api:cart_line_delete", body=None),              # an API operation (method from the schema)
+    cabinet("returns:detail"),                         # a page of the client's object
+    cabinet("cart:line_remove", get=None, post=True),  # a button: POST only
+    partner("partners:point_export"),                  # a ПВЗ owner's object
+    backoffice("admin:app_model_action", "app.codename", post=True),  # a back office action
+    api("api:cart_line_delete"),                       # an API operation: `api:<function>`
+    api("api:cart_line_update", body=lambda demo: {"quantity": 2}),   # ... with a valid body
 
-(and its parameters in `crawl.KWARGS`). A parameterised URL that takes no object id (a token,
-an app label) goes to `NOT_OBJECT_URLS` with the reason.
+(and its parameters in `crawl.KWARGS`, which the crawl asks for anyway). The method and path of
+an API row come from the schema. A parameterised URL that takes no object id (a token, an app
+label) goes to `NOT_OBJECT_URLS` with the reason. The back office's change / history / delete
+pages of every registered model are rows by themselves (`_admin_object_rows`).
 
 The rules (the answers the app gives today, checked in the code they come from):
 
@@ -34,13 +37,16 @@ The rules (the answers the app gives today, checked in the code they come from):
   anonymous → the sign-in page with `next=`.
 - back office (`AdminSite.admin_view`): staff with the row's permission 200, staff without it
   403; clients, ПВЗ owners and anonymous → the back office's sign-in page with `next=` (which
-  tells a signed-in client it is the staff's area).
+  tells a signed-in client it is the staff's area). A row's permission is a codename
+  (`user.has_perm`); for the model pages it is the model admin's own declaration.
 - API (`/api/v1/`, django-ninja session auth): the owner 200; anyone else signed in 404
   (`not_found`: the operation looks the object up through the caller's client); anonymous 401.
 
 POST (and the API's write operations) are sent as every person who is not the owner (back
 office: who lacks the row's POST permission) and must answer the same refusal and change
-nothing (no INSERT / UPDATE / DELETE touched a row). The owner's POST is the feature tests'.
+nothing (no INSERT / UPDATE / DELETE touched a row). The body is the row's `body`, else the
+confirmation a back office action runs on (`confirm=yes`), so a missing check would act. The
+owner's POST is the feature tests'.
 Every request, GET included, must change nothing — except the owner's writes, never sent here.
 """
 
@@ -92,7 +98,8 @@ class Row:
     post: whether the URL takes a POST (sent as everyone who is not the owner).
     perm: back office only — any of these permissions lets staff GET it.
     post_perm: back office only — any of these lets staff POST (default: `perm`).
-    body: the POST body (default: empty), for an API write operation its JSON.
+    body: the POST body (default: `confirm=yes`), for an API write operation its JSON
+        (default: `{}`); give a valid one where the input is checked before the object.
     differs: person → answer, where the page intentionally departs from the area's rule (for
         GET; for POST too unless `post_differs` says otherwise).
     """

@@ -174,3 +174,14 @@ def test_a_url_or_operation_without_its_row_fails(monkeypatch):
 
     assert "garage:chat" in access_matrix.uncovered_urls()
     assert any("orders/{number}" in op for op in access_matrix.uncovered_operations())
+
+
+@pytest.mark.django_db
+def test_a_request_that_changes_a_row_is_seen(matrix):
+    """The «nothing changed» half of every case can fail: the owner's own delete is seen."""
+    url = reverse("garage:vehicle_delete", kwargs=matrix.kwargs["garage:vehicle_delete"])
+
+    response, writes = _request(matrix.browsers[CLIENT], "POST", url, {}, api=False)
+
+    assert response.status_code == 302
+    assert any(sql.startswith("DELETE") for sql in writes), writes
