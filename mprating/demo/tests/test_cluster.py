@@ -90,7 +90,7 @@ def _wait_for(port: int, process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(django_db_setup):
     """Started once for the module: the processes hold no test data (tables are emptied
     between tests), only connections."""
     env = _environment()
