@@ -9,6 +9,7 @@ from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
 from mprating.garage.api import router as garage_router
 from mprating.orders.api import router as orders_router
+from mprating.returns.api import router as returns_router
 
 api = NinjaAPI(
     title="MP Rating API",
@@ -23,3 +24,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/cart", cart_router)
 api.add_router("/orders", orders_router)
 api.add_router("/garage", garage_router)
+api.add_router("/returns", returns_router)

@@ -84,6 +84,9 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
     "api:cart_line_update": lambda demo: {"line_id": demo.cart_line.pk},
     "api:cart_line_delete": lambda demo: {"line_id": demo.cart_line.pk},
     "api:order_get": lambda demo: {"number": demo.line.order.number},
+    "api:returns_get": lambda demo: {"return_id": demo.return_request.pk},
+    "api:returns_line_get": lambda demo: {"line_id": demo.line.pk},
+    "api:returns_photo": lambda demo: {"photo_id": demo.return_photo.pk},
     # Back office pages of their own (object tools, steps with a confirmation page).
     "admin:view_on_site": lambda demo: {
         "content_type_id": ContentType.objects.get_for_model(demo.client).pk,
