@@ -7,6 +7,7 @@ from mprating.accounts.api import router as accounts_router
 from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
+from mprating.finance.api import router as finance_router
 from mprating.garage.api import router as garage_router
 from mprating.orders.api import router as orders_router
 from mprating.returns.api import router as returns_router
@@ -25,3 +26,4 @@ api.add_router("/cart", cart_router)
 api.add_router("/orders", orders_router)
 api.add_router("/garage", garage_router)
 api.add_router("/returns", returns_router)
+api.add_router("/finance", finance_router)
