@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from mprating.accounts.api import router as accounts_router
+from mprating.billing.api import router as packages_router
+from mprating.cabinet.api import router as packages_buy_router
 from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
@@ -27,3 +29,6 @@ api.add_router("/orders", orders_router)
 api.add_router("/garage", garage_router)
 api.add_router("/returns", returns_router)
 api.add_router("/finance", finance_router)
+api.add_router("/packages", packages_router)
+# «Купить» is the cabinet's (billing and finance in one transaction): its own router.
+api.add_router("/packages", packages_buy_router)

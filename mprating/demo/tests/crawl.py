@@ -89,6 +89,9 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
     "api:returns_photo": lambda demo: {"photo_id": demo.return_photo.pk},
     "api:finance_statement_get": lambda demo: {"statement_id": demo.statement.pk},
     "api:finance_statement_file": lambda demo: {"statement_id": demo.statement.pk, "kind": "pdf"},
+    "api:packages_purchase_get": lambda demo: {"purchase_id": demo.purchase.pk},
+    "api:packages_purchase_cancel": lambda demo: {"purchase_id": demo.purchase.pk},
+    "api:packages_buy": lambda demo: {"package_id": demo.purchase.package_id},
     # Back office pages of their own (object tools, steps with a confirmation page).
     "admin:view_on_site": lambda demo: {
         "content_type_id": ContentType.objects.get_for_model(demo.client).pk,
