@@ -84,6 +84,14 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
     "api:cart_line_update": lambda demo: {"line_id": demo.cart_line.pk},
     "api:cart_line_delete": lambda demo: {"line_id": demo.cart_line.pk},
     "api:order_get": lambda demo: {"number": demo.line.order.number},
+    "api:returns_get": lambda demo: {"return_id": demo.return_request.pk},
+    "api:returns_line_get": lambda demo: {"line_id": demo.line.pk},
+    "api:returns_photo": lambda demo: {"photo_id": demo.return_photo.pk},
+    "api:finance_statement_get": lambda demo: {"statement_id": demo.statement.pk},
+    "api:finance_statement_file": lambda demo: {"statement_id": demo.statement.pk, "kind": "pdf"},
+    "api:packages_purchase_get": lambda demo: {"purchase_id": demo.purchase.pk},
+    "api:packages_purchase_cancel": lambda demo: {"purchase_id": demo.purchase.pk},
+    "api:packages_buy": lambda demo: {"package_id": demo.purchase.package_id},
     # Back office pages of their own (object tools, steps with a confirmation page).
     "admin:view_on_site": lambda demo: {
         "content_type_id": ContentType.objects.get_for_model(demo.client).pk,
@@ -206,6 +214,10 @@ QUERIES: dict[str, Callable[[Demo], list[dict]]] = {
     "partners:point": lambda demo: [{"period": "month"}, {"date_from": "01.01.2026"}],
     "partners:waiting": lambda demo: [{"point": demo.point.pk}, {"page": "9"}],
     "api:catalog_search": lambda demo: [{"q": "0986-452-041"}],
+    "api:finance_transactions": lambda demo: [
+        {"date_from": "2026-01-01", "date_to": "2026-11-30"},
+        {"date_from": "2026-12-31", "date_to": "2026-01-01"},
+    ],
     "admin:index": lambda demo: [],
 }
 # Pages that answer an htmx request with a partial of their own.
