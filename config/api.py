@@ -8,6 +8,7 @@ from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
 from mprating.garage.api import router as garage_router
+from mprating.notifications.api import router as notifications_router
 from mprating.orders.api import router as orders_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/cart", cart_router)
 api.add_router("/orders", orders_router)
 api.add_router("/garage", garage_router)
+api.add_router("/notifications", notifications_router)
