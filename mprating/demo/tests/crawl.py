@@ -84,6 +84,21 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
     "api:cart_line_update": lambda demo: {"line_id": demo.cart_line.pk},
     "api:cart_line_delete": lambda demo: {"line_id": demo.cart_line.pk},
     "api:order_get": lambda demo: {"number": demo.line.order.number},
+    "api:order_archive": lambda demo: {"number": demo.line.order.number},
+    "api:line_history": lambda demo: {"line_id": demo.line.pk},
+    "api:line_refuse": lambda demo: {"line_id": demo.line.pk},
+    "api:line_seen": lambda demo: {"line_id": demo.line.pk},
+    "api:line_reorder": lambda demo: {"line_id": demo.line.pk},
+    "api:vehicle_get": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_update": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_delete": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_vin_lookup": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vin_request_get": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:vin_request_resend": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:answer_to_cart": lambda demo: {"answer_id": demo.vin_answer.pk},
+    "api:chat_list": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:chat_post": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:chat_read": lambda demo: {"request_id": demo.vin_request.pk},
     # Back office pages of their own (object tools, steps with a confirmation page).
     "admin:view_on_site": lambda demo: {
         "content_type_id": ContentType.objects.get_for_model(demo.client).pk,
@@ -206,6 +221,12 @@ QUERIES: dict[str, Callable[[Demo], list[dict]]] = {
     "partners:point": lambda demo: [{"period": "month"}, {"date_from": "01.01.2026"}],
     "partners:waiting": lambda demo: [{"point": demo.point.pk}, {"page": "9"}],
     "api:catalog_search": lambda demo: [{"q": "0986-452-041"}],
+    "api:lines_list": lambda demo: [
+        {"status": demo.line.status_id, "with_refusals": "true", "sort": "-price"},
+        {"archived": "true", "number": demo.line.order.number, "date_from": "2026-01-01"},
+    ],
+    "api:orders_list": lambda demo: [{"archived": "true"}],
+    "api:vin_lookup": lambda demo: [{"vin": demo.vehicle.vin_or_frame or "XTA210990Y2765432"}],
     "admin:index": lambda demo: [],
 }
 # Pages that answer an htmx request with a partial of their own.
