@@ -20,6 +20,7 @@ from mprating.core.api_paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_page_schem
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.garage import selectors, services
 from mprating.garage.models import ChatMessage, Vehicle, VinRequest
+from mprating.vehicles import selectors as reference_selectors
 
 router = Router(tags=["Гараж"])
 
@@ -107,6 +108,23 @@ class VinDecodedOut(Schema):
 class ReferenceOut(Schema):
     id: int
     name: str
+
+
+class GenerationOut(Schema):
+    id: int
+    name: str
+    years: str = Field(..., description="Годы выпуска, например «2015–2022»")
+
+
+class ReferenceListsOut(Schema):
+    """The four dependent selects of the car form (seed 004: «все поля … являются
+    селективными»): each list narrows to the choice before it."""
+
+    makes: list[ReferenceOut]
+    models: list[ReferenceOut] = Field(..., description="Модели марки make")
+    generations: list[GenerationOut] = Field(..., description="Поколения модели model")
+    modifications: list[ReferenceOut] = Field(..., description="Модификации поколения generation")
+    years: list[int] = Field(..., description="Годы выпуска поколения generation, новые первыми")
 
 
 class CatalogLinkOut(Schema):
@@ -367,6 +385,34 @@ def vehicle_update(request: HttpRequest, vehicle_id: int, payload: VehicleIn):
 def vehicle_delete(request: HttpRequest, vehicle_id: int):
     services.vehicle_delete(client=_own_client(request), vehicle_id=vehicle_id)
     return Status(204, None)
+
+
+@router.get(
+    "/reference",
+    response={200: ReferenceListsOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="Справочник для автомобиля: марки, модели, поколения, модификации",
+    description="Те же зависимые списки, что в форме автомобиля: модели — марки `make`, "
+    "поколения — модели `model`, модификации и годы — поколения `generation`.",
+)
+def reference_lists(
+    request: HttpRequest,
+    make: int | None = Query(None, ge=1, description="id марки"),
+    model: int | None = Query(None, ge=1, description="id модели"),
+    generation: int | None = Query(None, ge=1, description="id поколения"),
+):
+    _own_client(request)
+    return {
+        "makes": [_ref(m) for m in reference_selectors.makes_list()],
+        "models": [_ref(m) for m in reference_selectors.models_for_make(make)],
+        "generations": [
+            {"id": g.pk, "name": g.name, "years": g.years}
+            for g in reference_selectors.generations_for_model(model)
+        ],
+        "modifications": [
+            _ref(m) for m in reference_selectors.modifications_for_generation(generation)
+        ],
+        "years": reference_selectors.generation_years(generation),
+    }
 
 
 # ---- «Оригинальный каталог» ----------------------------------------------------------------

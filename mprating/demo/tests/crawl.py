@@ -226,6 +226,10 @@ QUERIES: dict[str, Callable[[Demo], list[dict]]] = {
         {"archived": "true", "number": demo.line.order.number, "date_from": "2026-01-01"},
     ],
     "api:orders_list": lambda demo: [{"archived": "true"}],
+    "api:reference_lists": lambda demo: [
+        {"make": demo.vehicle.make_id, "model": demo.vehicle.model_id},
+        {"generation": demo.vehicle.generation_id},
+    ],
     "api:vin_lookup": lambda demo: [{"vin": demo.vehicle.vin_or_frame or "XTA210990Y2765432"}],
     "admin:index": lambda demo: [],
 }

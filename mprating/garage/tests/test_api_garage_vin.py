@@ -323,3 +323,22 @@ def test_chat_post_read_and_get_changes_nothing(client, owner, manager):
     assert ChatMessage.objects.get(from_client=False).read_at is not None
     assert ChatMessage.objects.get(from_client=True).read_at is None
     assert client.get(f"{API}/vin-requests/{request.pk}").json()["unread_messages"] == 0
+
+
+def test_reference_lists_narrow_like_the_car_form(client, owner, vesta):
+    generation = vesta[0].generation
+    model = generation.model
+
+    top = client.get(f"{API}/reference").json()
+    full = client.get(
+        f"{API}/reference?make={model.make_id}&model={model.pk}&generation={generation.pk}"
+    ).json()
+    bad = client.get(f"{API}/reference?make=Lada")
+
+    assert [m["name"] for m in top["makes"]] == ["Lada"]
+    assert top["models"] == top["generations"] == top["modifications"] == top["years"] == []
+    assert [m["name"] for m in full["models"]] == ["Vesta"]
+    assert [g["id"] for g in full["generations"]] == [generation.pk]
+    assert vesta[0].pk in [m["id"] for m in full["modifications"]]
+    assert full["years"][-1] == generation.year_from
+    assert (bad.status_code, bad.json()["field"]) == (422, "make")
