@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from mprating.accounts.models import Client
@@ -106,15 +105,29 @@ class OrderOut(Schema):
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return get_object_or_404(Client, user_id=request.user.pk)
+    client = Client.objects.filter(user_id=request.user.pk).first()
+    if client is None:
+        raise NotFound("Заказы есть только у клиентов магазина.")
+    return client
 
 
-@router.get("/pickup-points", response=list[PickupPointOut])
+@router.get(
+    "/pickup-points",
+    response=list[PickupPointOut],
+    summary="Пункты выдачи для оформления заказа",
+    description="Только действующие пункты.",
+)
 def pickup_points_list(request: HttpRequest):
     return [PickupPointOut(id=p.pk, name=p.name, address=p.address) for p in pickup_points_active()]
 
 
-@router.post("", response={201: OrderOut, 400: ErrorOut})
+@router.post(
+    "",
+    response={201: OrderOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Оформить заказ из корзины",
+    description="Те же правила и сообщения, что при оформлении в личном кабинете; повтор с "
+    "тем же idempotency_key возвращает тот же заказ.",
+)
 def order_create(request: HttpRequest, payload: OrderIn):
     client = _own_client(request)
     order = services.order_place(
@@ -329,11 +342,8 @@ _LIST_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 _ACTION_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-def _client_or_404(request: HttpRequest) -> Client:
-    client = Client.objects.filter(user_id=request.user.pk).first()
-    if client is None:
-        raise NotFound("Заказы есть только у клиентов магазина.")
-    return client
+def _next(page: dict) -> dict:
+    return {"next_cursor": page["next_cursor"]}
 
 
 def _line_out(client: Client, line_id: int) -> LineOut:
@@ -354,7 +364,7 @@ def _line_out(client: Client, line_id: int) -> LineOut:
     ),
 )
 def lines_list(request: HttpRequest, query: Query[LinesQuery]):
-    client = _client_or_404(request)
+    client = _own_client(request)
     page = cabinet_selectors.lines_cursor_page(
         client=client,
         archived=query.archived,
@@ -367,10 +377,6 @@ def lines_list(request: HttpRequest, query: Query[LinesQuery]):
     return {"items": [LineOut.from_line(line) for line in page["items"]], **_next(page)}
 
 
-def _next(page: dict) -> dict:
-    return {"next_cursor": page["next_cursor"]}
-
-
 @router.get(
     "/statuses",
     response={200: list[LineStatusOut], 404: ErrorOut},
@@ -378,7 +384,7 @@ def _next(page: dict) -> dict:
     description="Статусы из «Настройки → Статусы» в их порядке, с цветами.",
 )
 def statuses_list(request: HttpRequest):
-    _client_or_404(request)
+    _own_client(request)
     return [
         LineStatusOut(id=s.pk, name=s.name, colour=s.colour, is_final=s.is_final)
         for s in cabinet_selectors.statuses_for_filter()
@@ -392,7 +398,7 @@ def statuses_list(request: HttpRequest):
     description="Чужая или несуществующая позиция — 404.",
 )
 def line_history(request: HttpRequest, line_id: int):
-    client = _client_or_404(request)
+    client = _own_client(request)
     line = cabinet_selectors.line_with_history(client=client, line_id=line_id)
     hooks.line_actions_attach([line])
     user_id = request.user.pk
@@ -432,7 +438,7 @@ def line_history(request: HttpRequest, line_id: int):
     ),
 )
 def line_refuse(request: HttpRequest, line_id: int):
-    client = _client_or_404(request)
+    client = _own_client(request)
     services.line_refusal_request(client=client, line_id=line_id)
     return _line_out(client, line_id)
 
@@ -444,7 +450,7 @@ def line_refuse(request: HttpRequest, line_id: int):
     description="10-я колонка таблицы: есть только у позиций со статусом «Отказ».",
 )
 def line_seen(request: HttpRequest, line_id: int, payload: SeenIn):
-    client = _client_or_404(request)
+    client = _own_client(request)
     services.line_refusal_seen_set(client=client, line_id=line_id, seen=payload.seen)
     return _line_out(client, line_id)
 
@@ -459,7 +465,7 @@ def line_seen(request: HttpRequest, line_id: int, payload: SeenIn):
     ),
 )
 def line_reorder(request: HttpRequest, line_id: int):
-    client = _client_or_404(request)
+    client = _own_client(request)
     cart_line = services.line_reorder(client=client, line_id=line_id)
     line = cart_selectors.cart_line_for_client(client=client, line_id=cart_line.pk)
     return CartLineOut.from_line(line)
@@ -476,7 +482,7 @@ def orders_list(
     page: Query[PageQuery],
     archived: bool = Query(False, description="true — заказы в «Архиве»"),
 ):
-    client = _client_or_404(request)
+    client = _own_client(request)
     result = keyset_page(
         selectors.client_orders(client=client, archived=archived),
         ordering=("-id",),
@@ -496,7 +502,7 @@ def orders_list(
     ),
 )
 def order_archive(request: HttpRequest, number: str):
-    client = _client_or_404(request)
+    client = _own_client(request)
     order_id = selectors.client_order_id(client=client, number=number)
     services.order_archive(client=client, order_id=order_id)
     order = selectors.client_orders(client=client, archived=True).get(pk=order_id)
