@@ -11,6 +11,7 @@ from mprating.catalog.api import router as catalog_router
 from mprating.core.api import install_error_handlers
 from mprating.finance.api import router as finance_router
 from mprating.garage.api import router as garage_router
+from mprating.notifications.api import router as notifications_router
 from mprating.orders.api import router as orders_router
 from mprating.returns.api import router as returns_router
 
@@ -32,3 +33,4 @@ api.add_router("/finance", finance_router)
 api.add_router("/packages", packages_router)
 # «Купить» is the cabinet's (billing and finance in one transaction): its own router.
 api.add_router("/packages", packages_buy_router)
+api.add_router("/notifications", notifications_router)

@@ -92,6 +92,21 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
     "api:packages_purchase_get": lambda demo: {"purchase_id": demo.purchase.pk},
     "api:packages_purchase_cancel": lambda demo: {"purchase_id": demo.purchase.pk},
     "api:packages_buy": lambda demo: {"package_id": demo.purchase.package_id},
+    "api:order_archive": lambda demo: {"number": demo.line.order.number},
+    "api:line_history": lambda demo: {"line_id": demo.line.pk},
+    "api:line_refuse": lambda demo: {"line_id": demo.line.pk},
+    "api:line_seen": lambda demo: {"line_id": demo.line.pk},
+    "api:line_reorder": lambda demo: {"line_id": demo.line.pk},
+    "api:vehicle_get": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_update": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_delete": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vehicle_vin_lookup": lambda demo: {"vehicle_id": demo.vehicle.pk},
+    "api:vin_request_get": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:vin_request_resend": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:answer_to_cart": lambda demo: {"answer_id": demo.vin_answer.pk},
+    "api:chat_list": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:chat_post": lambda demo: {"request_id": demo.vin_request.pk},
+    "api:chat_read": lambda demo: {"request_id": demo.vin_request.pk},
     # Back office pages of their own (object tools, steps with a confirmation page).
     "admin:view_on_site": lambda demo: {
         "content_type_id": ContentType.objects.get_for_model(demo.client).pk,
@@ -218,6 +233,16 @@ QUERIES: dict[str, Callable[[Demo], list[dict]]] = {
         {"date_from": "2026-01-01", "date_to": "2026-11-30"},
         {"date_from": "2026-12-31", "date_to": "2026-01-01"},
     ],
+    "api:lines_list": lambda demo: [
+        {"status": demo.line.status_id, "with_refusals": "true", "sort": "-price"},
+        {"archived": "true", "number": demo.line.order.number, "date_from": "2026-01-01"},
+    ],
+    "api:orders_list": lambda demo: [{"archived": "true"}],
+    "api:reference_lists": lambda demo: [
+        {"make": demo.vehicle.make_id, "model": demo.vehicle.model_id},
+        {"generation": demo.vehicle.generation_id},
+    ],
+    "api:vin_lookup": lambda demo: [{"vin": demo.vehicle.vin_or_frame or "XTA210990Y2765432"}],
     "admin:index": lambda demo: [],
 }
 # Pages that answer an htmx request with a partial of their own.
