@@ -52,6 +52,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument(
+        "--store-lines",
+        type=int,
+        default=STORE_LINES,
+        help="lines in the whole store (the bench client gets one order in 20, at most 10,000)",
+    )
     args = parser.parse_args()
     url = _common.database_url(args.database_url)
     _common.setup_django(url, debug=False)
@@ -67,7 +73,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM orders_orderline")
         existing = cursor.fetchone()[0]
-    if existing >= STORE_LINES and not args.force:
+    if existing >= args.store_lines and not args.force:
         print(f"orders_orderline already has {existing:,} rows; use --force to regenerate.")
         return
 
@@ -103,10 +109,13 @@ def main() -> None:
         order_columns = columns_of(Order)
         line_columns = columns_of(OrderLine)
         change_columns = columns_of(StatusChange)
-        orders_total = STORE_LINES // LINES_PER_ORDER
+        orders_total = args.store_lines // LINES_PER_ORDER
         # The bench client's orders are spread over the whole year, one in every 20: the recent
         # ones are at work, the old finished ones end up in the archive, as in a real store.
-        every = orders_total // CLIENT_ORDERS
+        every = max(orders_total // CLIENT_ORDERS, 20)
+        # Orders spread over ~14 months whatever the size (3 minutes apart at 1,000,000 lines),
+        # so both scales have an archive and old refusals.
+        spacing = timedelta(days=416) / orders_total
         plan = [
             clients[0] if i % every == 0 else clients[1 + i % OTHER_CLIENTS]
             for i in range(orders_total)
@@ -115,7 +124,7 @@ def main() -> None:
 
         def order_rows():
             for order_id, client_id in enumerate(plan, start=1):
-                created = now - timedelta(minutes=(orders_total - order_id) * 3)
+                created = now - spacing * (orders_total - order_id)
                 archived = created if created < now - timedelta(days=90) and order_id % 3 else None
                 values = {
                     "number": f"MP-{order_id:06d}",
@@ -136,7 +145,7 @@ def main() -> None:
         def line_rows():
             line_id = 0
             for order_id, client_id in enumerate(plan, start=1):
-                created = now - timedelta(minutes=(orders_total - order_id) * 3)
+                created = now - spacing * (orders_total - order_id)
                 for _ in range(LINES_PER_ORDER):
                     line_id += 1
                     product_id, brand, article, name = products[rng.randrange(len(products))]

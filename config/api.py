@@ -4,11 +4,16 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from mprating.accounts.api import router as accounts_router
+from mprating.billing.api import router as packages_router
+from mprating.cabinet.api import router as packages_buy_router
 from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
 from mprating.core.api import document_common_errors, install_error_handlers
+from mprating.finance.api import router as finance_router
 from mprating.garage.api import router as garage_router
+from mprating.notifications.api import router as notifications_router
 from mprating.orders.api import router as orders_router
+from mprating.returns.api import router as returns_router
 
 
 class Api(NinjaAPI):
@@ -30,3 +35,9 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/cart", cart_router)
 api.add_router("/orders", orders_router)
 api.add_router("/garage", garage_router)
+api.add_router("/returns", returns_router)
+api.add_router("/finance", finance_router)
+api.add_router("/packages", packages_router)
+# «Купить» is the cabinet's (billing and finance in one transaction): its own router.
+api.add_router("/packages", packages_buy_router)
+api.add_router("/notifications", notifications_router)

@@ -275,7 +275,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded and generated files (return photos, statements, imports). Every file is served by a
+# view that checks who asks, never from MEDIA_URL; several app servers and workers share one
+# directory (README «Несколько серверов и воркеров»).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
 # E-mail goes through Django's mail API; the console backend prints it in development.

@@ -217,13 +217,16 @@ def offer_orderable_problem(
         return too_big
     stock = offer.quantity
     minimum = offer.min_order_quantity
+    warehouse_active = offer.warehouse.is_active
+    if warehouse_active and 0 < stock and minimum <= quantity <= stock:
+        return None  # the common case, decided before any message is built
     held = quantity == in_cart and in_cart > 0
     facts = {
         "label": offer_label(offer),
         "available": max(stock - in_cart, 0),
         "min_order": minimum,
     }
-    if not offer.warehouse.is_active:
+    if not warehouse_active:
         return OfferNotOrderable(
             "warehouse_inactive",
             f"Склад «{offer.warehouse.name}» сейчас не принимает заказы — "

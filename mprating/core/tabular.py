@@ -370,9 +370,13 @@ def find_columns(
     return found
 
 
+_MONEY_NOISE = re.compile(r"[\s\u00a0\u202f₽]|руб\.?|р\.", flags=re.IGNORECASE)
+_QUANTITY_NOISE = re.compile(r"\s|шт\.?", flags=re.IGNORECASE)
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """«1 234,50», «1234.5», «1 234 ₽» → Decimal; None when it is not a number."""
-    cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?|р\.", "", text or "", flags=re.IGNORECASE)
+    cleaned = _MONEY_NOISE.sub("", text or "")
     cleaned = cleaned.replace(",", ".")
     if not cleaned:
         return None
@@ -391,7 +395,11 @@ QUANTITY_CEILING = 10**18
 def parse_quantity(text: str) -> int | None:
     """A whole positive number of pieces («3», «3,0», «3 шт.»); None otherwise. A number
     beyond `QUANTITY_CEILING` comes back as the ceiling: the caller refuses it as too big."""
-    cleaned = re.sub(r"\s|шт\.?", "", text or "", flags=re.IGNORECASE)
+    if text and text.isascii() and text.isdigit():
+        # «3»: what nearly every cell of a 10,000-row file holds — no pattern, no Decimal.
+        value = int(text) if len(text) <= 19 else QUANTITY_CEILING + 1
+        return None if value <= 0 else min(value, QUANTITY_CEILING)
+    cleaned = _QUANTITY_NOISE.sub("", text or "")
     value = parse_decimal(cleaned)
     if value is None or value <= 0:
         return None

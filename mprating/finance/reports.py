@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from mprating.core.money import ZERO, format_rub
@@ -44,6 +45,13 @@ def period_problem(
             "date_from", f"Период {what} не длиннее {max_days} {days_word(max_days)}."
         )
     return None
+
+
+def recent_period() -> tuple[date, date]:
+    """Seed 004 «за последние две недели»: FINANCE_RECENT_DAYS days up to today inclusive —
+    the operations «Финансы» shows when no period is chosen."""
+    today = timezone.localdate()
+    return today - timedelta(days=settings.FINANCE_RECENT_DAYS - 1), today
 
 
 def days_word(count: int) -> str:

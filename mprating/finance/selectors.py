@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 
 from mprating.accounts.models import Client
@@ -18,6 +19,11 @@ from mprating.core.money import ZERO, to_money
 from mprating.finance.models import ClientBalance, CreditLimitChange, LedgerEntry, Statement
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+# The files of a ready акт сверки: PDF to print and sign, XLSX for the client's accountant.
+FILE_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def client_balance(client_id: int) -> Decimal:
@@ -108,6 +114,20 @@ def statement_for_client(*, client_id: int, statement_id: int) -> Statement:
     if statement is None:
         raise NotFound("Акт сверки не найден.")
     return statement
+
+
+def statement_file_for_client(
+    *, client_id: int, statement_id: int, kind: str
+) -> tuple[Statement, FieldFile]:
+    """The file (`kind` «pdf» or «xlsx», see `FILE_TYPES`) of the client's own ready акт;
+    NotFound for another client's акт, an unknown kind, or an акт not made yet."""
+    if kind not in FILE_TYPES:
+        raise NotFound("Нет такого файла.")
+    statement = statement_for_client(client_id=client_id, statement_id=statement_id)
+    stored = statement.pdf if kind == "pdf" else statement.xlsx
+    if statement.status != Statement.Status.DONE or not stored:
+        raise NotFound("Акт сверки ещё не готов.")
+    return statement, stored
 
 
 def ledger_entries_for_backoffice() -> QuerySet[LedgerEntry]:

@@ -9,8 +9,6 @@ and for 1С. Statements and their files are looked up through `request.client`: 
 client's id is a 404.
 """
 
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -27,20 +25,11 @@ from mprating.finance import selectors, services
 from mprating.finance.forms import PeriodForm
 from mprating.finance.gateway import GatewayUnavailable, freshness, get_gateway
 from mprating.finance.models import Statement
-from mprating.finance.reports import period_report
+from mprating.finance.reports import period_report, recent_period
+from mprating.finance.selectors import FILE_TYPES
 
 ROWS_PER_PAGE = 100
 STATEMENTS_PER_PAGE = 10
-FILE_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def recent_period() -> tuple[date, date]:
-    """Seed 004 «за последние две недели»: FINANCE_RECENT_DAYS days up to today inclusive."""
-    today = timezone.localdate()
-    return today - timedelta(days=settings.FINANCE_RECENT_DAYS - 1), today
 
 
 def plural_days(count: int) -> str:
@@ -165,17 +154,12 @@ def statements_partial(request: HttpRequest) -> HttpResponse:
 @client_required
 @require_GET
 def statement_file(request: HttpRequest, statement_id: int, kind: str) -> HttpResponse:
-    if kind not in FILE_TYPES:
-        raise Http404("Нет такого файла.")
     try:
-        statement = selectors.statement_for_client(
-            client_id=request.client.pk, statement_id=statement_id
+        statement, stored = selectors.statement_file_for_client(
+            client_id=request.client.pk, statement_id=statement_id, kind=kind
         )
     except NotFound as error:
         raise Http404(error.message) from error
-    stored = statement.pdf if kind == "pdf" else statement.xlsx
-    if statement.status != Statement.Status.DONE or not stored:
-        raise Http404("Акт сверки ещё не готов.")
     return FileResponse(
         stored.open("rb"),
         as_attachment=True,

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.catalog.normalize import normalize_article
+from mprating.core.api_paging import keyset_page
 from mprating.orders.models import NUMBER_PREFIX, OrderLine, OrderStatus, StatusChange
 
 PER_PAGE = 50
@@ -252,3 +253,29 @@ def line_with_history(*, client: Client, line_id: int) -> OrderLine:
 
 def statuses_for_filter() -> list[OrderStatus]:
     return list(OrderStatus.objects.only("id", "name", "colour").order_by("sort_order", "name"))
+
+
+def lines_cursor_page(
+    *,
+    client: Client,
+    archived: bool,
+    filters: LineFilters,
+    sort: str = DEFAULT_SORT,
+    cursor: str | None,
+    limit: int,
+) -> dict:
+    """The same table for the API: keyset pages behind a signed cursor (`core.api_paging`)
+    over the table's own orderings (`SORTS`, each ending with the primary key).
+
+    Two queries whatever the page size, as `lines_page`: the page's sort keys and ids (only the
+    line's own columns, plus the status for the status sort), then those rows with their
+    order, status and «may go to the archive» flag. Returns `{"items", "next_cursor"}`."""
+    sort = normalize_sort(sort)
+    by_order = sort.removeprefix("-") in {"date", "number"}
+    ordering = sort_ordering(sort)
+    lines = client_lines(client=client, archived=archived, filters=filters, by_order=by_order)
+    columns = list(dict.fromkeys(name.removeprefix("-") for name in ordering))
+    page = keyset_page(lines.values(*columns), ordering=ordering, cursor=cursor, limit=limit)
+    ids = [row["id"] for row in page["items"]]
+    by_id = {line.pk: line for line in _with_row_data(OrderLine.objects.filter(pk__in=ids))}
+    return {"items": [by_id[pk] for pk in ids if pk in by_id], "next_cursor": page["next_cursor"]}

@@ -4,8 +4,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +26,8 @@ from mprating.catalog.models import Offer
 from mprating.core.money import ZERO, to_money
 from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, RefusalState
 from mprating.orders.services import cart_line_problem
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -228,3 +241,30 @@ def refusal_requests_waiting() -> int:
     """Lines whose client asked to refuse them and no manager has answered yet («Отказы на
     рассмотрении»): a count over the partial index `orders_line_refusal_requested`."""
     return OrderLine.objects.filter(refusal_state=RefusalState.REQUESTED).count()
+
+
+def client_orders(*, client: Client, archived: bool) -> QuerySet[Order]:
+    """The client's orders in work (or in «Архив») with their line count, sum and whether all
+    lines are final («Убрать в архив» is offered): one grouped query per page."""
+    open_lines = OrderLine.objects.filter(order_id=OuterRef("pk"), status__is_final=False)
+    return (
+        Order.objects.filter(client=client, archived_at__isnull=not archived)
+        .select_related("pickup_point")
+        .annotate(
+            line_count=Count("lines"),
+            total=Coalesce(
+                Sum(F("lines__price") * F("lines__quantity"), output_field=_MONEY),
+                Value(ZERO),
+                output_field=_MONEY,
+            ),
+            all_final=~Exists(open_lines),
+        )
+    )
+
+
+def client_order_id(*, client: Client, number: str) -> int:
+    """The id of the client's order by its number; another client's or unknown → 404."""
+    pk = Order.objects.filter(client=client, number=number).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404("Заказ не найден")
+    return pk

@@ -129,31 +129,41 @@ def eligibility_for(line: OrderLine) -> Eligibility:
     )
 
 
-def line_actions_provider(lines: list[OrderLine]) -> dict[int, list[LineAction]]:
-    """The orders hook: «Создать возврат» for each line of the page that may be returned.
+def eligibility_for_lines(lines: list[OrderLine]) -> dict[int, Eligibility]:
+    """The rule for every line of a page (`line.status` loaded), by line id.
 
-    Lines that are not shipped or not returnable cost nothing; the others two queries in all.
+    Lines that are not shipped or not returnable are refused without a query; the others
+    cost two queries in all, whatever their number.
     """
     candidates = [
         line
         for line in lines
         if line.status.role == OrderStatus.Role.SHIPPED and line.is_returnable
     ]
-    if not candidates:
-        return {}
     ids = [line.pk for line in candidates]
-    shipped, returned = shipped_times(ids), returned_quantities(ids)
+    shipped = shipped_times(ids)
+    returned = returned_quantities(ids)
     today = timezone.localdate()
-    actions: dict[int, list[LineAction]] = {}
-    for line in candidates:
-        verdict = check(
+    return {
+        line.pk: check(
             line, shipped_at=shipped.get(line.pk), returned=returned.get(line.pk, 0), today=today
         )
+        for line in lines
+    }
+
+
+def line_actions_provider(lines: list[OrderLine]) -> dict[int, list[LineAction]]:
+    """The orders hook: «Создать возврат» for each line of the page that may be returned.
+
+    Lines that are not shipped or not returnable cost nothing; the others two queries in all.
+    """
+    actions: dict[int, list[LineAction]] = {}
+    for line_id, verdict in eligibility_for_lines(lines).items():
         if verdict.allowed:
-            actions[line.pk] = [
+            actions[line_id] = [
                 LineAction(
                     label="Создать возврат",
-                    url=reverse("returns:create", args=[line.pk]),
+                    url=reverse("returns:create", args=[line_id]),
                     name="line-return",
                     hint=f"Вернуть до {verdict.last_day:%d.%m.%Y} включительно",
                 )

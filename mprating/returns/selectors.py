@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from mprating.accounts.models import Client, User
 from mprating.core.errors import NotFound
 from mprating.core.history import history_of
-from mprating.orders.models import OrderLine
+from mprating.orders.models import OrderLine, OrderStatus
 from mprating.returns.models import (
     ReturnPhoto,
     ReturnReason,
@@ -36,6 +36,14 @@ def line_for_return(*, client: Client, line_id: int) -> OrderLine:
     return line
 
 
+def lines_returnable_for_client(*, client: Client) -> QuerySet[OrderLine]:
+    """The client's lines «Создать возврат» may apply to: shipped and not «невозвратный»
+    (the term and the pieces left are `eligibility`'s, read for a page of them at once)."""
+    return OrderLine.objects.select_related("status", "order").filter(
+        client=client, status__role=OrderStatus.Role.SHIPPED, is_returnable=True
+    )
+
+
 def returns_for_client(*, client: Client) -> QuerySet[ReturnRequest]:
     """The «Возвраты» list: newest first, with the line, its order and the reason joined."""
     return (
@@ -60,6 +68,14 @@ def return_for_client(*, client: Client, return_id: int) -> ReturnRequest:
     if request is None:
         raise NotFound("Возврат не найден.")
     return request
+
+
+def photo_for_client(*, client: Client, photo_id: int) -> ReturnPhoto:
+    """A photo of the client's own return (the API: staff read photos in the back office)."""
+    photo = ReturnPhoto.objects.filter(pk=photo_id, request__client=client).first()
+    if photo is None:
+        raise NotFound("Фото не найдено.")
+    return photo
 
 
 def photo_for_viewer(*, user: User, photo_id: int) -> ReturnPhoto:

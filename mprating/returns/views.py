@@ -58,23 +58,14 @@ def letters(request: HttpRequest) -> HttpResponse:
     return redirect("returns:list")
 
 
-def _quote(line, quantity: int) -> dict:
-    """What the form shows for `quantity` pieces: sum, deduction and refund (Decimal)."""
-    gross = line.price * quantity
-    refund = services.refund_amount_for(
-        unit_price=line.price,
-        quantity=quantity,
-        deduction_percent=line.return_deduction_percent,
-    )
-    return {"quantity": quantity, "gross": gross, "deduction": gross - refund, "refund": refund}
-
-
-def _quantity_for_quote(raw: str | None, available: int) -> int:
+def _quote(line, raw: str | None, available: int) -> services.RefundQuote:
+    """The refund for the quantity typed in the form (all that is left when it is not a
+    number)."""
     try:
-        quantity = int(raw or available)
+        quantity = int(raw) if raw else None
     except ValueError:
-        quantity = available
-    return min(max(quantity, 1), max(available, 1))
+        quantity = None
+    return services.refund_quote(line, quantity=quantity, available=available)
 
 
 @client_required
@@ -115,7 +106,7 @@ def create(request: HttpRequest, line_id: int) -> HttpResponse:
             )
             return redirect("returns:detail", return_request.pk)
     raw_quantity = form["quantity"].value() if form is not None else None
-    quote = _quote(line, _quantity_for_quote(raw_quantity, verdict.available))
+    quote = _quote(line, raw_quantity, verdict.available)
     limits = {"photos": settings.RETURNS_MAX_PHOTOS, "mb": settings.RETURNS_MAX_PHOTO_MB}
     context = {"line": line, "verdict": verdict, "form": form, "quote": quote, "limits": limits}
     status = 422 if request.method == "POST" else 200
@@ -130,7 +121,7 @@ def quote(request: HttpRequest, line_id: int) -> HttpResponse:
     verdict = eligibility.eligibility_for(line)
     context = {
         "line": line,
-        "quote": _quote(line, _quantity_for_quote(request.GET.get("quantity"), verdict.available)),
+        "quote": _quote(line, request.GET.get("quantity"), verdict.available),
     }
     return render(request, "returns/create.html#quote", context)
 

@@ -89,6 +89,65 @@ def test_openapi_schema_is_published(client):
     assert "/api/v1/profile" in schema["paths"]
 
 
+def _put_personal(client, **overrides):
+    body = {
+        "last_name": "Новикова",
+        "first_name": "Анна",
+        "middle_name": "",
+        "email": "Anna.Novikova@Example.ru",
+        "phone": "8 (916) 222-33-44",
+        "company_name": "ООО «Ромашка»",
+        "inn": "",
+    }
+    body.update(overrides)
+    return client.put(
+        "/api/v1/profile/personal", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_personal_data_are_saved_through_the_cabinet_rules(client, signed_in):
+    response = _put_personal(client)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["last_name"], body["email"], body["phone"]) == (
+        "Новикова",
+        "anna.novikova@example.ru",
+        "+79162223344",
+    )
+    signed_in.user.refresh_from_db()
+    assert signed_in.user.email == "anna.novikova@example.ru"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"phone": "12"}, "phone"), ({"email": "нет"}, "email"), ({"inn": "123"}, "inn")],
+)
+def test_bad_personal_data_is_422_in_russian_and_nothing_changes(
+    client, signed_in, overrides, field
+):
+    response = _put_personal(client, **overrides)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["field"]) == ("invalid_input", field)
+    assert any("а" <= ch <= "я" for ch in body["errors"][0]["message"].lower())
+    signed_in.user.refresh_from_db()
+    assert signed_in.user.last_name == "Апишин"
+
+
+def test_someone_elses_email_is_400(client, signed_in):
+    make_client(email="taken@example.ru")
+
+    response = _put_personal(client, email="taken@example.ru")
+
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (
+        400,
+        "email_taken",
+        "email",
+    )
+
+
 def test_the_schema_documents_the_errors_every_operation_can_answer(client):
     """Every status an operation can answer is in the schema (schemathesis checks each
     response against it): 401 behind the session, 403 (CSRF) on a change, 404 with an object

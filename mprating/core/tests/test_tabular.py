@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 import xlwt
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from mprating.core.tabular import (
@@ -165,6 +167,12 @@ def test_parse_decimal(text, value):
 )
 def test_parse_quantity(text, value):
     assert parse_quantity(text) == value
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=25))
+def test_a_cell_of_digits_reads_the_same_through_the_fast_path_and_the_full_one(digits):
+    # A leading space sends the cell through the patterns and Decimal; plain digits do not.
+    assert parse_quantity(digits) == parse_quantity(" " + digits)
 
 
 def test_xlsx_row_numbers_match_excel_when_the_table_starts_lower():

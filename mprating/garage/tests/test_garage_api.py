@@ -42,7 +42,7 @@ def test_cars_list_and_create(client, vesta):
     assert body["name"] == "Lada Vesta I"
     assert "Контрольный знак" in body["warning"]
 
-    listed = client.get("/api/v1/garage/vehicles").json()
+    listed = client.get("/api/v1/garage/vehicles").json()["items"]
     assert [car["name"] for car in listed] == ["Lada Vesta I"]
 
 
@@ -71,7 +71,7 @@ def test_vin_requests_are_own_only(client, vesta):
     make_vin_request(make_client(email="other@example.ru"))
     client.force_login(owner.user)
 
-    body = client.get("/api/v1/garage/vin-requests").json()
+    body = client.get("/api/v1/garage/vin-requests").json()["items"]
 
     assert [item["id"] for item in body] == [mine.pk]
     assert body[0]["lines_count"] == 2 and body[0]["status_label"] == "Ожидает обработки"

@@ -21,7 +21,9 @@ Callers import from here (`from mprating.returns import services`).
 from mprating.returns.services.create import (
     DESCRIPTION_MAX,
     LINE_NOT_FOUND,
+    RefundQuote,
     refund_amount_for,
+    refund_quote,
     return_create,
 )
 from mprating.returns.services.letters import (
@@ -45,10 +47,12 @@ __all__ = [
     "LINE_NOT_FOUND",
     "PERMISSION",
     "RETURN_NOT_FOUND",
+    "RefundQuote",
     "letters_enabled",
     "letters_write",
     "refund_amount_for",
     "refund_key",
+    "refund_quote",
     "return_create",
     "return_letters_set",
     "return_status_set",

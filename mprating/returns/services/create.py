@@ -1,6 +1,7 @@
 """«Создать возврат»: the client's return of pieces of a shipped line (see the package
 docstring)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -31,6 +32,27 @@ def refund_amount_for(*, unit_price: Decimal, quantity: int, deduction_percent: 
     """Price × quantity minus the restocking deduction, rounded to kopecks (half up)."""
     gross = unit_price * quantity
     return to_money(gross - gross * deduction_percent / Decimal(100))
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What «Создать возврат» shows for `quantity` pieces: sum, deduction and refund."""
+
+    quantity: int
+    gross: Decimal
+    deduction: Decimal
+    refund: Decimal
+
+
+def refund_quote(line: OrderLine, *, quantity: int | None, available: int) -> RefundQuote:
+    """The refund for `quantity` pieces of `line`, the quantity brought into 1…`available`
+    (all that is left when none is given), as the form shows it while the client types."""
+    pieces = min(max(available if quantity is None else quantity, 1), max(available, 1))
+    gross = line.price * pieces
+    refund = refund_amount_for(
+        unit_price=line.price, quantity=pieces, deduction_percent=line.return_deduction_percent
+    )
+    return RefundQuote(quantity=pieces, gross=gross, deduction=gross - refund, refund=refund)
 
 
 def _quantity(value: object) -> int:
