@@ -169,3 +169,26 @@ def test_the_schema_documents_the_errors_every_operation_can_answer(client):
     assert {"ErrorOut", "ValidationErrorOut", "FieldErrorOut"} <= set(
         schema["components"]["schemas"]
     )
+
+
+def test_no_two_schemas_of_the_api_share_a_name(client):
+    """django-ninja names a schema's component after its class: two different classes of one
+    name (the order lines' `LineOut` and a VIN request's) made one operation publish the other's
+    fields, which schemathesis caught on GET /orders/lines."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    shapes: dict[str, dict[str, str]] = {}  # name → JSON schema → the class that has it
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("mprating.") and cls.__name__ in components:
+            shape = json.dumps(cls.model_json_schema(), sort_keys=True)
+            shapes.setdefault(cls.__name__, {})[shape] = f"{cls.__module__}.{cls.__qualname__}"
+
+    # One name may stand for twin classes (the same fields), never for two different shapes.
+    clashes = {name: sorted(found.values()) for name, found in shapes.items() if len(found) > 1}
+    assert clashes == {}
