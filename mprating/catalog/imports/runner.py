@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_CELLS = 40
 MAX_CELL = 200
+COUNT_HEARTBEAT_ROWS = 20_000
 
 
 class ImportFailed(Exception):
@@ -64,7 +65,7 @@ def run_import(job_id: int, *, owner: str | None = None) -> None:
         errors = importer.mapping_errors()
         if errors:
             raise ImportFailed(" ".join(errors))
-        total = job.total_rows if job.total_rows is not None else _count_rows(job)
+        total = job.total_rows if job.total_rows is not None else _count_rows(job, owner)
         if importer.max_rows is not None and total > importer.max_rows:
             raise ImportFailed(
                 f"В файле {total} строк, а для этого вида импорта можно не больше "
@@ -74,7 +75,7 @@ def run_import(job_id: int, *, owner: str | None = None) -> None:
         batch_size = importer.max_rows or settings.IMPORT_BATCH_ROWS or importer.batch_size
         with job.file.open("rb") as file:
             table = open_table(file, filename=job.original_name)
-            _skip_committed(importer, table.rows, rows_done, batch_size)
+            _skip_committed(job, owner, importer, table.rows, rows_done, batch_size)
             while True:
                 batch = list(islice(table.rows, batch_size))
                 if not batch:
@@ -114,7 +115,9 @@ def run_import(job_id: int, *, owner: str | None = None) -> None:
         _fail(job, owner, _with_position(f"Непредвиденная ошибка: {exc}.", rows_done))
 
 
-def _skip_committed(importer: Importer, rows, count: int, batch_size: int) -> None:
+def _skip_committed(
+    job: ImportJob, owner: str, importer: Importer, rows, count: int, batch_size: int
+) -> None:
     """Step over the rows the batches committed before a takeover, letting the importer see
     them again without writing (the vehicle reference checks each row against those above)."""
     while count > 0:
@@ -123,12 +126,19 @@ def _skip_committed(importer: Importer, rows, count: int, batch_size: int) -> No
             return
         importer.replay(chunk)
         count -= len(chunk)
+        lease_extend(ImportJob, job.pk, owner=owner)
 
 
-def _count_rows(job: ImportJob) -> int:
-    """A first streamed pass, so the progress bar knows its 100 %."""
+def _count_rows(job: ImportJob, owner: str) -> int:
+    """A first streamed pass, so the progress bar knows its 100 % (a heartbeat every
+    COUNT_HEARTBEAT_ROWS rows: counting a huge file must not look like a dead worker)."""
+    total = 0
     with job.file.open("rb") as file:
-        return sum(1 for _ in open_table(file, filename=job.original_name).rows)
+        for _ in open_table(file, filename=job.original_name).rows:
+            total += 1
+            if total % COUNT_HEARTBEAT_ROWS == 0:
+                lease_extend(ImportJob, job.pk, owner=owner)
+    return total
 
 
 def _write_batch(job: ImportJob, importer: Importer, batch: list) -> None:
