@@ -19,6 +19,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,3 +239,24 @@ def test_a_vehicle_reference_import_taken_over_still_checks_rows_against_those_a
     assert job.status == ImportJob.Status.DONE
     assert job.rejected_count == 1
     assert "уже есть в строке 2" in job.rejected_rows.get().reason
+
+
+def test_jobs_resume_queues_a_stalled_import_from_cron(
+    manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    job = queued_cross_import(manager, 15)
+    kill_after(monkeypatch, 1)
+    with pytest.raises(WorkerKilled):
+        runner.run_import(job.pk, owner="worker-1")
+    monkeypatch.undo()
+    out = io.StringIO()
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(seconds=61)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("jobs_resume", stdout=out)
+
+    assert out.getvalue().strip() == "Возвращено в очередь: 1 задача."
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.unchanged_count) == ("done", 15, 0)
