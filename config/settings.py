@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "django_tasks",
+    # Before django-tasks-db: core's `db_worker` (the package's worker plus the lease sweep,
+    # mprating/core/leases.py) replaces the package's command of the same name.
+    "mprating.core",
     # django-tasks-db under a Russian name (mprating/backoffice/tasks_app.py).
     "mprating.backoffice.tasks_app.TasksDatabaseConfig",
-    "mprating.core",
     "mprating.accounts",
     "mprating.vehicles",
     "mprating.catalog",
@@ -299,6 +301,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Long background jobs (imports, акты сверки) hold a lease that each committed batch renews; a
+# job whose worker was silent this long is taken over by another worker, after its last
+# committed batch (mprating/core/leases.py). Every db_worker looks for such jobs this often.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+JOB_LEASE_SWEEP_SECONDS = env_int("JOB_LEASE_SWEEP_SECONDS", 30)
+# Rows per committed batch of a catalog import; 0 — each kind's own (crosses 5 000, others 2 000).
+IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 0)
 
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».

@@ -448,3 +448,13 @@ def outbox_deliver_due() -> dict[str, int]:
         except Exception:
             logger.exception("Outbox sweep callback %r failed", callback)
     return emails_deliver(due_email_ids(), schedule_retries=False)
+
+
+def outbox_enqueue_due() -> bool:
+    """Enqueue the sweep when some letter is due and held by nobody — a failed one whose retry
+    task is missing, or one whose sender was killed after claiming it (its lease has run out).
+    Called by every worker's lease sweep (`core.leases`), so no cron is needed for that."""
+    if not due_email_ids(limit=1):
+        return False
+    outbox_deliver_due.enqueue()
+    return True

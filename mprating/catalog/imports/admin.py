@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -65,9 +66,11 @@ RESTART = AdminAction(
     title="Запустить импорты заново",
     button="Запустить заново",
     run=_restart,
-    intro="Импорт начнётся с первой строки файла; строки, загруженные до ошибки, обновятся, "
-    "а не задвоятся.",
-    empty_message="Среди выбранных нет импортов с ошибкой, которые вы можете запустить.",
+    intro="Импорт с ошибкой начнётся с первой строки файла; строки, загруженные до ошибки, "
+    "обновятся, а не задвоятся. Импорт, обработчик которого перестал отвечать, продолжится "
+    "после последней загруженной пачки строк.",
+    empty_message="Среди выбранных нет импортов с ошибкой или остановившихся импортов, которые "
+    "вы можете запустить.",
 )
 
 
@@ -119,11 +122,18 @@ class ImportJobAdmin(ModelAdmin):
             job.file.delete(save=False)
         super().delete_queryset(request, queryset)
 
-    @admin.action(description="Запустить заново (импорты с ошибкой)", permissions=["add"])
+    @admin.action(
+        description="Запустить заново (импорты с ошибкой и остановившиеся)", permissions=["add"]
+    )
     def restart_selected(self, request: HttpRequest, queryset):
         kinds = [kind for kind in IMPORTERS if may_import(request.user, kind)]
+        stalled = Q(status=ImportJob.Status.RUNNING) & (
+            Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now())
+        )
         candidates = ImportJob.objects.filter(
-            pk__in=queryset.values("pk"), status=ImportJob.Status.FAILED, kind__in=kinds
+            Q(status=ImportJob.Status.FAILED) | stalled,
+            pk__in=queryset.values("pk"),
+            kind__in=kinds,
         )
         return admin_action_view(
             self, request, RESTART, candidates, changelist_action="restart_selected"
@@ -294,6 +304,7 @@ class ImportJobAdmin(ModelAdmin):
             fields=IMPORTERS[job.kind].fields,
             page=page,
             can_import=can_import,
+            stalled=services.import_job_is_stalled(job),
         )
         return TemplateResponse(request, "catalog/admin/import_job.html", context)
 
