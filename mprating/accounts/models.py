@@ -174,9 +174,10 @@ class PersonalDataView(models.Model):
         HISTORY = "history", "история изменений клиента"
         EXPORT = "export", "выгрузка в XLSX"
 
+    # PROTECT, as the history's `changed_by`: the journal never loses who looked.
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         related_name="+",
         verbose_name="кто смотрел",

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('what', models.CharField(choices=[('card', 'карточка клиента'), ('history', 'история изменений клиента'), ('export', 'выгрузка в XLSX')], max_length=16, verbose_name='что')),
                 ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-адрес')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='personal_data_views', to='accounts.client', verbose_name='клиент')),
-                ('viewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто смотрел')),
+                ('viewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто смотрел')),
             ],
             options={
                 'verbose_name': 'просмотр персональных данных',
