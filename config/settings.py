@@ -310,6 +310,10 @@ JOB_LEASE_SWEEP_SECONDS = env_int("JOB_LEASE_SWEEP_SECONDS", 30)
 # Rows per committed batch of a catalog import; 0 — each kind's own (crosses 5 000, others 2 000).
 IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 0)
 
+# 152-ФЗ (issue 12): finished background task results (their arguments may hold personal data,
+# e.g. the address typed in «Забыли пароль?») are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
 ORDERS_AUTO_ARCHIVE_MONTHS = env_int("ORDERS_AUTO_ARCHIVE_MONTHS", 2)

@@ -175,3 +175,19 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args, **kwargs) -> None:
         enqueue_on_commit(password_reset_send, email=self.cleaned_data["email"])
+
+
+class DeletionRequestForm(forms.Form):
+    """«Удалить мои данные» (issue 12, 152-ФЗ): the password again and an explicit «yes»."""
+
+    password = forms.CharField(
+        label="Пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Введите пароль, чтобы подтвердить, что это вы."},
+    )
+    confirm = forms.BooleanField(
+        label="Я понимаю, что личные данные будут удалены без возможности восстановления, "
+        "а войти в кабинет больше не получится",
+        error_messages={"required": "Подтвердите, что понимаете последствия удаления."},
+    )

@@ -158,3 +158,101 @@ class ClientStatusChange(HistoryEntry):
     def __str__(self) -> str:
         action = "разблокирован" if self.is_active else "заблокирован"
         return f"{self.client}: {action}"
+
+
+class PersonalDataView(models.Model):
+    """Who looked at a client's personal data in the back office, when, and on which page
+    (issue 12, 152-ФЗ: «Every view of a client's personal data in the back office is recorded
+    (who, when, which client) and listed on the client's card»).
+
+    Append-only and written on GET: an audit row, not a change of the business (the GET-is-safe
+    test allows this one table by name). One INSERT per page, nothing else.
+    """
+
+    class What(models.TextChoices):
+        CARD = "card", "карточка клиента"
+        HISTORY = "history", "история изменений клиента"
+        EXPORT = "export", "выгрузка в XLSX"
+
+    # PROTECT, as the history's `changed_by`: the journal never loses who looked.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="кто смотрел",
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="personal_data_views",
+        verbose_name="клиент",
+    )
+    viewed_at = models.DateTimeField("когда", default=timezone.now)
+    what = models.CharField("что", max_length=16, choices=What.choices)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "просмотр персональных данных"
+        verbose_name_plural = "журнал просмотров персональных данных"
+        ordering = ["-viewed_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-viewed_at"], name="accounts_pdview_client"),
+            models.Index(fields=["viewer", "-viewed_at"], name="accounts_pdview_viewer"),
+            models.Index(fields=["-viewed_at", "-id"], name="accounts_pdview_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.get_what_display()}"
+
+
+class DeletionRequest(models.Model):
+    """A client's «Удалить мои данные» (152-ФЗ): waits for an operator or manager, who confirms
+    it in the back office; the confirmation anonymizes the personal fields and keeps what
+    accounting must keep (orders, their lines and sums, ledger entries, returns' amounts).
+    The client may cancel it while it waits. One waiting request per client."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Ждёт подтверждения"
+        CANCELLED = "cancelled", "Отменён клиентом"
+        DONE = "done", "Данные удалены"
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="deletion_requests", verbose_name="клиент"
+    )
+    status = models.CharField(
+        "состояние", max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    decided_at = models.DateTimeField("решение", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="подтвердил",
+    )
+
+    class Meta:
+        verbose_name = "запрос на удаление данных"
+        verbose_name_plural = "запросы на удаление данных"
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("confirm_deletionrequest", "Может подтверждать удаление персональных данных")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="pending"),
+                name="accounts_deletion_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "cancelled", "done"]),
+                name="accounts_deletion_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="accounts_deletion_status")]
+
+    def __str__(self) -> str:
+        return f"Запрос на удаление данных № {self.pk}"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("personal/", views.profile_personal, name="profile_personal"),
     path("search/", views.profile_search_settings, name="profile_search_settings"),
     path("password/", views.password_change, name="password_change"),
+    path("delete/", views.profile_deletion_request, name="profile_deletion_request"),
+    path("delete/cancel/", views.profile_deletion_cancel, name="profile_deletion_cancel"),
 ]

@@ -5,14 +5,15 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from mprating.accounts import roles, services
+from mprating.accounts import personal_data, roles, services
 from mprating.accounts.decorators import client_required
 from mprating.accounts.forms import (
+    DeletionRequestForm,
     LoginForm,
     PersonalDataForm,
     QueuedPasswordResetForm,
@@ -20,7 +21,7 @@ from mprating.accounts.forms import (
     SearchSettingsForm,
 )
 from mprating.accounts.models import Client
-from mprating.core.errors import ApplicationError
+from mprating.core.errors import ApplicationError, NotFound
 
 AUTH_BACKEND = "mprating.accounts.backends.EmailOrPhoneBackend"
 
@@ -111,12 +112,23 @@ def _render_profile(
     partial: str | None = None,
     saved: str | None = None,
     status: int = 200,
+    deletion_form: DeletionRequestForm | None = None,
 ) -> HttpResponse:
     template = "accounts/profile.html"
     if partial and request.htmx:
         template = f"{template}#{partial}"
     context = {"personal_form": personal, "search_form": search, "saved": saved}
+    context.update(_personal_data_context(request, deletion_form))
     return render(request, template, context, status=status)
+
+
+def _personal_data_context(request: HttpRequest, form: DeletionRequestForm | None) -> dict:
+    """The «Мои персональные данные» section (accounts/_personal_data.html): downloads, and
+    the deletion request waiting or the form to make one (one query)."""
+    return {
+        "deletion_request": personal_data.deletion_request_pending(client_id=request.client.pk),
+        "deletion_form": form or DeletionRequestForm(prefix="deletion"),
+    }
 
 
 @client_required
@@ -175,6 +187,49 @@ def profile_search_settings(request: HttpRequest) -> HttpResponse:
     return _render_profile(
         request, personal=personal, search=form, partial="search-form", status=422
     )
+
+
+@client_required
+@require_http_methods(["POST"])
+def profile_deletion_request(request: HttpRequest) -> HttpResponse:
+    """«Удалить мои данные» (issue 12, 152-ФЗ): the request waits for an operator."""
+    form = DeletionRequestForm(request.POST, prefix="deletion")
+    if form.is_valid():
+        try:
+            personal_data.deletion_request_create(
+                client=request.client, password=form.cleaned_data["password"]
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Запрос на удаление данных отправлен. Оператор подтвердит его, и данные будут "
+                "удалены; пока он ждёт, его можно отменить.",
+            )
+            return redirect(reverse("cabinet:profile") + "#personal-data-card")
+    personal, search = _profile_forms(request.client)
+    return _render_profile(
+        request, personal=personal, search=search, deletion_form=form, status=422
+    )
+
+
+@client_required
+@require_http_methods(["POST"])
+def profile_deletion_cancel(request: HttpRequest) -> HttpResponse:
+    """The client withdraws the waiting request; another client's request is «not found»."""
+    request_id = request.POST.get("request", "")
+    if not request_id.isdigit():
+        raise Http404("Запрос не найден.")
+    try:
+        personal_data.deletion_request_cancel(client=request.client, request_id=int(request_id))
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Запрос на удаление данных отменён.")
+    return redirect(reverse("cabinet:profile") + "#personal-data-card")
 
 
 @client_required

@@ -15,20 +15,22 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseNotFound,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mprating.accounts.decorators import client_required
 from mprating.billing.models import PurchaseStatus
 from mprating.billing.views import packages_page
-from mprating.cabinet import services
+from mprating.cabinet import personal_data, services
 from mprating.cabinet.forms import PackageBuyForm
 from mprating.core.errors import ApplicationError, NotFound, russian_reason
+from mprating.core.exports import XLSX_MIME
 
 
 @client_required
@@ -121,3 +123,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def method_not_allowed(request: HttpRequest) -> HttpResponse:
     """The address of an action opened as a page (see cabinet.middleware)."""
     return HttpResponseNotAllowed([], _render(request, "405.html", {}))
+
+
+# ---- «Мои персональные данные» (issue 12, 152-ФЗ) ------------------------------------------
+
+
+def _export_filename(extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    return f"moi-dannye_{stamp}.{extension}"
+
+
+@client_required
+@require_GET
+def personal_data_json(request: HttpRequest) -> HttpResponse:
+    """The client's own data as JSON (a GET of the person's own data: nothing changes)."""
+    data = personal_data.as_json(personal_data.personal_data_export(client_id=request.client.pk))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@client_required
+@require_GET
+def personal_data_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same data as an XLSX workbook, one sheet per section."""
+    content = personal_data.as_xlsx(personal_data.personal_data_export(client_id=request.client.pk))
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("xlsx")}"'
+    response["Cache-Control"] = "no-store"
+    return response

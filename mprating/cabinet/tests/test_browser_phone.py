@@ -67,6 +67,10 @@ PAGES = [
 NOT_PAGES = {
     "cabinet:profile_personal",
     "cabinet:profile_search_settings",
+    "cabinet:profile_deletion_request",
+    "cabinet:profile_deletion_cancel",
+    "cabinet:personal_data_json",
+    "cabinet:personal_data_xlsx",
     "cabinet:package_buy",
     "catalog:selection_models",
     "catalog:selection_generations",

@@ -174,6 +174,8 @@ for _action in ("approve", "decline", "open_point"):
     )
 for _action in ("deactivate", "reactivate"):
     KWARGS[f"admin:accounts_client_{_action}"] = _first_of("accounts.Client")
+# 152-ФЗ (issue 12): the demo has one client's deletion request waiting (seed_demo).
+KWARGS["admin:accounts_deletionrequest_confirm"] = _first_of("accounts.DeletionRequest")
 # 1С is not connected in the demo: there is no client state, the page answers 404.
 KWARGS["admin:finance_onecclientstate_sync"] = lambda demo: {"state_id": 1}
 

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.ru import inn as stdnum_inn
 
-from mprating.accounts import roles, services
-from mprating.accounts.models import Client, User
+from mprating.accounts import personal_data, roles, services
+from mprating.accounts.models import Client, DeletionRequest, PersonalDataView, User
 from mprating.accounts.services import PersonalData
 from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
@@ -320,6 +320,7 @@ class Command(BaseCommand):
                 )
             created += 1
         self.stdout.write(f"Клиентов создано: {created}, всего: {Client.objects.count()}.")
+        self._personal_data(operator)
         for demo in APP_DEMOS:
             demo.seed(stdout=self.stdout)
         self._print_logins()
@@ -343,6 +344,19 @@ class Command(BaseCommand):
         services.client_update_search_settings(
             client=client, markup_percent=client.markup_percent, cross_scheme=2
         )
+
+    def _personal_data(self, operator: User) -> None:
+        """152-ФЗ (issue 12): the operator has looked at the demo client's card (the journal of
+        views), and one demo client asked to delete their data (waits in «Запросы на удаление
+        данных»; confirming it erases that client, never the demo client)."""
+        demo = Client.objects.get(user__email=DEMO_CLIENT.email)
+        if not PersonalDataView.objects.exists():
+            personal_data.personal_data_view_record(
+                viewer=operator, client_id=demo.pk, what=PersonalDataView.What.CARD
+            )
+        asking = Client.objects.exclude(pk=demo.pk).order_by("pk").first()
+        if asking is not None and not DeletionRequest.objects.exists():
+            DeletionRequest.objects.create(client=asking)
 
     def _staff_logins(self) -> User:
         operator = None
