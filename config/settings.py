@@ -6,6 +6,7 @@ Every variable is documented in README.md («Конфигурация»).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     # django-ninja: /api/v1/docs serves its vendored Swagger UI (no CDN: works offline).
     "ninja",
     "axes",
+    "csp",
     "django_tasks",
     # django-tasks-db under a Russian name (mprating/backoffice/tasks_app.py).
     "mprating.backoffice.tasks_app.TasksDatabaseConfig",
@@ -67,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mprating.core.middleware.PermissionsPolicyMiddleware",
+    # Content-Security-Policy on every answer, the back office's additions on its paths
+    # (mprating/core/csp.py); early, so that it also sees the answers of the middleware below.
+    "mprating.core.csp.ContentSecurityPolicyMiddleware",
     # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
     "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -255,6 +260,27 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# Content-Security-Policy (django-csp 4, mprating/core/csp.py; issue 12, ASVS V14.4). Everything
+# from our own origin only: no inline script or style (the pages' scripts are static/js/*.js;
+# colours and widths from data are set by static/js/styles.js), images also as data: URLs
+# (icons inside CSS), no plugins, no <base> to elsewhere, forms post only to us, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The back office (django-unfold) only: its Alpine.js expressions need eval, its templates
+# write inline styles. Still no inline script there (mprating/core/csp.py explains).
+CSP_BACKOFFICE_PREFIX = "/backoffice/"
+CSP_BACKOFFICE_UPDATE = {"script-src": [UNSAFE_EVAL], "style-src": [UNSAFE_INLINE]}
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Europe/Moscow"
@@ -396,6 +422,8 @@ UNFOLD = {
         },
     ],
     "STYLES": [lambda request: static("css/backoffice.css")],
+    # Our back office behaviour (copy buttons, a period chooser): no inline script (CSP).
+    "SCRIPTS": [lambda request: static("js/backoffice.js")],
     "COLORS": {
         "base": {
             "50": "#f8fafc",
