@@ -203,7 +203,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A locked-out person sees the sign-in page they used (the cabinet's or the back office's) with
+# the Russian lockout message, status 429 (mprating/accounts/lockout.py).
+AXES_LOCKOUT_CALLABLE = "mprating.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # The sign-in form field is "username" (e-mail or phone), not the model's USERNAME_FIELD.
 AXES_USERNAME_FORM_FIELD = "username"
