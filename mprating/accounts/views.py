@@ -8,6 +8,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from mprating.accounts import personal_data, roles, services
@@ -21,6 +22,7 @@ from mprating.accounts.forms import (
     SearchSettingsForm,
 )
 from mprating.accounts.models import Client
+from mprating.core import ratelimits
 from mprating.core.errors import ApplicationError, NotFound
 
 AUTH_BACKEND = "mprating.accounts.backends.EmailOrPhoneBackend"
@@ -46,6 +48,7 @@ def _apply_service_error(form: Form, error: ApplicationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("registration", "RATELIMIT_REGISTRATION")
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -66,11 +69,13 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/register.html", {"form": form})
 
 
+@method_decorator(ratelimits.limit("login", "RATELIMIT_LOGIN"), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
 
+@method_decorator(ratelimits.limit("password-reset", "RATELIMIT_PASSWORD_RESET"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")

@@ -2,8 +2,8 @@
 design).
 
 config/urls.py points Django's `handler400/403/404/500` here and settings point
-`CSRF_FAILURE_VIEW` here; the templates are `400.html`, `403.html`, `404.html`, `500.html`,
-`403_csrf.html` of this app.
+`CSRF_FAILURE_VIEW` and `RATELIMIT_VIEW` here; the templates are `400.html`, `403.html`,
+`404.html`, `429.html`, `500.html`, `403_csrf.html` of this app.
 """
 
 from django.contrib import messages
@@ -31,6 +31,7 @@ from mprating.cabinet import personal_data, services
 from mprating.cabinet.forms import PackageBuyForm
 from mprating.core.errors import ApplicationError, NotFound, russian_reason
 from mprating.core.exports import XLSX_MIME
+from mprating.core.text import count_ru
 
 
 @client_required
@@ -118,6 +119,32 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid CSRF token: an old page, or cookies switched off."""
     context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
     return HttpResponseForbidden(_render(request, "403_csrf.html", context))
+
+
+def _wait_text(seconds: int) -> str:
+    """«через 40 секунд», «через 12 минут», «через 2 часа» — rounded up."""
+    if seconds < 60:
+        return "через " + count_ru(seconds, "секунду", "секунды", "секунд")
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return "через " + count_ru(minutes, "минуту", "минуты", "минут")
+    hours = -(-minutes // 60)
+    return "через " + count_ru(hours, "час", "часа", "часов")
+
+
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Over a rate limit (mprating/core/ratelimits.py; settings.RATELIMIT_VIEW): 429 with when to
+    try again — the site's error page, or for htmx a notice swapped out of band into the page's
+    `#rate-limit-notice` (base.html) while the form itself stays as it was."""
+    retry_after = getattr(exception, "retry_after", 60)
+    context = {"wait": _wait_text(retry_after)}
+    if getattr(request, "htmx", False):
+        response = HttpResponse(_render(request, "cabinet/_rate_limited.html", context), status=429)
+        response["HX-Reswap"] = "none"
+    else:
+        response = HttpResponse(_render(request, "429.html", context), status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def method_not_allowed(request: HttpRequest) -> HttpResponse:

@@ -33,6 +33,7 @@ from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
+from mprating.core import ratelimits
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
@@ -184,6 +185,9 @@ class ImportJobAdmin(ModelAdmin):
         """Step 1: the file, what it is and, for a price list, its warehouse."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        ratelimits.check(
+            request, group="upload", rate_setting="RATELIMIT_UPLOAD", key=ratelimits.BY_USER
+        )
         form = UploadForm(request.POST or None, request.FILES or None)
         kind_field = form.fields["kind"]
         kind_field.choices = [c for c in kind_field.choices if may_import(request.user, c[0])]
