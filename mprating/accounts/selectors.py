@@ -4,7 +4,8 @@ password, and the API tokens of «Личная информация»."""
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from mprating.accounts.models import ApiToken, Client, ClientStatusChange, User
 from mprating.core.history import history_of
@@ -58,9 +59,13 @@ def users_for_password_reset(*, email: str) -> list[User]:
 
 def api_tokens_for_client(*, client: Client) -> QuerySet[ApiToken]:
     """«API-токены» of «Личная информация»: the client's tokens that are not revoked (working
-    and expired), newest first; one query. A revoked token leaves the list."""
-    return ApiToken.objects.filter(client=client, revoked_at__isnull=True).order_by(
-        "-created_at", "-id"
+    and expired, marked `is_expired`), newest first; one query. A revoked token leaves the
+    list."""
+    expired = ExpressionWrapper(Q(expires_at__lte=timezone.now()), output_field=BooleanField())
+    return (
+        ApiToken.objects.filter(client=client, revoked_at__isnull=True)
+        .annotate(is_expired=expired)
+        .order_by("-created_at", "-id")
     )
 
 

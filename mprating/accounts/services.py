@@ -293,7 +293,7 @@ def api_token_create(*, client: Client, name: str, expires_at: datetime | None) 
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
         raise ApplicationError(
-            "expiry_in_past", "Срок действия должен закончиться в будущем.", field="expires"
+            "expiry_in_past", "Срок действия должен закончиться в будущем.", field="expires_on"
         )
     # The client's row is the lock that makes «count, then create» one step for two tabs.
     Client.objects.select_for_update().filter(pk=client.pk).first()

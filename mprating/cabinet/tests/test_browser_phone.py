@@ -67,6 +67,8 @@ PAGES = [
 NOT_PAGES = {
     "cabinet:profile_personal",
     "cabinet:profile_search_settings",
+    "cabinet:api_token_create",
+    "cabinet:api_token_revoke",
     "cabinet:package_buy",
     "catalog:selection_models",
     "catalog:selection_generations",
