@@ -357,3 +357,7 @@ class GroupAdmin(BaseGroupAdmin, ModelAdmin):
         if db_field.name == "permissions":
             field.label_from_instance = permission_label
         return field
+
+
+# «API-токены» live in their own module; importing it registers them.
+from mprating.accounts import admin_tokens  # noqa: E402, F401

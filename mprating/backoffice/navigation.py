@@ -37,7 +37,15 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
-        (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+        (
+            Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),
+            Item(
+                "API-токены",
+                "key",
+                "admin:accounts_apitoken_changelist",
+                "accounts.view_apitoken",
+            ),
+        ),
     ),
     Section(
         "Подключенные ПВЗ",
