@@ -8,6 +8,8 @@ switched off — is refused with 401 `invalid_token`, never tried as a session. 
 `request.user` is the token's user, so every endpoint finds «its» client as for a session.
 """
 
+import threading
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
@@ -48,15 +50,33 @@ class ApiTokenAuth(HttpBearer):
         return api_token
 
 
+def _per_thread(name: str) -> property:
+    """An attribute kept per thread: django-ninja's throttle keeps the request it is deciding
+    on (`key`, `history`, `now`) on the instance, and one instance serves every request."""
+
+    def get(self):
+        return getattr(self._local, name, None)
+
+    def set_(self, value) -> None:
+        setattr(self._local, name, value)
+
+    return property(get, set_)
+
+
 class _SettingRateThrottle(SimpleRateThrottle):
     """A django-ninja throttle whose rate is read from a setting at every request (so that a
     changed setting — in a test, too — applies without a restart); an empty rate: no limit."""
 
     rate_setting = ""
+    rate = _per_thread("rate")
+    num_requests = _per_thread("num_requests")
+    duration = _per_thread("duration")
+    key = _per_thread("key")
+    history = _per_thread("history")
+    now = _per_thread("now")
 
     def __init__(self) -> None:
-        self.rate = None
-        self.num_requests = self.duration = None
+        self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
         self.rate = getattr(settings, self.rate_setting, "") or None

@@ -318,3 +318,40 @@ def test_openapi_shows_the_bearer_token_and_the_session_cookie():
     security = schema["paths"]["/api/v1/profile"]["get"]["security"]
     assert {"ApiTokenAuth": []} in security and {"SessionAuth": []} in security
     assert "Authorization: Bearer mpr_" in schema["info"]["description"]
+
+
+def test_the_throttle_keeps_the_state_of_each_request_per_thread():
+    import threading
+
+    from mprating.accounts.api_auth import ApiTokenRateThrottle
+
+    throttle = ApiTokenRateThrottle()
+    throttle.key, throttle.history = "throttle_api_token_1", [1.0]
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append((throttle.key, throttle.history)))
+    worker.start()
+    worker.join()
+
+    assert seen == [(None, None)]
+    assert (throttle.key, throttle.history) == ("throttle_api_token_1", [1.0])
+
+
+def test_every_get_endpoint_answers_a_token_as_it_answers_the_session():
+    """Every router finds «its» client through `request.user`: a token must stand for it."""
+    account = make_client()
+    issued = _issue(account)
+    session = BrowserClient()
+    session.force_login(account.user)
+    schema = session.get("/api/v1/openapi.json").json()
+    paths = [
+        path
+        for path, operations in schema["paths"].items()
+        if "get" in operations and "{" not in path and operations["get"].get("security")
+    ]
+    assert "/api/v1/profile" in paths and "/api/v1/cart" in paths
+
+    for path in paths:
+        by_session = session.get(path)
+        by_token = _api(path.removeprefix("/api/v1"), issued.plain)
+        assert by_token.status_code == by_session.status_code, path
+        assert by_token.json() == by_session.json(), path
