@@ -196,6 +196,7 @@ class ApiTokenCreateForm(forms.Form):
     """
 
     EXPIRY_DAYS = {"30": 30, "90": 90, "365": 365}
+    MAX_DATE_DAYS = 5 * 366
     EXPIRY_CHOICES = [
         ("never", "Без срока"),
         ("30", "30 дней"),
@@ -249,6 +250,14 @@ class ApiTokenCreateForm(forms.Form):
         if user is None or user.pk != request.user.pk:
             raise ValidationError("Неверный пароль.", code="invalid_password")
         return password
+
+    def clean_expires_on(self) -> date | None:
+        last_day = self.cleaned_data["expires_on"]
+        if last_day and last_day > timezone.localdate() + timedelta(days=self.MAX_DATE_DAYS):
+            raise ValidationError(
+                "Не дальше чем через 5 лет. Токен без срока — «Без срока».", code="too_far"
+            )
+        return last_day
 
     def clean(self) -> dict:
         data = super().clean()

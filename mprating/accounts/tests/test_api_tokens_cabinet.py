@@ -106,6 +106,7 @@ def test_a_token_until_a_date_works_through_that_day(client, signed_in):
         ({"expiry": "date"}, "expires_on", "Укажите дату"),
         ({"expiry": "date", "expires_on": "31.02.2030"}, "expires_on", "ДД.ММ.ГГГГ"),
         ({"expiry": "date", "expires_on": "01.01.2020"}, "expires_on", "в будущем"),
+        ({"expiry": "date", "expires_on": "31.12.9999"}, "expires_on", "через 5 лет"),
         ({"expiry": "7"}, "expiry", "Выберите корректный вариант"),
         ({"password": ""}, "password", "Введите пароль"),
     ],
