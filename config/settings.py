@@ -214,6 +214,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "mprating.accounts.backends.axes_username"
 AXES_CLIENT_IP_CALLABLE = "mprating.core.client_ip.client_ip"
 
+# Personal API tokens of clients (issue 12, «Личная информация» → «API-токены»): how many a
+# client may hold at once, how often a token's «last used» is written (seconds; not on every
+# request), and the request rates of the JSON API (django-ninja's «N/s|min|hour|day»): per
+# token, and per signed-in user for the site's own session (empty: no limit).
+API_TOKENS_PER_CLIENT = env_int("API_TOKENS_PER_CLIENT", 20)
+API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "120/min")
+API_SESSION_RATE = env_str("API_SESSION_RATE", "600/min")
+
 # The cache: Redis when REDIS_URL is set (redis://host:6379/<db>), so that every app server on
 # every machine reads and invalidates the same values; this process's memory otherwise (one
 # process: `make run`, the tests). The prefix keeps two deployments (or test runs) on one Redis

@@ -399,4 +399,5 @@ class GroupAdmin(BaseGroupAdmin, ModelAdmin):
         return field
 
 
-from mprating.accounts import admin_personal_data  # noqa: E402, F401 — registers the 152-ФЗ pages
+# The 152-ФЗ pages and «API-токены» live in their own modules; importing them registers them.
+from mprating.accounts import admin_personal_data, admin_tokens  # noqa: E402, F401

@@ -256,3 +256,48 @@ class DeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Запрос на удаление данных № {self.pk}"
+
+
+class ApiToken(models.Model):
+    """A client's personal token for the JSON API (issue 12 «Client API with personal tokens»).
+
+    The client names it and sees it once: `mpr_<prefix>_<secret>`. Only the visible `prefix`
+    (to find the row) and a keyed hash of the whole token are kept — HMAC-SHA256 under a key
+    derived from `SECRET_KEY` (`services.api_token_digest`) — so neither a copy of the database
+    nor the back office can give a token back. A token stops working when it is revoked, when
+    it expires or when its client's access is switched off (`User.is_active`).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("название", max_length=100)
+    prefix = models.CharField("начало токена", max_length=16, unique=True)
+    digest = models.CharField("отпечаток", max_length=64, editable=False)
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    expires_at = models.DateTimeField("действует до", null=True, blank=True)
+    last_used_at = models.DateTimeField("последнее использование", null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    revoked_at = models.DateTimeField("отозван", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отозвал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "API-токен"
+        verbose_name_plural = "API-токены"
+        ordering = ["-created_at", "-id"]
+        permissions = [("revoke_apitoken", "Может отзывать API-токены клиентов")]
+        indexes = [models.Index(fields=["client", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment) -> bool:
+        """Neither revoked nor expired at `moment`."""
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > moment

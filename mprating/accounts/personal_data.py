@@ -32,7 +32,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mprating.accounts.hooks import personal_data_erasers
-from mprating.accounts.models import Client, DeletionRequest, PersonalDataView, User
+from mprating.accounts.models import (
+    ApiToken,
+    Client,
+    DeletionRequest,
+    PersonalDataView,
+    User,
+)
 from mprating.core import outbox
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.sessions import sessions_end_for_user
@@ -183,6 +189,10 @@ def client_anonymize(*, client_id: int) -> Client:
     client.company_name = ""
     client.inn = ""
     client.save(update_fields=["company_name", "inn"])
+    # A script holding one of the person's API tokens must stop too.
+    ApiToken.objects.filter(client_id=client.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     if old_email.lower() != new_email:
         outbox.emails_forget_address(address=old_email, replacement=new_email)
     for eraser in personal_data_erasers():

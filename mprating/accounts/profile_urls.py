@@ -12,4 +12,6 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("delete/", views.profile_deletion_request, name="profile_deletion_request"),
     path("delete/cancel/", views.profile_deletion_cancel, name="profile_deletion_cancel"),
+    path("api-tokens/", views.api_token_create, name="api_token_create"),
+    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -1,5 +1,7 @@
-"""Sign-up, sign-in, the site's front door and the cabinet's «Личная информация»."""
+"""Sign-up, sign-in, the site's front door and the cabinet's «Личная информация» (with its
+«API-токены»)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -9,11 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from mprating.accounts import personal_data, roles, services
+from mprating.accounts import personal_data, roles, selectors, services
 from mprating.accounts.decorators import client_required
 from mprating.accounts.forms import (
+    ApiTokenCreateForm,
     DeletionRequestForm,
     LoginForm,
     PersonalDataForm,
@@ -124,6 +128,7 @@ def _render_profile(
         template = f"{template}#{partial}"
     context = {"personal_form": personal, "search_form": search, "saved": saved}
     context.update(_personal_data_context(request, deletion_form))
+    context.update(_api_tokens_context(request))
     return render(request, template, context, status=status)
 
 
@@ -194,8 +199,73 @@ def profile_search_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
+# ---- «API-токены» of «Личная информация» (issue 12) ---------------------------------------
+
+
+def _api_tokens_context(
+    request: HttpRequest,
+    form: ApiTokenCreateForm | None = None,
+    issued: services.IssuedApiToken | None = None,
+    revoked: str = "",
+) -> dict:
+    return {
+        "api_tokens": selectors.api_tokens_for_client(client=request.client),
+        "api_token_form": form or ApiTokenCreateForm(request),
+        "issued_token": issued,
+        "revoked_token_name": revoked,
+        "api_token_limit": settings.API_TOKENS_PER_CLIENT,
+    }
+
+
+def _render_api_tokens(
+    request: HttpRequest,
+    *,
+    form: ApiTokenCreateForm | None = None,
+    issued: services.IssuedApiToken | None = None,
+    revoked: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The section alone for htmx; a page with just the section without JavaScript."""
+    template = "accounts/_api_tokens.html" if request.htmx else "accounts/api_tokens.html"
+    context = _api_tokens_context(request, form, issued, revoked)
+    return render(request, template, context, status=status)
+
+
+@never_cache
 @client_required
 @require_http_methods(["POST"])
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """The token is in this answer only (never in a URL, the session or a log): the section
+    shows it once, the answer is not cached, and a reload shows the list without it."""
+    form = ApiTokenCreateForm(request, request.POST)
+    if form.is_valid():
+        try:
+            issued = services.api_token_create(
+                client=request.client,
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            return _render_api_tokens(request, issued=issued)
+    return _render_api_tokens(request, form=form, status=422)
+
+
+@client_required
+@require_http_methods(["POST"])
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = services.api_token_revoke(client=request.client, token_id=token_id)
+    if request.htmx:
+        return _render_api_tokens(request, revoked=token.name)
+    messages.success(request, f"Токен «{token.name}» отозван.")
+    return redirect(f"{reverse('cabinet:profile')}#api-tokens")
+
+
+@client_required
+@require_http_methods(["POST"])
+# The form asks for the password: as many guesses as the sign-in form allows, per person.
+@ratelimits.limit("login", "RATELIMIT_LOGIN", key=ratelimits.BY_USER)
 def profile_deletion_request(request: HttpRequest) -> HttpResponse:
     """«Удалить мои данные» (issue 12, 152-ФЗ): the request waits for an operator."""
     form = DeletionRequestForm(request.POST, prefix="deletion")

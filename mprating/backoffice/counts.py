@@ -16,6 +16,7 @@ NOUN_FORMS: dict[str, tuple[str, str, str]] = {
         "запросов на удаление",
     ),
     "accounts.personaldataview": ("просмотр", "просмотра", "просмотров"),
+    "accounts.apitoken": ("API-токен", "API-токена", "API-токенов"),
     "auth.group": ("группа", "группы", "групп"),
     "axes.accessattempt": ("попытка доступа", "попытки доступа", "попыток доступа"),
     "axes.accesslog": ("запись о доступе", "записи о доступе", "записей о доступе"),

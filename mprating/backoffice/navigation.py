@@ -53,6 +53,12 @@ SECTIONS: tuple[Section, ...] = (
                 "admin:accounts_personaldataview_changelist",
                 "accounts.view_personaldataview",
             ),
+            Item(
+                "API-токены",
+                "key",
+                "admin:accounts_apitoken_changelist",
+                "accounts.view_apitoken",
+            ),
         ),
     ),
     Section(

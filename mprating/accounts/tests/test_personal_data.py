@@ -381,3 +381,33 @@ def test_the_requests_list_keeps_a_constant_number_of_queries(client, operator):
     for _ in range(10):
         personal_data.deletion_request_create(client=make_client(), password=PASSWORD)
     assert count_queries(lambda: client.get(REQUESTS)) == few
+
+
+def test_erasing_revokes_the_persons_api_tokens(operator):
+    from mprating.accounts import services
+    from mprating.accounts.models import ApiToken
+
+    account = make_client()
+    issued = services.api_token_create(client=account, name="Склад", expires_at=None)
+    request = personal_data.deletion_request_create(client=account, password=PASSWORD)
+
+    personal_data.deletion_request_confirm(request_id=request.pk, actor=operator)
+
+    assert ApiToken.objects.get(client=account).revoked_at is not None
+    api = Browser().get("/api/v1/profile", HTTP_AUTHORIZATION=f"Bearer {issued.plain}")
+    assert api.status_code == 401
+
+
+def test_guessing_the_password_on_the_deletion_form_is_limited_like_a_sign_in(client, settings):
+    settings.RATELIMIT_LOGIN = "3/h"
+    account = make_client()
+    client.force_login(account.user)
+    answers = [
+        client.post(ASK, {"deletion-password": f"guess{n}", "deletion-confirm": "on"})
+        for n in range(4)
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422, 422, 429]
+    right = client.post(ASK, {"deletion-password": PASSWORD, "deletion-confirm": "on"})
+    assert right.status_code == 429
+    assert not DeletionRequest.objects.exists()

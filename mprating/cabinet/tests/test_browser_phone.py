@@ -71,6 +71,8 @@ NOT_PAGES = {
     "cabinet:profile_deletion_cancel",
     "cabinet:personal_data_json",
     "cabinet:personal_data_xlsx",
+    "cabinet:api_token_create",
+    "cabinet:api_token_revoke",
     "cabinet:package_buy",
     "catalog:selection_models",
     "catalog:selection_generations",

@@ -43,6 +43,7 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
         "uidb64": urlsafe_base64_encode(force_bytes(demo.client_user.pk)),
         "token": default_token_generator.make_token(demo.client_user),
     },
+    "cabinet:api_token_revoke": lambda demo: {"token_id": demo.api_token.pk},
     "cart:line_quantity": lambda demo: {"line_id": demo.cart_line.pk},
     "cart:line_remove": lambda demo: {"line_id": demo.cart_line.pk},
     "cart:import_result": lambda demo: {"import_id": demo.cart_import.pk},
