@@ -1,9 +1,11 @@
-"""The JSON API at /api/v1/ (django-ninja): one router per app, session auth with CSRF."""
+"""The JSON API at /api/v1/ (django-ninja): one router per app; a client's personal API token
+(`Authorization: Bearer mpr_…`) or the site's session with CSRF (mprating/accounts/api_auth.py)."""
 
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from mprating.accounts.api import router as accounts_router
+from mprating.accounts.api_auth import API_THROTTLES, api_token_auth
 from mprating.billing.api import router as packages_router
 from mprating.cabinet.api import router as packages_buy_router
 from mprating.cart.api import router as cart_router
@@ -25,8 +27,15 @@ class Api(NinjaAPI):
 api = Api(
     title="MP Rating API",
     version="1",
-    description="API личного кабинета. Авторизация — сессия сайта (cookie) и CSRF-токен.",
-    auth=django_auth,
+    description=(
+        "API личного кабинета. Авторизация — личный API-токен клиента в заголовке "
+        "`Authorization: Bearer mpr_…` (создаётся в кабинете: «Личная информация» → "
+        "«API-токены»; CSRF не нужен) или сессия сайта (cookie) с CSRF-токеном в заголовке "
+        "`X-CSRFToken`. Запросы ограничены по частоте для каждого токена; при превышении — "
+        "ответ 429 с кодом `too_many_requests`."
+    ),
+    auth=[api_token_auth, django_auth],
+    throttle=API_THROTTLES,
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -6,6 +6,7 @@ Every variable is documented in README.md («Конфигурация»).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
@@ -42,10 +43,13 @@ INSTALLED_APPS = [
     # django-ninja: /api/v1/docs serves its vendored Swagger UI (no CDN: works offline).
     "ninja",
     "axes",
+    "csp",
     "django_tasks",
+    # Before django-tasks-db: core's `db_worker` (the package's worker plus the lease sweep,
+    # mprating/core/leases.py) replaces the package's command of the same name.
+    "mprating.core",
     # django-tasks-db under a Russian name (mprating/backoffice/tasks_app.py).
     "mprating.backoffice.tasks_app.TasksDatabaseConfig",
-    "mprating.core",
     "mprating.accounts",
     "mprating.vehicles",
     "mprating.catalog",
@@ -67,6 +71,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "mprating.core.middleware.PermissionsPolicyMiddleware",
+    # Content-Security-Policy on every answer, the back office's additions on its paths
+    # (mprating/core/csp.py); early, so that it also sees the answers of the middleware below.
+    "mprating.core.csp.ContentSecurityPolicyMiddleware",
     # An overlong address: Russian 400 page, or the API's JSON 414 (mprating/core/middleware.py).
     "mprating.core.middleware.UrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +91,8 @@ MIDDLEWARE = [
     "mprating.core.middleware.ApiErrorMiddleware",
     # An action's address opened as a page (Django's empty 405) → the site's Russian page.
     "mprating.cabinet.middleware.MethodNotAllowedPage",
+    # Over a rate limit (mprating/core/ratelimits.py): the Russian 429, not Ratelimited's 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -163,6 +172,30 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # the handlers in config/urls.py).
 CSRF_FAILURE_VIEW = "mprating.cabinet.views.csrf_failure"
 
+# The client's address for per-address limits (rate limits below, django-axes): behind nginx, the
+# header nginx sets to it (`proxy_set_header X-Real-IP $remote_addr;`, which also overwrites the
+# client's own); empty — no proxy, the connection's address (mprating/core/client_ip.py).
+_client_ip_header = env_str("DJANGO_CLIENT_IP_HEADER", "X-Real-IP").strip()
+CLIENT_IP_META_KEY = (
+    "HTTP_" + _client_ip_header.upper().replace("-", "_") if _client_ip_header else None
+)
+
+# Rate limits (django-ratelimit through mprating/core/ratelimits.py; issue 12, ASVS V11.1.4):
+# POSTs per client address (per person for uploads and chat) in a window — "5/h" is five an
+# hour, "30/10m" thirty in ten minutes; empty switches a limit off. Counted in the cache (Redis
+# when REDIS_URL is set: one count for every app server; this process's memory otherwise). The
+# request over a limit changes nothing and gets the Russian 429 page (htmx: a notice). The JSON
+# API is not limited here. django_ratelimit is not in INSTALLED_APPS on purpose: its system
+# check only knows memcached and django-redis and would fail `check --deploy` on Django's own
+# Redis and local-memory caches, which count atomically enough for these limits.
+RATELIMIT_REGISTRATION = env_str("RATELIMIT_REGISTRATION", "5/h")  # registration, «Стать партнёром»
+RATELIMIT_PASSWORD_RESET = env_str("RATELIMIT_PASSWORD_RESET", "5/h")  # «Забыли пароль?»
+RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "30/10m")  # the cabinet's and back office's sign-in
+RATELIMIT_UPLOAD = env_str("RATELIMIT_UPLOAD", "20/h")  # cart file, return photos, imports
+RATELIMIT_CHAT = env_str("RATELIMIT_CHAT", "20/m")  # a client's messages in a VIN request chat
+RATELIMIT_IP_META_KEY = "mprating.core.client_ip.client_ip"
+RATELIMIT_VIEW = "mprating.cabinet.views.too_many_requests"
+
 # django-axes: lock a login (e-mail/phone) from one address after repeated failures.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # Failures are counted in the database: every app server sees the same count, and a restart of
@@ -172,11 +205,23 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A locked-out person sees the sign-in page they used (the cabinet's or the back office's) with
+# the Russian lockout message, status 429 (mprating/accounts/lockout.py).
+AXES_LOCKOUT_CALLABLE = "mprating.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # The sign-in form field is "username" (e-mail or phone), not the model's USERNAME_FIELD.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "mprating.accounts.backends.axes_username"
+AXES_CLIENT_IP_CALLABLE = "mprating.core.client_ip.client_ip"
+
+# Personal API tokens of clients (issue 12, «Личная информация» → «API-токены»): how many a
+# client may hold at once, how often a token's «last used» is written (seconds; not on every
+# request), and the request rates of the JSON API (django-ninja's «N/s|min|hour|day»): per
+# token, and per signed-in user for the site's own session (empty: no limit).
+API_TOKENS_PER_CLIENT = env_int("API_TOKENS_PER_CLIENT", 20)
+API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "120/min")
+API_SESSION_RATE = env_str("API_SESSION_RATE", "600/min")
 
 # The cache: Redis when REDIS_URL is set (redis://host:6379/<db>), so that every app server on
 # every machine reads and invalidates the same values; this process's memory otherwise (one
@@ -255,6 +300,27 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# Content-Security-Policy (django-csp 4, mprating/core/csp.py; issue 12, ASVS V14.4). Everything
+# from our own origin only: no inline script or style (the pages' scripts are static/js/*.js;
+# colours and widths from data are set by static/js/styles.js), images also as data: URLs
+# (icons inside CSS), no plugins, no <base> to elsewhere, forms post only to us, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The back office (django-unfold) only: its Alpine.js expressions need eval, its templates
+# write inline styles. Still no inline script there (mprating/core/csp.py explains).
+CSP_BACKOFFICE_PREFIX = "/backoffice/"
+CSP_BACKOFFICE_UPDATE = {"script-src": [UNSAFE_EVAL], "style-src": [UNSAFE_INLINE]}
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Europe/Moscow"
@@ -299,6 +365,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Long background jobs (imports, акты сверки) hold a lease that each committed batch renews; a
+# job whose worker was silent this long is taken over by another worker, after its last
+# committed batch (mprating/core/leases.py). Every db_worker looks for such jobs this often.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+JOB_LEASE_SWEEP_SECONDS = env_int("JOB_LEASE_SWEEP_SECONDS", 30)
+# Rows per committed batch of a catalog import; 0 — each kind's own (crosses 5 000, others 2 000).
+IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 0)
+
+# 152-ФЗ (issue 12): finished background task results (their arguments may hold personal data,
+# e.g. the address typed in «Забыли пароль?») are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 
 # Seed 004: an order whose lines are all final moves to the archive by itself when «последний
 # статус менялся больше 2 месяцев тому назад».
@@ -399,6 +477,8 @@ UNFOLD = {
         },
     ],
     "STYLES": [lambda request: static("css/backoffice.css")],
+    # Our back office behaviour (copy buttons, a period chooser): no inline script (CSP).
+    "SCRIPTS": [lambda request: static("js/backoffice.js")],
     "COLORS": {
         "base": {
             "50": "#f8fafc",

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -18,13 +19,13 @@ from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm
 from unfold.widgets import UnfoldAdminTextareaWidget
 
-from mprating.accounts import services
-from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.accounts import personal_data, services
+from mprating.accounts.models import Client, ClientStatusChange, PersonalDataView, User
 from mprating.accounts.phones import try_normalize_phone
 from mprating.accounts.selectors import clients_for_backoffice
+from mprating.core import exports
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
-from mprating.core.exports import export_xlsx
 
 admin.site.unregister(Group)
 
@@ -101,7 +102,7 @@ class ClientAdmin(ModelAdmin):
     search_help_text = "ФИО, e-mail, телефон, компания или ИНН"
     ordering = ["-created_at", "-id"]
     inlines = [StatusChangeInline]
-    actions = ["deactivate_selected", "reactivate_selected", export_xlsx]
+    actions = ["deactivate_selected", "reactivate_selected", "export_xlsx"]
     export_columns = [
         ("Фамилия", lambda c: c.user.last_name),
         ("Имя", lambda c: c.user.first_name),
@@ -151,6 +152,45 @@ class ClientAdmin(ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    # ---- 152-ФЗ: every look at a client's personal data is journaled (issue 12) -------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._journal_view(request, object_id, response, PersonalDataView.What.CARD)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._journal_view(request, object_id, response, PersonalDataView.What.HISTORY)
+        return response
+
+    @staticmethod
+    def _journal_view(request: HttpRequest, object_id, response, what: str) -> None:
+        """One INSERT when the page was shown (not for a redirect, a 403 or a 404)."""
+        if request.method != "GET" or response.status_code != 200:
+            return
+        try:
+            client_id = int(unquote(object_id))
+        except (TypeError, ValueError):
+            return
+        personal_data.personal_data_view_record(
+            viewer=request.user,
+            client_id=client_id,
+            what=what,
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+
+    @admin.action(description="Выгрузить выбранное в XLSX")
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Client]) -> HttpResponse:
+        """The core export, journaled: one row per exported client, in one INSERT."""
+        personal_data.personal_data_views_record_many(
+            viewer=request.user,
+            client_ids=list(queryset.values_list("pk", flat=True)),
+            what=PersonalDataView.What.EXPORT,
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+        return exports.export_xlsx(self, request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -357,3 +397,7 @@ class GroupAdmin(BaseGroupAdmin, ModelAdmin):
         if db_field.name == "permissions":
             field.label_from_instance = permission_label
         return field
+
+
+# The 152-ФЗ pages and «API-токены» live in their own modules; importing them registers them.
+from mprating.accounts import admin_personal_data, admin_tokens  # noqa: E402, F401

@@ -1,11 +1,14 @@
 """Cabinet and sign-in forms: they check the format of input; rules live in services."""
 
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
 
 from mprating.accounts.backends import find_user_by_login
 from mprating.accounts.inn import normalize_inn
@@ -175,3 +178,120 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args, **kwargs) -> None:
         enqueue_on_commit(password_reset_send, email=self.cleaned_data["email"])
+
+
+class DeletionRequestForm(forms.Form):
+    """«Удалить мои данные» (issue 12, 152-ФЗ): the password again and an explicit «yes»."""
+
+    password = forms.CharField(
+        label="Пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Введите пароль, чтобы подтвердить, что это вы."},
+    )
+    confirm = forms.BooleanField(
+        label="Я понимаю, что личные данные будут удалены без возможности восстановления, "
+        "а войти в кабинет больше не получится",
+        error_messages={"required": "Подтвердите, что понимаете последствия удаления."},
+    )
+
+
+API_TOKEN_LOCKED_OUT = (
+    "Слишком много неверных попыток ввода пароля: создание токенов и вход с вашего адреса "
+    "заблокированы на час. Если вы забыли пароль, восстановите его."
+)
+
+
+class ApiTokenCreateForm(forms.Form):
+    """«Создать токен» in «Личная информация»: a name, how long it works, and the client's
+    current password (whoever sits at an open session must not get a key to the account).
+
+    The password goes through `django.contrib.auth.authenticate`, as a sign-in does, so
+    django-axes counts a wrong one and locks the account from this address after
+    `AXES_FAILURE_LIMIT` failures — for the sign-in form too.
+    """
+
+    EXPIRY_DAYS = {"30": 30, "90": 90, "365": 365}
+    MAX_DATE_DAYS = 5 * 366
+    EXPIRY_CHOICES = [
+        ("never", "Без срока"),
+        ("30", "30 дней"),
+        ("90", "90 дней"),
+        ("365", "365 дней"),
+        ("date", "До выбранной даты"),
+    ]
+
+    name = forms.CharField(
+        label="Название",
+        max_length=100,
+        help_text="Для чего токен, например «Учёт на складе» или «Скрипт заказов».",
+        error_messages={"required": "Назовите токен, например «Учёт на складе»."},
+    )
+    expiry = forms.ChoiceField(
+        label="Срок действия",
+        choices=EXPIRY_CHOICES,
+        initial="90",
+        error_messages={"required": "Выберите срок действия."},
+    )
+    expires_on = forms.DateField(
+        label="Действует по (включительно)",
+        required=False,
+        widget=forms.DateInput(
+            attrs={"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off"},
+            format="%d.%m.%Y",
+        ),
+        help_text="Только для срока «До выбранной даты».",
+        error_messages={"invalid": "Введите дату в формате ДД.ММ.ГГГГ."},
+    )
+    password = forms.CharField(
+        label="Текущий пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Введите пароль от личного кабинета."},
+    )
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        request = self.request
+        user = authenticate(request, username=request.user.email, password=password)
+        if getattr(request, "axes_locked_out", False):
+            # The lockout is told here, in the form; without this the axes middleware would
+            # swap the whole answer for its sign-in lockout page.
+            request.axes_locked_out = False
+            raise ValidationError(API_TOKEN_LOCKED_OUT, code="locked_out")
+        if user is None or user.pk != request.user.pk:
+            raise ValidationError("Неверный пароль.", code="invalid_password")
+        return password
+
+    def clean_expires_on(self) -> date | None:
+        last_day = self.cleaned_data["expires_on"]
+        if last_day and last_day > timezone.localdate() + timedelta(days=self.MAX_DATE_DAYS):
+            raise ValidationError(
+                "Не дальше чем через 5 лет. Токен без срока — «Без срока».", code="too_far"
+            )
+        return last_day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("expiry") == "date"
+            and not data.get("expires_on")
+            and not self.has_error("expires_on")
+        ):
+            self.add_error("expires_on", "Укажите дату или выберите другой срок.")
+        return data
+
+    def expires_at(self) -> datetime | None:
+        """When the token stops working: N days from now, or the end of the chosen day
+        (Moscow time), or never (None)."""
+        expiry = self.cleaned_data["expiry"]
+        if expiry in self.EXPIRY_DAYS:
+            return timezone.now() + timedelta(days=self.EXPIRY_DAYS[expiry])
+        if expiry == "date":
+            last_day: date = self.cleaned_data["expires_on"]
+            return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+        return None

@@ -158,3 +158,146 @@ class ClientStatusChange(HistoryEntry):
     def __str__(self) -> str:
         action = "разблокирован" if self.is_active else "заблокирован"
         return f"{self.client}: {action}"
+
+
+class PersonalDataView(models.Model):
+    """Who looked at a client's personal data in the back office, when, and on which page
+    (issue 12, 152-ФЗ: «Every view of a client's personal data in the back office is recorded
+    (who, when, which client) and listed on the client's card»).
+
+    Append-only and written on GET: an audit row, not a change of the business (the GET-is-safe
+    test allows this one table by name). One INSERT per page, nothing else.
+    """
+
+    class What(models.TextChoices):
+        CARD = "card", "карточка клиента"
+        HISTORY = "history", "история изменений клиента"
+        EXPORT = "export", "выгрузка в XLSX"
+
+    # PROTECT, as the history's `changed_by`: the journal never loses who looked.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="кто смотрел",
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="personal_data_views",
+        verbose_name="клиент",
+    )
+    viewed_at = models.DateTimeField("когда", default=timezone.now)
+    what = models.CharField("что", max_length=16, choices=What.choices)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "просмотр персональных данных"
+        verbose_name_plural = "журнал просмотров персональных данных"
+        ordering = ["-viewed_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-viewed_at"], name="accounts_pdview_client"),
+            models.Index(fields=["viewer", "-viewed_at"], name="accounts_pdview_viewer"),
+            models.Index(fields=["-viewed_at", "-id"], name="accounts_pdview_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.get_what_display()}"
+
+
+class DeletionRequest(models.Model):
+    """A client's «Удалить мои данные» (152-ФЗ): waits for an operator or manager, who confirms
+    it in the back office; the confirmation anonymizes the personal fields and keeps what
+    accounting must keep (orders, their lines and sums, ledger entries, returns' amounts).
+    The client may cancel it while it waits. One waiting request per client."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Ждёт подтверждения"
+        CANCELLED = "cancelled", "Отменён клиентом"
+        DONE = "done", "Данные удалены"
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="deletion_requests", verbose_name="клиент"
+    )
+    status = models.CharField(
+        "состояние", max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    decided_at = models.DateTimeField("решение", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="подтвердил",
+    )
+
+    class Meta:
+        verbose_name = "запрос на удаление данных"
+        verbose_name_plural = "запросы на удаление данных"
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("confirm_deletionrequest", "Может подтверждать удаление персональных данных")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="pending"),
+                name="accounts_deletion_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "cancelled", "done"]),
+                name="accounts_deletion_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="accounts_deletion_status")]
+
+    def __str__(self) -> str:
+        return f"Запрос на удаление данных № {self.pk}"
+
+
+class ApiToken(models.Model):
+    """A client's personal token for the JSON API (issue 12 «Client API with personal tokens»).
+
+    The client names it and sees it once: `mpr_<prefix>_<secret>`. Only the visible `prefix`
+    (to find the row) and a keyed hash of the whole token are kept — HMAC-SHA256 under a key
+    derived from `SECRET_KEY` (`services.api_token_digest`) — so neither a copy of the database
+    nor the back office can give a token back. A token stops working when it is revoked, when
+    it expires or when its client's access is switched off (`User.is_active`).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("название", max_length=100)
+    prefix = models.CharField("начало токена", max_length=16, unique=True)
+    digest = models.CharField("отпечаток", max_length=64, editable=False)
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    expires_at = models.DateTimeField("действует до", null=True, blank=True)
+    last_used_at = models.DateTimeField("последнее использование", null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    revoked_at = models.DateTimeField("отозван", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отозвал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "API-токен"
+        verbose_name_plural = "API-токены"
+        ordering = ["-created_at", "-id"]
+        permissions = [("revoke_apitoken", "Может отзывать API-токены клиентов")]
+        indexes = [models.Index(fields=["client", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment) -> bool:
+        """Neither revoked nor expired at `moment`."""
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > moment

@@ -1,12 +1,13 @@
-"""Reads for the back office «Пользователи» section and its dashboard, and who may reset a
-password."""
+"""Reads for the back office «Пользователи» section and its dashboard, who may reset a
+password, and the API tokens of «Личная информация»."""
 
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
-from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.accounts.models import ApiToken, Client, ClientStatusChange, User
 from mprating.core.history import history_of
 
 
@@ -54,3 +55,19 @@ def users_for_password_reset(*, email: str) -> list[User]:
         for user in User.objects.filter(email__iexact=email, is_active=True)
         if user.has_usable_password() and folded(user.email) == folded(email)
     ]
+
+
+def api_tokens_for_client(*, client: Client) -> QuerySet[ApiToken]:
+    """«API-токены» of «Личная информация»: the client's tokens that are not revoked (working
+    and expired, marked `is_expired`), newest first; one query. A revoked token leaves the
+    list."""
+    expired = ExpressionWrapper(Q(expires_at__lte=timezone.now()), output_field=BooleanField())
+    return (
+        ApiToken.objects.filter(client=client, revoked_at__isnull=True)
+        .annotate(is_expired=expired)
+        .order_by("-created_at", "-id")
+    )
+
+
+def api_tokens_for_backoffice() -> QuerySet[ApiToken]:
+    return ApiToken.objects.select_related("client__user", "revoked_by")

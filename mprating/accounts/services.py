@@ -1,23 +1,29 @@
 """Every write to users and clients."""
 
+import ipaddress
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mprating.accounts import roles, selectors
-from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.accounts.models import ApiToken, Client, ClientStatusChange, User
 from mprating.core import outbox
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.core.history import history_record
 from mprating.core.models import OutgoingEmail
+from mprating.core.text import count_ru
 
 EMAIL_TAKEN = "Пользователь с таким e-mail уже зарегистрирован. Войдите или восстановите пароль."
 PHONE_TAKEN = "Этот номер телефона уже указан у другого пользователя."
@@ -224,3 +230,174 @@ def pickup_point_owner_user_create(
         raise ApplicationError("email_taken", OWNER_EMAIL_TAKEN, field="email") from exc
     user.groups.add(Group.objects.get(name=roles.PICKUP_POINT_OWNER))
     return user
+
+
+# ---- Personal API tokens (issue 12 «Client API with personal tokens») ----------------------
+
+API_TOKEN_SCHEME = "mpr"
+API_TOKEN_PREFIX_LENGTH = 8
+_PREFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SECRET_BYTES = 32
+_DIGEST_SALT = "mprating.accounts.ApiToken"
+API_TOKEN_NAME_MAX = 100
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    """A token just created: the row, and the token itself — the only time it exists in
+    plain text (the page shows it once; nothing keeps it)."""
+
+    token: ApiToken
+    plain: str
+
+
+def api_token_digest(plain: str, *, secret: str | None = None) -> str:
+    """HMAC-SHA256 of the whole token under a key derived from `SECRET_KEY` (or `secret`)."""
+    return salted_hmac(_DIGEST_SALT, plain, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _api_token_prefix(plain: str) -> str | None:
+    """The prefix of `mpr_<prefix>_<secret>`, or None when the text is not shaped so."""
+    scheme, _, rest = plain.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != API_TOKEN_SCHEME or len(prefix) != API_TOKEN_PREFIX_LENGTH or not secret:
+        return None
+    if any(char not in _PREFIX_CHARS for char in prefix):
+        return None
+    return prefix
+
+
+def api_tokens_active_q(now: datetime) -> Q:
+    return Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+@transaction.atomic
+def api_token_create(*, client: Client, name: str, expires_at: datetime | None) -> IssuedApiToken:
+    """A new token for `client`, named by them, working until `expires_at` (None: until
+    revoked). The caller has already re-checked the client's password.
+
+    A client holds at most `API_TOKENS_PER_CLIENT` working tokens: one per program or script
+    that calls the API, and an old one is revoked before a new one is made.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError(
+            "name_required", "Назовите токен, например «Учёт на складе».", field="name"
+        )
+    if len(name) > API_TOKEN_NAME_MAX:
+        raise ApplicationError(
+            "name_too_long",
+            f"Название — не длиннее {API_TOKEN_NAME_MAX} символов.",
+            field="name",
+        )
+    now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        raise ApplicationError(
+            "expiry_in_past", "Срок действия должен закончиться в будущем.", field="expires_on"
+        )
+    # The client's row is the lock that makes «count, then create» one step for two tabs.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    limit = settings.API_TOKENS_PER_CLIENT
+    active = ApiToken.objects.filter(api_tokens_active_q(now), client=client).count()
+    if active >= limit:
+        held = count_ru(active, "действующий токен", "действующих токена", "действующих токенов")
+        raise ApplicationError(
+            "api_tokens_limit",
+            f"У вас уже {held}: больше {limit} не бывает. Отзовите ненужный токен и создайте "
+            "новый.",
+        )
+    for _attempt in range(5):
+        prefix = get_random_string(API_TOKEN_PREFIX_LENGTH, _PREFIX_CHARS)
+        plain = f"{API_TOKEN_SCHEME}_{prefix}_{secrets.token_urlsafe(_SECRET_BYTES)}"
+        try:
+            # A savepoint: a prefix taken a moment ago (36⁸ of them) is drawn again.
+            with transaction.atomic():
+                token = ApiToken.objects.create(
+                    client=client,
+                    name=name,
+                    prefix=prefix,
+                    digest=api_token_digest(plain),
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+        except IntegrityError:
+            continue
+        return IssuedApiToken(token=token, plain=plain)
+    raise RuntimeError("No free API token prefix after 5 draws")
+
+
+@transaction.atomic
+def api_token_revoke(*, client: Client, token_id: int) -> ApiToken:
+    """The client revokes one of their tokens: it stops working at once. Another client's
+    token (or none) is `NotFound`; revoking a revoked token changes nothing."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, client=client).first()
+    if token is None:
+        raise NotFound("Токен не найден.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = client.user
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+@transaction.atomic
+def api_tokens_revoke_by_staff(*, token_ids: list[int], actor: User) -> int:
+    """The back office revokes tokens (a leaked one, a client who asked by phone); who did it
+    and when stay on the token. How many were working and now are not."""
+    return ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+
+
+def _digest_key(plain: str, digest: str) -> str | None:
+    """Which key made `digest` of `plain`: `SECRET_KEY`, one of `SECRET_KEY_FALLBACKS` (a key
+    being rotated out), or None. Compared in constant time."""
+    for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
+        if constant_time_compare(api_token_digest(plain, secret=key), digest):
+            return key
+    return None
+
+
+def _ip_or_none(ip: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((ip or "").strip()))
+    except ValueError:
+        return None
+
+
+def api_token_authenticate(*, plain: str, ip: str | None) -> ApiToken | None:
+    """The working token that `plain` is (with its client and user loaded), or None: unknown,
+    wrong secret, revoked, expired, or its client's access is switched off.
+
+    Use is recorded (time and IP address) at most once per `API_TOKEN_TOUCH_SECONDS`, by one
+    conditional UPDATE, so a busy script does not write on every request; a token whose hash
+    was made under a retired key gets the current key's hash in the same UPDATE.
+    """
+    plain = plain.strip()
+    prefix = _api_token_prefix(plain)
+    if prefix is None:
+        return None
+    token = ApiToken.objects.select_related("client__user").filter(prefix=prefix).first()
+    if token is None:
+        return None
+    key = _digest_key(plain, token.digest)
+    if key is None:
+        return None
+    now = timezone.now()
+    if not token.is_active_at(now) or not token.client.user.is_active:
+        return None
+    changes: dict = {}
+    interval = timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is None or now - token.last_used_at >= interval:
+        changes = {"last_used_at": now, "last_used_ip": _ip_or_none(ip)}
+    if key != settings.SECRET_KEY:
+        changes["digest"] = api_token_digest(plain)
+    if changes:
+        # Conditional, so that requests racing in several processes write once per interval.
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - interval)
+        if "digest" in changes:
+            stale = Q()
+        ApiToken.objects.filter(stale, pk=token.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(token, field, value)
+    return token

@@ -1,18 +1,24 @@
-"""Sign-up, sign-in, the site's front door and the cabinet's «Личная информация»."""
+"""Sign-up, sign-in, the site's front door and the cabinet's «Личная информация» (with its
+«API-токены»)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from mprating.accounts import roles, services
+from mprating.accounts import personal_data, roles, selectors, services
 from mprating.accounts.decorators import client_required
 from mprating.accounts.forms import (
+    ApiTokenCreateForm,
+    DeletionRequestForm,
     LoginForm,
     PersonalDataForm,
     QueuedPasswordResetForm,
@@ -20,7 +26,8 @@ from mprating.accounts.forms import (
     SearchSettingsForm,
 )
 from mprating.accounts.models import Client
-from mprating.core.errors import ApplicationError
+from mprating.core import ratelimits
+from mprating.core.errors import ApplicationError, NotFound
 
 AUTH_BACKEND = "mprating.accounts.backends.EmailOrPhoneBackend"
 
@@ -45,6 +52,7 @@ def _apply_service_error(form: Form, error: ApplicationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("registration", "RATELIMIT_REGISTRATION")
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -65,11 +73,13 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/register.html", {"form": form})
 
 
+@method_decorator(ratelimits.limit("login", "RATELIMIT_LOGIN"), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
 
+@method_decorator(ratelimits.limit("password-reset", "RATELIMIT_PASSWORD_RESET"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -111,12 +121,24 @@ def _render_profile(
     partial: str | None = None,
     saved: str | None = None,
     status: int = 200,
+    deletion_form: DeletionRequestForm | None = None,
 ) -> HttpResponse:
     template = "accounts/profile.html"
     if partial and request.htmx:
         template = f"{template}#{partial}"
     context = {"personal_form": personal, "search_form": search, "saved": saved}
+    context.update(_personal_data_context(request, deletion_form))
+    context.update(_api_tokens_context(request))
     return render(request, template, context, status=status)
+
+
+def _personal_data_context(request: HttpRequest, form: DeletionRequestForm | None) -> dict:
+    """The «Мои персональные данные» section (accounts/_personal_data.html): downloads, and
+    the deletion request waiting or the form to make one (one query)."""
+    return {
+        "deletion_request": personal_data.deletion_request_pending(client_id=request.client.pk),
+        "deletion_form": form or DeletionRequestForm(prefix="deletion"),
+    }
 
 
 @client_required
@@ -175,6 +197,114 @@ def profile_search_settings(request: HttpRequest) -> HttpResponse:
     return _render_profile(
         request, personal=personal, search=form, partial="search-form", status=422
     )
+
+
+# ---- «API-токены» of «Личная информация» (issue 12) ---------------------------------------
+
+
+def _api_tokens_context(
+    request: HttpRequest,
+    form: ApiTokenCreateForm | None = None,
+    issued: services.IssuedApiToken | None = None,
+    revoked: str = "",
+) -> dict:
+    return {
+        "api_tokens": selectors.api_tokens_for_client(client=request.client),
+        "api_token_form": form or ApiTokenCreateForm(request),
+        "issued_token": issued,
+        "revoked_token_name": revoked,
+        "api_token_limit": settings.API_TOKENS_PER_CLIENT,
+    }
+
+
+def _render_api_tokens(
+    request: HttpRequest,
+    *,
+    form: ApiTokenCreateForm | None = None,
+    issued: services.IssuedApiToken | None = None,
+    revoked: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The section alone for htmx; a page with just the section without JavaScript."""
+    template = "accounts/_api_tokens.html" if request.htmx else "accounts/api_tokens.html"
+    context = _api_tokens_context(request, form, issued, revoked)
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@client_required
+@require_http_methods(["POST"])
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """The token is in this answer only (never in a URL, the session or a log): the section
+    shows it once, the answer is not cached, and a reload shows the list without it."""
+    form = ApiTokenCreateForm(request, request.POST)
+    if form.is_valid():
+        try:
+            issued = services.api_token_create(
+                client=request.client,
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            return _render_api_tokens(request, issued=issued)
+    return _render_api_tokens(request, form=form, status=422)
+
+
+@client_required
+@require_http_methods(["POST"])
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = services.api_token_revoke(client=request.client, token_id=token_id)
+    if request.htmx:
+        return _render_api_tokens(request, revoked=token.name)
+    messages.success(request, f"Токен «{token.name}» отозван.")
+    return redirect(f"{reverse('cabinet:profile')}#api-tokens")
+
+
+@client_required
+@require_http_methods(["POST"])
+# The form asks for the password: as many guesses as the sign-in form allows, per person.
+@ratelimits.limit("login", "RATELIMIT_LOGIN", key=ratelimits.BY_USER)
+def profile_deletion_request(request: HttpRequest) -> HttpResponse:
+    """«Удалить мои данные» (issue 12, 152-ФЗ): the request waits for an operator."""
+    form = DeletionRequestForm(request.POST, prefix="deletion")
+    if form.is_valid():
+        try:
+            personal_data.deletion_request_create(
+                client=request.client, password=form.cleaned_data["password"]
+            )
+        except ApplicationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Запрос на удаление данных отправлен. Оператор подтвердит его, и данные будут "
+                "удалены; пока он ждёт, его можно отменить.",
+            )
+            return redirect(reverse("cabinet:profile") + "#personal-data-card")
+    personal, search = _profile_forms(request.client)
+    return _render_profile(
+        request, personal=personal, search=search, deletion_form=form, status=422
+    )
+
+
+@client_required
+@require_http_methods(["POST"])
+def profile_deletion_cancel(request: HttpRequest) -> HttpResponse:
+    """The client withdraws the waiting request; another client's request is «not found»."""
+    request_id = request.POST.get("request", "")
+    if not request_id.isdigit():
+        raise Http404("Запрос не найден.")
+    try:
+        personal_data.deletion_request_cancel(client=request.client, request_id=int(request_id))
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Запрос на удаление данных отменён.")
+    return redirect(reverse("cabinet:profile") + "#personal-data-card")
 
 
 @client_required

@@ -38,6 +38,7 @@ class ClientCardAdmin(ClientAdmin):
         ("История доступа", {"fields": ["access_history"]}),
         ("Покупки пакетов", {"fields": ["package_purchases"]}),
         ("Заявки", {"fields": ["recent_orders"]}),
+        ("Персональные данные (152-ФЗ)", {"fields": ["deletion_requests", "data_views"]}),
     ]
     readonly_fields = [
         *ClientAdmin.readonly_fields,
@@ -45,12 +46,15 @@ class ClientCardAdmin(ClientAdmin):
         "access_history",
         "package_purchases",
         "recent_orders",
+        "deletion_requests",
+        "data_views",
     ]
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         client = super().get_object(request, object_id, from_field)
         if client is not None:
             client.card = client_card(client_id=client.pk)
+            client.may_open_journal = request.user.has_perm("accounts.view_personaldataview")
         return client
 
     @staticmethod
@@ -90,3 +94,16 @@ class ClientCardAdmin(ClientAdmin):
             total=card.orders_total,
             all_url=f"{changelist}?client__id__exact={obj.pk}",
         )
+
+    @display(description="просмотры персональных данных")
+    def data_views(self, obj: Client) -> SafeString:
+        changelist = reverse("admin:accounts_personaldataview_changelist")
+        return _render(
+            "_data_views.html",
+            views=self._card(obj).data_views,
+            all_url=f"{changelist}?client__id__exact={obj.pk}" if obj.may_open_journal else "",
+        )
+
+    @display(description="запросы на удаление данных")
+    def deletion_requests(self, obj: Client) -> SafeString:
+        return _render("_deletion.html", requests=self._card(obj).deletion_requests)

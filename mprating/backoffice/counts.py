@@ -10,6 +10,13 @@ from mprating.core.text import count_ru
 NOUN_FORMS: dict[str, tuple[str, str, str]] = {
     "accounts.client": ("клиент", "клиента", "клиентов"),
     "accounts.user": ("пользователь", "пользователя", "пользователей"),
+    "accounts.deletionrequest": (
+        "запрос на удаление",
+        "запроса на удаление",
+        "запросов на удаление",
+    ),
+    "accounts.personaldataview": ("просмотр", "просмотра", "просмотров"),
+    "accounts.apitoken": ("API-токен", "API-токена", "API-токенов"),
     "auth.group": ("группа", "группы", "групп"),
     "axes.accessattempt": ("попытка доступа", "попытки доступа", "попыток доступа"),
     "axes.accesslog": ("запись о доступе", "записи о доступе", "записей о доступе"),

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from mprating.accounts.personal_data import deletion_requests_waiting
 from mprating.accounts.selectors import client_counts
 from mprating.backoffice.navigation import waiting
 from mprating.billing.models import PurchaseStatus
@@ -105,7 +106,8 @@ def _vin_section(request: HttpRequest) -> dict | None:
     return {"title": "VIN-запросы", "cards": [card]}
 
 
-def _clients_section(user, today: date) -> dict | None:
+def _clients_section(request: HttpRequest, today: date) -> dict | None:
+    user = request.user
     if not user.has_perm("accounts.view_client"):
         return None
     first = today - timedelta(days=RECENT_DAYS - 1)
@@ -120,8 +122,18 @@ def _clients_section(user, today: date) -> dict | None:
                 _days_url(url, first, today),
             ),
             DeskCard("Заблокированных клиентов", counts.blocked, f"{reverse(url)}?active=no"),
+            *_deletion_cards(request),
         ],
     }
+
+
+def _deletion_cards(request: HttpRequest) -> list[DeskCard]:
+    """Issue 12 (152-ФЗ): the clients' requests to delete their data that wait."""
+    if not request.user.has_perm("accounts.view_deletionrequest"):
+        return []
+    url = reverse("admin:accounts_deletionrequest_changelist")
+    count = waiting(request, deletion_requests_waiting)  # the sidebar's badge counted it
+    return [DeskCard("Запросов на удаление данных", count, f"{url}?status__exact=pending")]
 
 
 def _marketplaces_section(user) -> dict | None:
@@ -194,7 +206,7 @@ def desk_sections(request: HttpRequest) -> list[dict]:
     sections = [
         _orders_section(request, today),
         _vin_section(request),
-        _clients_section(user, today),
+        _clients_section(request, today),
         *({"title": title, "cards": cards} for title, cards in registered),
         _marketplaces_section(user),
         _billing_section(user),

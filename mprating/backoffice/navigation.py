@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from mprating.accounts.personal_data import deletion_requests_waiting
 from mprating.garage.selectors import vin_requests_waiting
 from mprating.orders.selectors import refusal_requests_waiting
 
@@ -37,7 +38,28 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "Пользователи",
-        (Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),),
+        (
+            Item("Клиенты", "group", "admin:accounts_client_changelist", "accounts.view_client"),
+            Item(
+                "Запросы на удаление данных",
+                "person_remove",
+                "admin:accounts_deletionrequest_changelist",
+                "accounts.view_deletionrequest",
+                badge=deletion_requests_waiting,
+            ),
+            Item(
+                "Просмотры персональных данных",
+                "visibility",
+                "admin:accounts_personaldataview_changelist",
+                "accounts.view_personaldataview",
+            ),
+            Item(
+                "API-токены",
+                "key",
+                "admin:accounts_apitoken_changelist",
+                "accounts.view_apitoken",
+            ),
+        ),
     ),
     Section(
         "Подключенные ПВЗ",

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 
-from mprating.accounts.models import ClientStatusChange
+from mprating.accounts.models import ClientStatusChange, DeletionRequest, PersonalDataView
+from mprating.accounts.personal_data import (
+    deletion_requests_of_client,
+    personal_data_views_of_client,
+)
 from mprating.accounts.selectors import client_status_history
 from mprating.billing.models import PackagePurchase
 from mprating.billing.selectors import purchases_of_client
@@ -23,11 +27,15 @@ class ClientCard:
     orders_total: int
     access_history: list[ClientStatusChange]
     money: BalanceInfo
+    # Issue 12 (152-ФЗ): who viewed the personal data (the last 50) and the deletion requests.
+    data_views: list[PersonalDataView]
+    deletion_requests: list[DeletionRequest]
 
 
 def client_card(*, client_id: int) -> ClientCard:
-    """At most six queries, whatever the client has: purchases (+ their count), orders (+ their
-    count), access history, balance with credit limit."""
+    """At most eight queries, whatever the client has: purchases (+ their count), orders (+
+    their count), access history, balance with credit limit, views of the personal data,
+    deletion requests."""
     purchases, purchases_total = purchases_of_client(client_id=client_id, limit=CARD_ROWS)
     orders, orders_total = orders_of_client(client_id=client_id, limit=CARD_ROWS)
     return ClientCard(
@@ -37,4 +45,6 @@ def client_card(*, client_id: int) -> ClientCard:
         orders_total=orders_total,
         access_history=list(client_status_history(client_id=client_id)),
         money=balance_info(client_id),
+        data_views=personal_data_views_of_client(client_id=client_id),
+        deletion_requests=deletion_requests_of_client(client_id=client_id),
     )

@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from mprating.core import ratelimits
+
 STAFF_AREA = (
     "Бэкофис — рабочее место сотрудников магазина. У вашей учётной записи нет к нему доступа."
 )
 
 
+@ratelimits.limit("login", "RATELIMIT_LOGIN")
 def login(request: HttpRequest) -> HttpResponse:
     """`/backoffice/login/`, where the admin site sends everyone it does not let in.
 

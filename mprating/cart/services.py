@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from mprating.accounts.models import Client
-from mprating.cart.models import CartLine
+from mprating.cart.models import CartImport, CartLine
 from mprating.catalog.models import Offer
 from mprating.catalog.services import (
     MAX_ORDER_QUANTITY,
@@ -164,3 +164,11 @@ def cart_lines_hand_over(*, client: Client) -> list[HandedOverLine]:
         HandedOverLine(offer_id=offer_id, quantity=quantity, comment=comment)
         for _, offer_id, quantity, comment in lines
     ]
+
+
+@transaction.atomic
+def cart_erase_personal_data(client_id: int) -> None:
+    """Issue 12 (152-ФЗ), through `accounts.hooks`: a client whose data are erased loses the
+    cart and the files uploaded into it (nothing of it is an accounting record)."""
+    CartLine.objects.filter(client_id=client_id).delete()
+    CartImport.objects.filter(client_id=client_id).delete()

@@ -16,6 +16,7 @@ from mprating.billing.selectors import package_missing
 from mprating.cart import imports, selectors, services
 from mprating.cart.forms import CartImportForm
 from mprating.cart.models import CartImportRow
+from mprating.core import ratelimits
 from mprating.core.errors import ApplicationError, NotFound
 
 
@@ -124,6 +125,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("upload", "RATELIMIT_UPLOAD", key=ratelimits.BY_USER)
 def cart_import(request: HttpRequest) -> HttpResponse:
     """Upload an order file; a refused file shows why next to the field and adds nothing."""
     form = CartImportForm(request.POST or None, request.FILES or None)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from mprating.core.leases import LeasedJob
 from mprating.vehicles.models import Modification
 
 
@@ -231,12 +232,14 @@ def _import_upload_to(instance: "ImportJob", filename: str) -> str:
     return f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ImportJob(models.Model):
+class ImportJob(LeasedJob):
     """One upload of a price list, cross list, category tree, applicability list or vehicles.
 
     Issue 3 «Catalog and price lists»: upload → column mapping → preview → background task
     with a progress bar → report of rejected rows; a re-import updates instead of
-    duplicating. The task works through `mprating.catalog.imports`.
+    duplicating. The task works through `mprating.catalog.imports`. The running task holds a
+    lease (`core.leases`); `processed_rows` is the offset of the last committed batch, written
+    in that batch's transaction, so a job whose worker died continues right after it.
     """
 
     class Kind(models.TextChoices):

@@ -218,7 +218,7 @@ def offer_orderable_problem(
     stock = offer.quantity
     minimum = offer.min_order_quantity
     warehouse_active = offer.warehouse.is_active
-    if warehouse_active and 0 < stock and minimum <= quantity <= stock:
+    if warehouse_active and stock > 0 and minimum <= quantity <= stock:
         return None  # the common case, decided before any message is built
     held = quantity == in_cart and in_cart > 0
     facts = {

@@ -13,7 +13,8 @@ error is about or is `null`. A validation error (422) also carries `errors`, one
 | 400 | `too_many_fields` | more form or query fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS` |
 | 400 | `too_many_files` | more files than `DATA_UPLOAD_MAX_NUMBER_FILES` |
 | 400 | `bad_request` | any other request Django refuses as suspicious |
-| 401 | `not_authenticated` | no session |
+| 401 | `not_authenticated` | neither an API token nor a session |
+| 401 | `invalid_token` | an API token that is unknown, revoked or expired (`accounts.api_auth`) |
 | 403 | `csrf_failed`, `forbidden` | the CSRF check of session auth; `PermissionDenied` |
 | 404 | `not_found` | `NotFound`, Django's `Http404`, an unknown URL |
 | 405 | `method_not_allowed` | a method the endpoint does not have |
@@ -75,7 +76,11 @@ INVALID_INPUT_MESSAGE = "Проверьте введённые данные."
 # Russian code and message for each status Django or django-ninja answers by themselves.
 _STATUS_ERRORS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Некорректный запрос."),
-    401: ("not_authenticated", "Войдите в личный кабинет: запрос без входа в систему."),
+    401: (
+        "not_authenticated",
+        "Войдите в личный кабинет или передайте API-токен (Authorization: Bearer …): "
+        "запрос без входа в систему.",
+    ),
     403: ("forbidden", "Доступ запрещён."),
     404: ("not_found", NotFound().message),
     405: ("method_not_allowed", "Этот метод здесь не поддерживается."),

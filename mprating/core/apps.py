@@ -5,3 +5,15 @@ class CoreConfig(AppConfig):
     name = "mprating.core"
     label = "core"
     verbose_name = "Общее"
+
+    def ready(self) -> None:
+        from mprating.core.leases import on_leases_sweep
+        from mprating.core.outbox import outbox_enqueue_due
+
+        on_leases_sweep(outbox_enqueue_due)
+        # 152-ФЗ (issue 12): old task results (their arguments may hold an e-mail address) go
+        # at every outbox sweep, without a cron line of their own.
+        from mprating.core import outbox
+        from mprating.core.task_results import task_results_prune
+
+        outbox.on_sweep(task_results_prune)

@@ -12,6 +12,7 @@ string starting with «=» as a formula). Numbers stay numbers: −5 is not text
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -54,17 +55,43 @@ def _cell_value(sheet, value: Any) -> Any:
     return value
 
 
-def build_xlsx(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+def _header(sheet, names: Iterable[str]) -> list[WriteOnlyCell]:
     header = []
-    for name, _ in columns:
+    for name in names:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         header.append(cell)
-    sheet.append(header)
+    return header
+
+
+def build_xlsx(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(_header(sheet, (name for name, _ in columns)))
     for row in rows:
         sheet.append([_cell_value(sheet, getter(row)) for _, getter in columns])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title, the header and the rows of values."""
+
+    title: str
+    columns: list[str]
+    rows: Iterable[list[Any]]
+
+
+def build_xlsx_sheets(sheets: list[Sheet]) -> bytes:
+    """A workbook of several sheets, with the same rules as `build_xlsx` (no formulas)."""
+    workbook = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        sheet.append(_header(sheet, spec.columns))
+        for row in spec.rows:
+            sheet.append([_cell_value(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

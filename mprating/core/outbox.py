@@ -448,3 +448,45 @@ def outbox_deliver_due() -> dict[str, int]:
         except Exception:
             logger.exception("Outbox sweep callback %r failed", callback)
     return emails_deliver(due_email_ids(), schedule_retries=False)
+
+
+def outbox_enqueue_due() -> bool:
+    """Enqueue the sweep when some letter is due and held by nobody — a failed one whose retry
+    task is missing, or one whose sender was killed after claiming it (its lease has run out).
+    Called by every worker's lease sweep (`core.leases`), so no cron is needed for that."""
+    if not due_email_ids(limit=1):
+        return False
+    outbox_deliver_due.enqueue()
+    return True
+
+
+@transaction.atomic
+def emails_forget_address(*, address: str, replacement: str) -> dict[str, int]:
+    """Erase a person from the outbox (issue 12, 152-ФЗ «удаление данных»): letters still
+    waiting to go to `address` alone are dropped; in the others `address` becomes
+    `replacement`, and a letter that went to that person only loses its text too. Letters to
+    several people keep their text (it was written to the others as well). Matching is
+    case-insensitive. Returns {"dropped": n, "erased": m}."""
+    wanted = address.strip().lower()
+    if not wanted:
+        return {"dropped": 0, "erased": 0}
+    dropped: list[int] = []
+    erased = 0
+    for email in OutgoingEmail.objects.select_for_update().filter(to__icontains=wanted):
+        recipients = email.recipients
+        if wanted not in {r.lower() for r in recipients}:
+            continue
+        alone = all(r.lower() == wanted for r in recipients)
+        if alone and email.sent_at is None and not email.gave_up:
+            dropped.append(email.pk)
+            continue
+        email.to = ", ".join(replacement if r.lower() == wanted else r for r in recipients)
+        fields = ["to"]
+        if alone:
+            email.body_text = email.body_html = ""
+            fields += ["body_text", "body_html"]
+        email.save(update_fields=fields)
+        erased += 1
+    if dropped:
+        OutgoingEmail.objects.filter(pk__in=dropped).delete()
+    return {"dropped": len(dropped), "erased": erased}

@@ -30,3 +30,25 @@ class SessionStore(CachedDbStore):
         except Exception:
             logger.warning("Session cache unavailable: read from the database", exc_info=True)
             return DbStore.load(self)
+
+
+def sessions_end_for_user(user_id: int) -> int:
+    """End every open session of `user_id` (the database row and its cached copy); how many.
+
+    Django keeps no index of sessions by user, so the unexpired ones are decoded one by one:
+    meant for rare acts (a person's data erased), not for every request.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = 0
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).only(
+        "session_key", "session_data"
+    )
+    for session in alive.iterator(chunk_size=2000):
+        data = session.get_decoded()
+        if str(data.get(SESSION_KEY)) == str(user_id):
+            SessionStore(session_key=session.session_key).delete()
+            ended += 1
+    return ended

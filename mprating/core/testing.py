@@ -136,3 +136,25 @@ def cache_clear() -> None:
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+def database_url_for_other_processes(tmp_path) -> str:
+    """The test database as other processes (a `db_worker`, an app server) reach it:
+    PostgreSQL's by its URL (the test must be `django_db(transaction=True)`, so its rows are
+    committed); SQLite's lives in this process's memory, so it is copied (schema and rows) to a
+    file in `tmp_path` — read what the other process wrote from that file."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = tmp_path / "shared.sqlite3"
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{path}"
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.core.history import HistoryEntry
+from mprating.core.leases import LeasedJob
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -223,9 +224,10 @@ def statement_upload_to(instance: "Statement", filename: str) -> str:
     return f"finance/statements/{instance.client_id}/{filename}"
 
 
-class Statement(models.Model):
+class Statement(LeasedJob):
     """«Акт сверки» for a period, made in the background (seed 004: «по отдельной кнопке
-    можно запросить акт сверки за определённый период»)."""
+    можно запросить акт сверки за определённый период»). The running task holds a lease
+    (`core.leases`): a statement whose worker died is made again by another worker."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "В очереди"

@@ -9,9 +9,13 @@ The layout is the customary Russian one: «Акт сверки взаимных 
 In the store's books a debit is what the client was charged and a credit what the client paid,
 so a negative balance (the client owes) is a debit saldo and a positive one a credit saldo.
 
-Safe to run twice: a statement is claimed by one conditional UPDATE (queued → running); a
-second run of the same task, or a run of a finished statement, changes nothing. The figures come
-from the accounting gateway only (embedded ledger or 1С).
+Safe to run twice: a statement is claimed by one conditional UPDATE (queued, or running under
+an expired lease → running under this worker's lease, `core.leases`); a second run of the same
+task, or a run of a finished statement, changes nothing. A worker killed while making the акт
+(issue 12): its lease runs out, the sweep queues the statement again and another worker makes
+it from the start; the files have names fixed by the statement's start, so the second run
+overwrites what the first one may have written — one PDF and one XLSX, state «Готов». The
+figures come from the accounting gateway only (embedded ledger or 1С).
 """
 
 import logging
@@ -24,11 +28,16 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.core.errors import ApplicationError
+from mprating.core.leases import LeaseLost, lease_claim, lease_extend, lease_finish, new_owner
 from mprating.core.money import ZERO, format_rub
 from mprating.finance.gateway import get_gateway
 from mprating.finance.models import Statement
@@ -289,34 +298,52 @@ def render_xlsx(report: PeriodReport, *, store: Party, client: Party) -> bytes:
     return buffer.getvalue()
 
 
-def _progress(statement_id: int, percent: int) -> None:
-    Statement.objects.filter(pk=statement_id).update(progress=percent)
+def _progress(statement_id: int, owner: str, percent: int) -> None:
+    """Progress doubles as the heartbeat of the lease."""
+    lease_extend(Statement, statement_id, owner=owner, progress=percent)
 
 
-def statement_generate(statement_id: int) -> None:
+def _save_file(field: FieldFile, name: str, content: bytes) -> None:
+    """Write the file under its fixed name, replacing a file a dead worker left there."""
+    final = field.field.generate_filename(field.instance, name)
+    if field.storage.exists(final):
+        field.storage.delete(final)
+    field.save(name, ContentFile(content), save=False)
+
+
+def statement_generate(statement_id: int, *, owner: str | None = None) -> None:
     """Make the акт of statement `statement_id`: figures through the gateway, PDF, XLSX."""
-    started = timezone.now()
-    claimed = Statement.objects.filter(pk=statement_id, status=Statement.Status.QUEUED).update(
-        status=Statement.Status.RUNNING, started_at=started, progress=5, error_message=""
+    owner = owner or new_owner()
+    claimed = lease_claim(
+        Statement,
+        statement_id,
+        owner=owner,
+        started_at=Coalesce(F("started_at"), Value(timezone.now(), models.DateTimeField())),
+        progress=5,
+        error_message="",
     )
     if not claimed:
-        logger.info("statement %s: not queued, nothing to do", statement_id)
+        logger.info("statement %s: not queued and not stalled, nothing to do", statement_id)
         return
     statement = Statement.objects.select_related("client__user").get(pk=statement_id)
+    started = statement.started_at
     try:
         gateway = get_gateway()
         report = period_report(
             gateway, statement.client, start=statement.period_start, end=statement.period_end
         )
-        _progress(statement_id, 30)
+        _progress(statement_id, owner, 30)
         store, client = store_party(), client_party(statement.client)
         pdf = render_pdf(report, store=store, client=client)
-        _progress(statement_id, 80)
+        _progress(statement_id, owner, 80)
         xlsx = render_xlsx(report, store=store, client=client)
         stamp = started.strftime("%Y%m%d%H%M%S")
-        statement.pdf.save(f"{stamp}_{statement.file_name('pdf')}", ContentFile(pdf), save=False)
-        statement.xlsx.save(f"{stamp}_{statement.file_name('xlsx')}", ContentFile(xlsx), save=False)
-        Statement.objects.filter(pk=statement_id).update(
+        _save_file(statement.pdf, f"{stamp}_{statement.file_name('pdf')}", pdf)
+        _save_file(statement.xlsx, f"{stamp}_{statement.file_name('xlsx')}", xlsx)
+        lease_finish(
+            Statement,
+            statement_id,
+            owner=owner,
             status=Statement.Status.DONE,
             progress=100,
             finished_at=timezone.now(),
@@ -330,16 +357,25 @@ def statement_generate(statement_id: int) -> None:
             pdf=statement.pdf.name,
             xlsx=statement.xlsx.name,
         )
+    except LeaseLost:
+        logger.warning("statement %s: taken over by another worker, stopping", statement_id)
     except ApplicationError as error:
-        _fail(statement_id, error.message)
+        _fail(statement_id, owner, error.message)
     except Exception:
         logger.exception("statement %s failed", statement_id)
         _fail(
-            statement_id, "Не удалось сформировать акт: внутренняя ошибка. Запросите его ещё раз."
+            statement_id,
+            owner,
+            "Не удалось сформировать акт: внутренняя ошибка. Запросите его ещё раз.",
         )
 
 
-def _fail(statement_id: int, message: str) -> None:
-    Statement.objects.filter(pk=statement_id).update(
-        status=Statement.Status.FAILED, finished_at=timezone.now(), error_message=message
+def _fail(statement_id: int, owner: str, message: str) -> None:
+    lease_finish(
+        Statement,
+        statement_id,
+        owner=owner,
+        status=Statement.Status.FAILED,
+        finished_at=timezone.now(),
+        error_message=message,
     )

@@ -2,10 +2,12 @@
 
 from django_tasks import task
 
+from mprating.core.leases import new_owner
 from mprating.finance.statements import statement_generate
 
 
-@task()
-def generate_statement(*, statement_id: int) -> None:
-    """Make the «акт сверки» `statement_id`; a statement that is not queued is left alone."""
-    statement_generate(statement_id)
+@task(takes_context=True)
+def generate_statement(context, *, statement_id: int) -> None:
+    """Make the «акт сверки» `statement_id`; a statement that is neither queued nor stalled is
+    left alone. The task's id is the owner of the statement's lease."""
+    statement_generate(statement_id, owner=new_owner(context))

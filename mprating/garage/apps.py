@@ -13,3 +13,8 @@ class GarageConfig(AppConfig):
         from mprating.garage import services
 
         outbox.on_email_state(services.LETTER_KIND, services.vin_request_letter_state)
+        # accounts erases a client's personal data through its hook (issue 12, 152-ФЗ).
+        from mprating.accounts import hooks as accounts_hooks
+        from mprating.garage.personal_data import garage_erase_personal_data
+
+        accounts_hooks.on_personal_data_erase(garage_erase_personal_data)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mprating.accounts.decorators import client_required
+from mprating.core import ratelimits
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.garage import selectors, services
 from mprating.garage.forms import ChatForm, PartRow, VehicleForm, VinLookupForm, VinRequestForm
@@ -288,6 +289,7 @@ def _chat_context(request: HttpRequest, vin_request: VinRequest) -> dict:
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("chat", "RATELIMIT_CHAT", key=ratelimits.BY_USER)
 def chat(request: HttpRequest, pk: int) -> HttpResponse:
     """«Открыть чат»: the conversation with the managers about this request."""
     vin_request = _own_request(request, pk)

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mprating.accounts import roles
+from mprating.core import ratelimits
 from mprating.core.errors import ApplicationError, NotFound
 from mprating.partners import selectors, services
 from mprating.partners.exports import statistics_xlsx_response
@@ -209,6 +210,7 @@ def line_return(request: HttpRequest, line_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("partner-application", "RATELIMIT_REGISTRATION")
 def apply(request: HttpRequest) -> HttpResponse:
     """«Стать партнёром»: the public form of a business that wants to run a pickup point."""
     form = ApplicationForm(request.POST or None)

@@ -19,3 +19,8 @@ class ReturnsConfig(AppConfig):
         # …and which pieces of a line a return already pays back, so that a refusal of the
         # line later on never pays the same piece twice.
         hooks.on_returned_pieces(eligibility.returned_pieces_provider)
+        # accounts erases a client's personal data through its hook (issue 12, 152-ФЗ).
+        from mprating.accounts import hooks as accounts_hooks
+        from mprating.returns.services.personal_data import returns_erase_personal_data
+
+        accounts_hooks.on_personal_data_erase(returns_erase_personal_data)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mprating.accounts.decorators import client_required
+from mprating.core import ratelimits
 from mprating.core.errors import ApplicationError
 from mprating.returns import eligibility, selectors, services
 from mprating.returns.forms import ReturnForm
@@ -70,6 +71,7 @@ def _quote(line, raw: str | None, available: int) -> services.RefundQuote:
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@ratelimits.limit("upload", "RATELIMIT_UPLOAD", key=ratelimits.BY_USER)
 def create(request: HttpRequest, line_id: int) -> HttpResponse:
     """«Создать возврат»: the policy, the refund for the chosen quantity, the form."""
     line = selectors.line_for_return(client=request.client, line_id=line_id)

@@ -229,7 +229,11 @@ def test_dashboard_counts_clients(client, operator):
         if section["title"] == "Пользователи"
         for card in section["cards"]
     }
-    assert cards == {"Новых клиентов за 7 дней": 2, "Заблокированных клиентов": 1}
+    assert cards == {
+        "Новых клиентов за 7 дней": 2,
+        "Заблокированных клиентов": 1,
+        "Запросов на удаление данных": 0,  # issue 12, 152-ФЗ
+    }
 
 
 def test_staff_without_permissions_sees_an_empty_dashboard(client):

@@ -67,6 +67,12 @@ PAGES = [
 NOT_PAGES = {
     "cabinet:profile_personal",
     "cabinet:profile_search_settings",
+    "cabinet:profile_deletion_request",
+    "cabinet:profile_deletion_cancel",
+    "cabinet:personal_data_json",
+    "cabinet:personal_data_xlsx",
+    "cabinet:api_token_create",
+    "cabinet:api_token_revoke",
     "cabinet:package_buy",
     "catalog:selection_models",
     "catalog:selection_generations",
@@ -235,7 +241,13 @@ def test_every_cabinet_page_fits_a_phone_and_a_laptop(live_server, page, screens
     assert len(pages) == len(PAGES) + 3
 
     # when: every page is opened at 390 px and at 1366 px
-    too_wide, not_ok, bad_text, inline = [], [], [], []
+    too_wide, not_ok, bad_text, inline, refused = [], [], [], [], []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and refused.append((page.url, message.text))
+        ),
+    )
     for size in (PHONE, LAPTOP):
         page.set_viewport_size(size)
         for name, path in pages:
@@ -256,6 +268,8 @@ def test_every_cabinet_page_fits_a_phone_and_a_laptop(live_server, page, screens
     assert not too_wide, "pages wider than the window (width, page, extra px): " + repr(too_wide)
     assert not bad_text, "short-year dates or unformatted money: " + repr(bad_text)
     assert not inline, "inline scripts or handlers: " + repr(inline)
+    # and the Content-Security-Policy (mprating/core/csp.py) refused nothing on any of them
+    assert not refused, refused
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,6 +33,7 @@ from mprating.catalog.imports import selectors, services
 from mprating.catalog.imports.forms import MappingForm, UploadForm
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
+from mprating.core import ratelimits
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
@@ -65,9 +67,11 @@ RESTART = AdminAction(
     title="Запустить импорты заново",
     button="Запустить заново",
     run=_restart,
-    intro="Импорт начнётся с первой строки файла; строки, загруженные до ошибки, обновятся, "
-    "а не задвоятся.",
-    empty_message="Среди выбранных нет импортов с ошибкой, которые вы можете запустить.",
+    intro="Импорт с ошибкой начнётся с первой строки файла; строки, загруженные до ошибки, "
+    "обновятся, а не задвоятся. Импорт, обработчик которого перестал отвечать, продолжится "
+    "после последней загруженной пачки строк.",
+    empty_message="Среди выбранных нет импортов с ошибкой или остановившихся импортов, которые "
+    "вы можете запустить.",
 )
 
 
@@ -119,11 +123,18 @@ class ImportJobAdmin(ModelAdmin):
             job.file.delete(save=False)
         super().delete_queryset(request, queryset)
 
-    @admin.action(description="Запустить заново (импорты с ошибкой)", permissions=["add"])
+    @admin.action(
+        description="Запустить заново (импорты с ошибкой и остановившиеся)", permissions=["add"]
+    )
     def restart_selected(self, request: HttpRequest, queryset):
         kinds = [kind for kind in IMPORTERS if may_import(request.user, kind)]
+        stalled = Q(status=ImportJob.Status.RUNNING) & (
+            Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now())
+        )
         candidates = ImportJob.objects.filter(
-            pk__in=queryset.values("pk"), status=ImportJob.Status.FAILED, kind__in=kinds
+            Q(status=ImportJob.Status.FAILED) | stalled,
+            pk__in=queryset.values("pk"),
+            kind__in=kinds,
         )
         return admin_action_view(
             self, request, RESTART, candidates, changelist_action="restart_selected"
@@ -174,6 +185,9 @@ class ImportJobAdmin(ModelAdmin):
         """Step 1: the file, what it is and, for a price list, its warehouse."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        ratelimits.check(
+            request, group="upload", rate_setting="RATELIMIT_UPLOAD", key=ratelimits.BY_USER
+        )
         form = UploadForm(request.POST or None, request.FILES or None)
         kind_field = form.fields["kind"]
         kind_field.choices = [c for c in kind_field.choices if may_import(request.user, c[0])]
@@ -294,6 +308,7 @@ class ImportJobAdmin(ModelAdmin):
             fields=IMPORTERS[job.kind].fields,
             page=page,
             can_import=can_import,
+            stalled=services.import_job_is_stalled(job),
         )
         return TemplateResponse(request, "catalog/admin/import_job.html", context)
 

@@ -5,6 +5,7 @@ an importer never sees the whole file (except the category tree, which is small 
 must be checked for cycles as a whole). Every rejected row carries a Russian reason.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -94,6 +95,11 @@ class Importer:
 
     def process(self, rows: list[Row]) -> BatchResult:
         raise NotImplementedError
+
+    def replay(self, rows: list[Row]) -> None:
+        """Rows a worker that died had already committed, seen again before the job continues
+        after them: nothing is written; an importer that remembers rows across batches
+        rebuilds that memory here."""
 
     def finish(self) -> dict:
         """Work after the last batch (in its own transaction); extra job fields to save."""
@@ -616,6 +622,12 @@ class VehicleReferenceImporter(Importer):
 
     def check(self, number: int, values: list[str]) -> None:
         self._checked(number, values)
+
+    def replay(self, rows: list[Row]) -> None:
+        for number, values in rows:
+            # A row rejected the first time is rejected again; only accepted rows are kept.
+            with contextlib.suppress(RowError):
+                self._checked(number, values)
 
     def process(self, rows: list[Row]) -> BatchResult:
         result = BatchResult()

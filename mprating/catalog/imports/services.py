@@ -6,12 +6,14 @@ itself (`runner.run_import`) only moves a job from «в очереди» to «г
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from mprating.catalog.imports.fields import guess_mapping
 from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.imports.tasks import run_import_job
 from mprating.catalog.models import ImportJob, Warehouse
 from mprating.core.errors import ApplicationError
+from mprating.core.leases import job_requeue_stalled
 from mprating.core.tabular import open_table
 from mprating.core.tasks import enqueue_on_commit
 
@@ -108,14 +110,38 @@ def import_job_start(*, job_id: int) -> ImportJob:
     return job
 
 
+def import_job_is_stalled(job: ImportJob) -> bool:
+    """«Загружается», but its worker has not answered for longer than its lease: killed or
+    hung. «Запустить заново» continues such a job (`import_job_restart`)."""
+    return job.status == ImportJob.Status.RUNNING and job.lease_expired()
+
+
 @transaction.atomic
 def import_job_restart(*, job_id: int) -> ImportJob:
-    """Run a failed job again from the first row: the import is an upsert, so rows loaded
-    before the failure are updated, not duplicated."""
+    """«Запустить заново».
+
+    A failed job runs again from the first row: the import is an upsert, so rows loaded before
+    the failure are updated, not duplicated. A stalled job (its worker stopped answering,
+    `core.leases`) is queued again and continues after its last committed batch — the rows
+    already loaded are not loaded twice; the sweep of every worker does the same by itself.
+    """
     job = _locked_job(job_id)
+    if import_job_is_stalled(job):
+        job_requeue_stalled(ImportJob, job.pk)
+        job.refresh_from_db()
+        return job
+    if job.status == ImportJob.Status.RUNNING:
+        answered = timezone.localtime(job.heartbeat_at or job.started_at or timezone.now())
+        raise ApplicationError(
+            "import_running",
+            f"Импорт сейчас загружается (обработчик отвечал в {answered:%H:%M:%S}): "
+            "перезапускать не нужно.",
+        )
     if job.status != ImportJob.Status.FAILED:
         raise ApplicationError(
-            "import_not_failed", "Заново можно запустить только импорт с ошибкой."
+            "import_not_failed",
+            "Заново можно запустить импорт с ошибкой или импорт, обработчик которого "
+            "перестал отвечать.",
         )
     job.rejected_rows.all().delete()
     for name in (

@@ -6,6 +6,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
+from playwright.sync_api import expect
 
 from mprating.accounts import services as account_services
 from mprating.accounts.tests.factories import PASSWORD, make_client
@@ -82,7 +83,8 @@ def test_search_choose_brand_see_analogs_and_pick_by_car(live_server, page, scre
 
     # when only the offers in stock are asked for, sorted by delivery
     page.get_by_label("Только в наличии").check()
-    page.wait_for_function("document.querySelectorAll('[data-testid=offer-row]').length === 5")
+    # (locators, not wait_for_function: the CSP refuses the string Playwright would evaluate)
+    expect(page.get_by_test_id("offer-row")).to_have_count(5)
     page.get_by_label("Сортировка").select_option("delivery")
     page.wait_for_url(re.compile("sort=delivery"))
     assert page.get_by_test_id("offer-row").first.inner_text().count("сегодня") == 1
@@ -120,11 +122,11 @@ def pick_parts_for_a_car(live_server, page, screenshot) -> None:
     page.goto(f"{live_server.url}/cabinet/catalog/selection/")
     screenshot("4-selection-empty")
     page.get_by_label("Марка").select_option(label="Lada")
-    page.wait_for_function("document.querySelector('#sel-model').options.length > 1")
+    page.locator("#sel-model option").nth(1).wait_for(state="attached")
     page.get_by_label("Модель").select_option(label="Vesta")
-    page.wait_for_function("document.querySelector('#sel-generation').options.length > 1")
+    page.locator("#sel-generation option").nth(1).wait_for(state="attached")
     page.get_by_label("Поколение").select_option(label=f"I ({generation.years})")
-    page.wait_for_function("document.querySelector('#sel-modification').options.length > 1")
+    page.locator("#sel-modification option").nth(1).wait_for(state="attached")
     page.get_by_label("Модификация").select_option(label="1.6 MT 106 л.с.")
 
     # then the categories of that car, and the offers of a category

@@ -43,6 +43,7 @@ KWARGS: dict[str, Callable[[Demo], dict]] = {
         "uidb64": urlsafe_base64_encode(force_bytes(demo.client_user.pk)),
         "token": default_token_generator.make_token(demo.client_user),
     },
+    "cabinet:api_token_revoke": lambda demo: {"token_id": demo.api_token.pk},
     "cart:line_quantity": lambda demo: {"line_id": demo.cart_line.pk},
     "cart:line_remove": lambda demo: {"line_id": demo.cart_line.pk},
     "cart:import_result": lambda demo: {"import_id": demo.cart_import.pk},
@@ -174,6 +175,8 @@ for _action in ("approve", "decline", "open_point"):
     )
 for _action in ("deactivate", "reactivate"):
     KWARGS[f"admin:accounts_client_{_action}"] = _first_of("accounts.Client")
+# 152-ФЗ (issue 12): the demo has one client's deletion request waiting (seed_demo).
+KWARGS["admin:accounts_deletionrequest_confirm"] = _first_of("accounts.DeletionRequest")
 # 1С is not connected in the demo: there is no client state, the page answers 404.
 KWARGS["admin:finance_onecclientstate_sync"] = lambda demo: {"state_id": 1}
 

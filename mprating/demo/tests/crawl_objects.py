@@ -77,6 +77,12 @@ class Demo:
         return lines.filter(status__role="shipped").first() or lines.first()
 
     @cached_property
+    def api_token(self):
+        from mprating.accounts.models import ApiToken
+
+        return ApiToken.objects.filter(client=self.client).order_by("pk").first()
+
+    @cached_property
     def vehicle(self):
         return self.client.vehicles.order_by("pk").first()
 

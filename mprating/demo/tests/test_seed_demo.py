@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
-from mprating.accounts import roles
-from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.accounts import roles, services
+from mprating.accounts.models import ApiToken, Client, ClientStatusChange, User
 
 pytestmark = pytest.mark.django_db
 
@@ -10,6 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_gives_one_login_per_role_and_is_idempotent(capsys):
     call_command("seed_demo", clients=15)
     counts = (User.objects.count(), Client.objects.count(), ClientStatusChange.objects.count())
+    first_out = capsys.readouterr().out
 
     call_command("seed_demo", clients=15)
 
@@ -19,6 +22,13 @@ def test_seed_demo_gives_one_login_per_role_and_is_idempotent(capsys):
         ClientStatusChange.objects.count(),
     ) == counts
     out = capsys.readouterr().out
+    # The demo client's API token is printed once, works, and is not made again.
+    printed = re.findall(r"API-токен демо-клиента \(показан один раз\): (mpr_\S+)", first_out)
+    assert len(printed) == 1
+    token = services.api_token_authenticate(plain=printed[0], ip="127.0.0.1")
+    assert token.client.user.email == "client@demo.mprating.ru"
+    assert ApiToken.objects.count() == 1
+    assert "API-токен" not in out
     for email in ["client@demo", "operator@demo", "manager@demo", "pvz@demo", "admin@demo"]:
         assert email in out
     assert (

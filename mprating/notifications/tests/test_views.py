@@ -45,7 +45,7 @@ def test_page_lists_offered_statuses_all_on_by_default(logged_in, customer):
     html = response.content.decode()
     for s in OrderStatus.objects.filter(notify_client=True):
         assert f'name="enabled" value="{s.pk}" checked' in html
-        assert f'style="color: {s.colour}">{s.name}</span>' in html
+        assert f'data-colour="{s.colour}">{s.name}</span>' in html
     assert f'value="{status("Новый").pk}"' not in html
     assert "Обычно оставляют только уведомления" in html
     assert "Оставить только Отгружен и Отказ" in html

@@ -217,9 +217,10 @@ def test_changelists_cost_what_they_cost_before_the_split(manager_browser, buyer
         orders.append(order)
     # On PostgreSQL an unfiltered list reads the planner's estimate instead of counting.
     estimate = 1 if connection.vendor == "postgresql" else 0
-    # Since then the sidebar counts what waits in «Отказы на рассмотрении» and «VIN-запросы»
-    # (a manager sees both badges): one query each, on every page.
-    badges = 2
+    # Since then the sidebar counts what waits in «Отказы на рассмотрении», «VIN-запросы» and
+    # «Запросы на удаление данных» (issue 12, 152-ФЗ; a manager sees all three badges): one
+    # query each, on every page.
+    badges = 3
     # Since sessions are `cached_db`, a page reads its session from the cache, not the database.
     session = -1
     expected = {

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.ru import inn as stdnum_inn
 
-from mprating.accounts import roles, services
-from mprating.accounts.models import Client, User
+from mprating.accounts import personal_data, roles, services
+from mprating.accounts.models import Client, DeletionRequest, PersonalDataView, User
 from mprating.accounts.services import PersonalData
 from mprating.billing import demo as billing_demo
 from mprating.catalog import demo as catalog_demo
@@ -300,7 +300,7 @@ class Command(BaseCommand):
         # Demo data drawn from a fixed seed so every run is the same: nothing secret.
         rng = random.Random(SEED)  # nosec B311
         operator = self._staff_logins()
-        self._demo_client()
+        demo_token = self._demo_client()
         created = 0
         for index in range(1, clients + 1):
             data = _random_client(rng, index)
@@ -320,13 +320,16 @@ class Command(BaseCommand):
                 )
             created += 1
         self.stdout.write(f"Клиентов создано: {created}, всего: {Client.objects.count()}.")
+        self._personal_data(operator)
         for demo in APP_DEMOS:
             demo.seed(stdout=self.stdout)
-        self._print_logins()
+        self._print_logins(demo_token)
 
-    def _demo_client(self) -> None:
+    def _demo_client(self) -> str | None:
+        """The demo client, with one personal API token («Демо-скрипт»); the token itself is
+        returned to be printed once, as the cabinet shows it once (None on a second run)."""
         if User.objects.filter(email=DEMO_CLIENT.email).exists():
-            return
+            return None
         client = services.client_register(
             data=PersonalData(
                 last_name=DEMO_CLIENT.last_name,
@@ -343,6 +346,21 @@ class Command(BaseCommand):
         services.client_update_search_settings(
             client=client, markup_percent=client.markup_percent, cross_scheme=2
         )
+        issued = services.api_token_create(client=client, name="Демо-скрипт", expires_at=None)
+        return issued.plain
+
+    def _personal_data(self, operator: User) -> None:
+        """152-ФЗ (issue 12): the operator has looked at the demo client's card (the journal of
+        views), and one demo client asked to delete their data (waits in «Запросы на удаление
+        данных»; confirming it erases that client, never the demo client)."""
+        demo = Client.objects.get(user__email=DEMO_CLIENT.email)
+        if not PersonalDataView.objects.exists():
+            personal_data.personal_data_view_record(
+                viewer=operator, client_id=demo.pk, what=PersonalDataView.What.CARD
+            )
+        asking = Client.objects.exclude(pk=demo.pk).order_by("pk").first()
+        if asking is not None and not DeletionRequest.objects.exists():
+            DeletionRequest.objects.create(client=asking)
 
     def _staff_logins(self) -> User:
         operator = None
@@ -366,7 +384,7 @@ class Command(BaseCommand):
                 operator = user
         return operator
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, demo_token: str | None) -> None:
         self.stdout.write("")
         self.stdout.write(f"Демо-входы ({settings.SITE_URL}):")
         for login in [DEMO_CLIENT, *DEMO_STAFF]:
@@ -374,3 +392,10 @@ class Command(BaseCommand):
             if login.role == "Владелец ПВЗ":
                 place = "/partner/"
             self.stdout.write(f"  {login.role:<20} {login.email:<28} {login.password:<16} {place}")
+        if demo_token:
+            # Shown this once, like a token made in the cabinet: only its hash is kept.
+            self.stdout.write("")
+            self.stdout.write(f"API-токен демо-клиента (показан один раз): {demo_token}")
+            self.stdout.write(
+                f'  curl -H "Authorization: Bearer {demo_token}" {settings.SITE_URL}/api/v1/profile'
+            )
