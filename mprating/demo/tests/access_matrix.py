@@ -169,6 +169,7 @@ def _vehicle_body(demo: Demo) -> dict:
 
 ROWS: list[Row] = [
     # Cabinet: the client's own objects.
+    cabinet("cabinet:api_token_revoke", get=None, post=True),
     cabinet("cart:line_quantity", get=None, post=True, body=lambda demo: {"quantity": "2"}),
     cabinet("cart:line_remove", get=None, post=True),
     cabinet("cart:import_result"),
@@ -289,6 +290,9 @@ ROWS: list[Row] = [
     backoffice("admin:partners_pointstatistics_detail", "pickup_points.view_pickuppoint"),
     backoffice("admin:partners_pointstatistics_export", "pickup_points.view_pickuppoint"),
     backoffice("admin:accounts_client_deactivate", CLIENT_STATUS, post=True),
+    backoffice(
+        "admin:accounts_deletionrequest_confirm", "accounts.confirm_deletionrequest", post=True
+    ),
     backoffice("admin:accounts_client_reactivate", CLIENT_STATUS, post=True, differs=NOT_NOW),
     # API operations with a path parameter (method and path from the OpenAPI schema).
     api("api:cart_line_update", body=lambda demo: {"quantity": 2}),
