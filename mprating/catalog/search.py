@@ -110,8 +110,8 @@ WITH candidate AS (
         SELECT analog.id, analog.depth FROM analog
         WHERE EXISTS (
             SELECT 1 FROM catalog_offer offer
-            JOIN catalog_warehouse warehouse ON warehouse.id = offer.warehouse_id
-            WHERE offer.product_id = analog.id AND warehouse.is_active
+            WHERE offer.product_id = analog.id
+              AND offer.warehouse_id IN (SELECT id FROM catalog_warehouse WHERE is_active)
               AND (offer.quantity > 0 OR NOT %(in_stock)s)
         )
     ),
