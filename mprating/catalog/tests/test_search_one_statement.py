@@ -69,29 +69,47 @@ def _old_nearest_with_offers(depths, *, in_stock, limit):
     return {pk: depths[pk] for pk in nearest}, len(with_offers)
 
 
+_OLD_ROW_FIELDS = (
+    "id",
+    "product_id",
+    "product__brand__name",
+    "product__article",
+    "product__name",
+    "warehouse__name",
+    "warehouse__kind",
+    "price",
+    "quantity",
+    "min_order_quantity",
+    "delivery_days",
+    "is_returnable",
+    "return_days",
+    "return_deduction_percent",
+)
+
+
 def _old_offer_rows(depths, markup_percent, in_stock):
     offers = Offer.objects.filter(product_id__in=list(depths), warehouse__is_active=True)
     if in_stock:
         offers = offers.filter(quantity__gt=0)
     return [
         OfferRow(
-            offer_id=offer.pk,
-            product_id=offer.product_id,
-            brand=offer.product.brand.name,
-            article=offer.product.article,
-            name=offer.product.name,
-            depth=depths[offer.product_id],
-            warehouse_name=offer.warehouse.name,
-            warehouse_kind=offer.warehouse.kind,
-            quantity=offer.quantity,
-            min_order_quantity=offer.min_order_quantity,
-            delivery_days=offer.delivery_days,
-            is_returnable=offer.is_returnable,
-            return_days=offer.return_days,
-            return_deduction_percent=offer.return_deduction_percent,
-            price=display_price(offer.price, markup_percent),
+            offer_id=values["id"],
+            product_id=values["product_id"],
+            brand=values["product__brand__name"],
+            article=values["product__article"],
+            name=values["product__name"],
+            depth=depths[values["product_id"]],
+            warehouse_name=values["warehouse__name"],
+            warehouse_kind=values["warehouse__kind"],
+            quantity=values["quantity"],
+            min_order_quantity=values["min_order_quantity"],
+            delivery_days=values["delivery_days"],
+            is_returnable=values["is_returnable"],
+            return_days=values["return_days"],
+            return_deduction_percent=values["return_deduction_percent"],
+            price=display_price(values["price"], markup_percent),
         )
-        for offer in offers.select_related("product__brand", "warehouse")
+        for values in offers.values(*_OLD_ROW_FIELDS)
     ]
 
 
