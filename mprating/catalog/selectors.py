@@ -2,9 +2,9 @@
 
 «Подбор по параметрам» chooses the car with the dependent lists of `mprating.vehicles.selectors`
 and shows the categories and products that fit its modification (here). The article search with
-its cross-reference traversal lives in `search.py`; it and the parts selection build their table
-rows with `offer_rows` here, so the price a client sees is computed in one place
-(`display_price`).
+its cross-reference traversal lives in `search.py` (one SQL statement); it and the parts selection
+(`offer_rows`) build their table rows with `make_offer_rows` here, so the price a client sees is
+computed in one place (`display_price`).
 """
 
 from dataclasses import dataclass, field
