@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 
 from mprating.accounts import roles
 from mprating.accounts.models import User
@@ -54,16 +53,22 @@ def _cart_of(client_account, lines: int) -> None:
         add_to_cart(client_account, make_offer(quantity=5), quantity=1)
 
 
-def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in):
-    # given: 3 new lines, 1 line moved to «Отказ», a line of an archived order, another client
+def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in, manager):
+    # given: 3 new lines, 1 line moved to «Отказ», a shipped line of an archived order, another
+    # client — all through the services (they keep the frame's counters)
     _cart_of(signed_in, 3)
     place_order(signed_in)
     _cart_of(signed_in, 1)
     refused = place_order(signed_in)
-    refused.lines.update(status=OrderStatus.objects.get(role="refused"))
+    services.line_refuse(line_ids=[refused.lines.get().pk], actor=manager, reason="Нет")
     _cart_of(signed_in, 1)
     archived = place_order(signed_in)
-    Order.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
+    services.line_status_set(
+        line_ids=[archived.lines.get().pk],
+        status_id=OrderStatus.objects.get(role="shipped").pk,
+        actor=manager,
+    )
+    services.order_archive(client=signed_in, order_id=archived.pk)
     stranger = make_client(email="stranger@example.ru")
     _cart_of(stranger, 2)
     place_order(stranger)
@@ -100,7 +105,7 @@ def test_badge_counts_all_refusals_archive_included(client, signed_in, manager):
     services.line_refuse(line_ids=[line.pk for line in lines], actor=manager, reason="Нет")
     for line in lines[:3]:
         services.line_refusal_seen_set(client=signed_in, line_id=line.pk, seen=True)
-    Order.objects.filter(pk=orders[0].pk).update(archived_at=timezone.now())
+    services.order_archive(client=signed_in, order_id=orders[0].pk)
 
     summary = cabinet_summary(client=signed_in)
     html = client.get(reverse("cart:detail")).content.decode()
