@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mprating.accounts import roles
@@ -171,6 +173,37 @@ def test_frame_query_count_does_not_grow_with_the_orders(client, signed_in):
     large = count_queries(lambda: client.get(reverse("cabinet:profile")))
 
     assert small == large
+
+
+@pytest.mark.parametrize("orders", [1, 8])
+def test_frame_never_reads_the_order_lines(client, signed_in, manager, orders):
+    """Issue 13: the frame reads the client's counters, not the lines — three small queries
+    (balance row, counters by status, unread chat), the same for 1 order or 8, none of them on
+    `orders_orderline`; a cabinet page that is not about orders reads no line at all."""
+    # given: lines in «Новый», refused (one seen), and an archived order
+    for _ in range(orders):
+        order = _order(signed_in, *_offers(2))
+    first, second = order.lines.order_by("pk")
+    services.line_refuse(line_ids=[first.pk, second.pk], actor=manager, reason="Нет")
+    services.line_refusal_seen_set(client=signed_in, line_id=first.pk, seen=True)
+    services.order_archive(client=signed_in, order_id=order.pk)
+
+    # when
+    with CaptureQueriesContext(connection) as frame:
+        summary = cabinet_summary(client=signed_in)
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(reverse("cabinet:profile")).content.decode()
+
+    # then
+    assert len(frame.captured_queries) == 3
+    assert not [q["sql"] for q in frame.captured_queries if "orders_orderline" in q["sql"]]
+    assert not [q["sql"] for q in page.captured_queries if "orders_orderline" in q["sql"]]
+    in_work = 2 * (orders - 1)
+    assert [(row.name, row.count) for row in summary.status_counts] == (
+        [("Новый", in_work)] if in_work else []
+    )
+    assert (summary.refusals_unseen, summary.refusals_total) == (1, 2)
+    assert "1 из 2 отказов не просмотрен" in html
 
 
 def test_cabinet_home_opens_the_orders(client, signed_in):
