@@ -114,25 +114,44 @@ def legacy_summary(client):
     )
 
 
-def timed(function, runs: int) -> dict:
-    """Median / p95 of `runs` calls after a warm-up, with the queries of one call."""
+def timed(function, runs: int, *, server_runs: int = 0) -> dict:
+    """Median / p95 of `runs` calls after a warm-up, the SQL of one call (counted with an
+    execute wrapper, which sees every statement whatever the connection does between
+    requests) and, with `server_runs`, the server-side time of that SQL: planning + execution
+    from EXPLAIN ANALYZE, summed over the call's statements, median of `server_runs` — the
+    part of the cost that does not depend on how busy this process's CPU is."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for _ in range(5):
         function()
-    with CaptureQueriesContext(connection) as ctx:
+    captured: list[tuple[str, object]] = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         function()
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         function()
         timings.append((time.perf_counter() - started) * 1000)
+    server = []
+    with connection.cursor() as cursor:
+        for _ in range(server_runs):
+            total = 0.0
+            for sql, params in captured:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0][0]
+                total += plan["Planning Time"] + plan["Execution Time"]
+            server.append(total)
     return {
         "median": statistics.median(timings),
         "p95": _common.percentile(timings, 0.95),
-        "queries": len(ctx.captured_queries),
-        "lines": sum("orders_orderline" in q["sql"] for q in ctx.captured_queries),
+        "server": statistics.median(server) if server else None,
+        "queries": len(captured),
+        "lines": sum("orders_orderline" in sql for sql, _ in captured),
     }
 
 
@@ -192,9 +211,11 @@ def measure_all(url: str, args) -> None:
         n_work = OrderLine.objects.filter(client=client, order__archived_at__isnull=True).count()
         n_orders = Order.objects.filter(client=client).count()
         who = f"{n_orders:,} orders / {n_lines:,} lines ({n_work:,} in work)"
-        before = timed(lambda client=client: legacy_summary(client), args.runs)
+        before = timed(lambda client=client: legacy_summary(client), args.runs, server_runs=50)
         after = timed(
-            lambda client=client: frame_selectors.cabinet_summary(client=client), args.runs
+            lambda client=client: frame_selectors.cabinet_summary(client=client),
+            args.runs,
+            server_runs=50,
         )
 
         def page(browser=browser):
@@ -220,12 +241,14 @@ def measure_all(url: str, args) -> None:
                 flush=True,
             )
     table = [
-        "| client | what | median, ms | p95, ms | SQL queries | of them on `orders_orderline` |",
-        "|---|---|---:|---:|---:|---:|",
+        "| client | what | median, ms | p95, ms | SQL on the server, ms "
+        "| SQL queries | of them on `orders_orderline` |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for who, what, r in rows:
         table.append(
-            f"| {who} | {what} | {r['median']:.2f} | {r['p95']:.2f} | {r['queries']} "
+            f"| {who} | {what} | {r['median']:.2f} | {r['p95']:.2f} "
+            f"| {'—' if r['server'] is None else format(r['server'], '.3f')} | {r['queries']} "
             f"| {r['lines']} |"
         )
     text = "\n".join(
@@ -244,6 +267,9 @@ def measure_all(url: str, args) -> None:
             *table,
             "",
             f"- Data migration / counters: {migration_note}; {recount_note}.",
+            "- «SQL on the server»: planning + execution time the database reports for the "
+            "frame's statements (EXPLAIN ANALYZE, median of 50), without the round trips and "
+            "the Python around them.",
             "- The machine was shared with other work (see the load average): the absolute "
             "numbers are upper bounds, the ratios are what to compare.",
             "",

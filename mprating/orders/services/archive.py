@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.core.errors import ApplicationError, NotFound
-from mprating.orders.models import Order, OrderLine
+from mprating.orders.models import Order, OrderLine, OrderStatus
 from mprating.orders.services.counters import CountDeltas, counts_add
 from mprating.orders.services.statuses import lines_refusals_unseen
 
@@ -45,13 +45,19 @@ def order_archive(*, client: Client, order_id: int) -> Order:
 
 
 def _locked_lines_of(order_ids: list[int]) -> list[tuple[int, int, bool]]:
-    """(client, status, status is final) of the orders' lines, locked in primary-key order."""
-    return list(
-        OrderLine.objects.select_for_update(of=("self",))
+    """(client, status, status is final) of the orders' lines, locked in primary-key order.
+
+    The lock reads the line table alone: on PostgreSQL a row locked after a wait is re-read in
+    its newest version, but a joined status row would not be, and a line whose status changed
+    meanwhile would silently drop out of the result. The statuses are read after the locks."""
+    lines = list(
+        OrderLine.objects.select_for_update()
         .filter(order_id__in=order_ids)
         .order_by("pk")
-        .values_list("client_id", "status_id", "status__is_final")
+        .values_list("client_id", "status_id")
     )
+    final = set(OrderStatus.objects.filter(is_final=True).values_list("pk", flat=True))
+    return [(client_id, status_id, status_id in final) for client_id, status_id in lines]
 
 
 def _leaving_work(lines: list[tuple[int, int, bool]]) -> CountDeltas:

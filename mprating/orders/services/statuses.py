@@ -290,9 +290,11 @@ def lines_refusals_unseen(*, order_ids: list[int], deltas: CountDeltas) -> int:
     and read once (for the frame's counters, added to `deltas` for the archive to apply with
     its own), then one UPDATE, no history row (the flag is «чисто визуальная информация»),
     run inside the archive's transaction. Returns how many lines changed."""
+    # No join in the locking read (see `archive._locked_lines_of`): the «Отказ» status by id.
+    refused = OrderStatus.objects.filter(role=OrderStatus.Role.REFUSED).values_list("pk", flat=True)
     lines = list(
-        OrderLine.objects.select_for_update(of=("self",))
-        .filter(order_id__in=order_ids, status__role=OrderStatus.Role.REFUSED, refusal_seen=True)
+        OrderLine.objects.select_for_update()
+        .filter(order_id__in=order_ids, status_id__in=list(refused), refusal_seen=True)
         .order_by("pk")
         .values_list("pk", "client_id", "status_id")
     )
