@@ -13,8 +13,10 @@ the lines for each client, and at the end `counts_recount` finds nothing to fix.
 """
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -229,9 +231,12 @@ def test_recount_repairs_counters_written_around_the_services():
     assert client_positions(client=buyer) != client_positions_from_lines(client=buyer)
 
     # when
-    fixed = services.counts_recount(client_ids=[buyer.pk])
+    out = StringIO()
+    call_command("recount_frame_counters", "--client", str(buyer.pk), stdout=out)
 
     # then: two rows fixed («Новый» emptied, «Отказ» created), the frame right again
-    assert fixed == 2
+    assert out.getvalue().strip() == "Исправлено: 2 строки."
     assert client_positions(client=buyer) == client_positions_from_lines(client=buyer)
-    assert services.counts_recount() == 0
+    out = StringIO()
+    call_command("recount_frame_counters", stdout=out)
+    assert out.getvalue().strip() == "Счётчики верны, исправлять нечего."
