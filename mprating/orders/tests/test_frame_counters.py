@@ -13,10 +13,8 @@ the lines for each client, and at the end `counts_recount` finds nothing to fix.
 """
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -231,12 +229,9 @@ def test_recount_repairs_counters_written_around_the_services():
     assert client_positions(client=buyer) != client_positions_from_lines(client=buyer)
 
     # when
-    out = StringIO()
-    call_command("recount_frame_counters", "--client", str(buyer.pk), stdout=out)
+    fixed = services.counts_recount(client_ids=[buyer.pk])
 
     # then: two rows fixed («Новый» emptied, «Отказ» created), the frame right again
-    assert out.getvalue().strip() == "Исправлено: 2 строки."
+    assert fixed == 2
     assert client_positions(client=buyer) == client_positions_from_lines(client=buyer)
-    out = StringIO()
-    call_command("recount_frame_counters", stdout=out)
-    assert out.getvalue().strip() == "Счётчики верны, исправлять нечего."
+    assert services.counts_recount() == 0
