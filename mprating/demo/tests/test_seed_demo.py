@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from mprating.accounts import roles
 from mprating.accounts.models import Client, ClientStatusChange, User
+from mprating.garage.services import chat_unread_recount
 from mprating.orders.services import counts_recount
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_seed_demo_gives_one_login_per_role_and_is_idempotent(capsys):
     assert demo.user.check_password("Klient-2026!")
     # the demo goes through the services: the cabinet frame's counters need no repair
     assert counts_recount() == 0
+    assert chat_unread_recount() == 0
 
 
 def test_seed_demo_packages_the_demo_orders_use_and_an_invoice_awaiting(capsys):
