@@ -313,13 +313,15 @@ def measure_all(url: str, args) -> None:
             "after a warm-up, in-process, DEBUG off. «Before» is the frame as it was computed "
             "until now (the grouped read of the client's lines, kept as "
             "`orders.selectors.client_positions_from_lines`); «after» reads the per-client "
-            "counters `orders.ClientStatusCount`.",
+            "counters `orders.ClientStatusCount` and `garage.ClientChatUnread`.",
             "",
             f"Store: {store_lines:,} order lines of 191 clients; {chat_note}.",
             "",
             *table,
             "",
             f"- Data migration / counters: {migration_note}; {recount_note}.",
+            "- The «Заказы» page keeps 2 queries on `orders_orderline`: they are the page's "
+            "own table (the frame's read was the third).",
             "- «SQL on the server»: planning + execution time the database reports for the "
             "frame's statements (EXPLAIN ANALYZE, median of 50), without the round trips and "
             "the Python around them.",
