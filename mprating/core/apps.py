@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "mprating.core"
     label = "core"
     verbose_name = "Общее"
+
+    def ready(self) -> None:
+        from mprating.core import admin_speed
+
+        admin_speed.install()
