@@ -8,6 +8,7 @@ Measured with pyinstrument/cProfile on «Заявки» (bench/backoffice_lists.
   (it only wants each column's title for `data-label`): the headers, their sort links and
   three query strings per column were built 1 + rows times — 14 % of the page's time. They are
   the same for the whole page, so they are built once per changelist and kept on it.
+- `cl.model_admin.list_sections`, asked twice a row, is missing (see `install`).
 - `ModelAdmin.action_checkbox` renders the row's checkbox through the form widget's template,
   ~1.5 ms a row under load. The widget's output depends only on the value (its check test is
   always False), so it is rendered once per language with a marker value and the row's
@@ -74,3 +75,9 @@ def install() -> None:
 
     action_checkbox.mp_row_checkbox = True
     unfold_admin.ModelAdmin.action_checkbox = action_checkbox
+
+    # The row template asks `cl.model_admin.list_sections|length` twice a row; unfold 0.91 has
+    # no such attribute, and a failed template lookup calls `dir()` on the ModelAdmin (0.1 ms
+    # each). An empty default (what later unfold versions declare) answers the same «none».
+    if not hasattr(unfold_admin.ModelAdmin, "list_sections"):
+        unfold_admin.ModelAdmin.list_sections = ()

@@ -16,6 +16,7 @@ USERS = "/backoffice/accounts/user/"
 def test_both_replacements_are_in_place():
     assert getattr(unfold_list.result_headers, "mp_once_per_changelist", False)
     assert getattr(unfold_admin.ModelAdmin.action_checkbox, "mp_row_checkbox", False)
+    assert unfold_admin.ModelAdmin.list_sections == ()  # asked by the row template
     # The column title of the checkbox (the «select all» box) is unfold's own.
     assert 'name="action_toggle_all"' in str(
         unfold_admin.ModelAdmin.action_checkbox.short_description
