@@ -4,7 +4,9 @@ with the HTML unchanged."""
 import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from unfold import admin as unfold_admin
+from unfold import utils as unfold_utils
 from unfold.templatetags import unfold_list
 from unfold.views import ChangeList
 
@@ -17,6 +19,15 @@ def test_both_replacements_are_in_place():
     assert getattr(unfold_list.result_headers, "mp_once_per_changelist", False)
     assert getattr(unfold_admin.ModelAdmin.action_checkbox, "mp_row_checkbox", False)
     assert unfold_admin.ModelAdmin.list_sections == ()  # asked by the row template
+    assert getattr(unfold_utils._boolean_icon, "mp_cached", False)
+    assert getattr(unfold_list.display_for_label, "mp_cached", False)
+
+
+@pytest.mark.parametrize("value", [True, False, None, "", 1, 0])
+def test_boolean_icon_is_the_templates_markup(value):
+    assert unfold_utils._boolean_icon(value) == render_to_string(
+        "unfold/helpers/boolean.html", {"value": value}
+    )
     # The column title of the checkbox (the «select all» box) is unfold's own.
     assert 'name="action_toggle_all"' in str(
         unfold_admin.ModelAdmin.action_checkbox.short_description
@@ -50,3 +61,26 @@ def test_headers_are_built_once_per_page_not_per_row(client, monkeypatch):
     assert html.count('name="_selected_action"') == 13
     assert html.count('data-label="ФИО"') == 13  # every row still titles its cells
     assert len(calls) <= 2  # was 1 + 13 (unfold builds the headers for every row)
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        ("Активен", {"Активен": "success", "Заблокирован": "danger"}),
+        ("Заблокирован", {"Активен": "success", "Заблокирован": "danger"}),
+        ("Другое <b>", {"Активен": "success"}),
+        ("Любой", True),
+        ("", True),
+    ],
+)
+def test_label_is_the_templates_markup(value, label):
+    expected = render_to_string(
+        "unfold/helpers/display_label.html",
+        {
+            "label": value,
+            "label_type": label.get(value) if isinstance(label, dict) else None,
+            "multiple": False,
+        },
+    )
+    for _ in range(2):  # the second answer comes from the cache
+        assert unfold_list.display_for_label(value, "-", label) == expected
