@@ -1,6 +1,8 @@
 """`core.admin_speed`: unfold's per-row costs taken out of every back office list (issue 13),
 with the HTML unchanged."""
 
+import re
+
 import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
@@ -84,3 +86,27 @@ def test_label_is_the_templates_markup(value, label):
     )
     for _ in range(2):  # the second answer comes from the cache
         assert unfold_list.display_for_label(value, "-", label) == expected
+
+
+def _table(html: str) -> str:
+    table = html[html.index('<table id="result_list"') : html.index("</table>")]
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", table)))
+
+
+@pytest.mark.django_db
+def test_the_row_template_gives_unfolds_markup(client, settings):
+    """mprating/templates/admin/change_list_results.html against unfold's own (the project's
+    template directory left out), whitespace aside."""
+    User = get_user_model()
+    boss = User.objects.create_superuser(email="boss@example.ru", password="x-Pass-2026-long")
+    for i in range(3):
+        User.objects.create_user(email=f"u{i}@example.ru", password=None, last_name=f"Ф{i}")
+    client.force_login(boss)
+    ours = client.get(USERS).content.decode()
+    assert "unfold 0.91's admin/change_list_results.html" not in ours  # a comment, not output
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]
+    theirs = client.get(USERS).content.decode()
+
+    assert _table(ours) == _table(theirs)
+    assert len(ours) < len(theirs)  # the rows' indentation is gone
