@@ -219,8 +219,15 @@ def main() -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
+    # COPY goes around the services: the cabinet frame's counters are rebuilt from the lines.
+    from mprating.orders.services import counts_recount
+
+    counts_recount()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE orders_order, orders_orderline, orders_statuschange")
+        cursor.execute(
+            "VACUUM ANALYZE orders_order, orders_orderline, orders_statuschange, "
+            "orders_clientstatuscount"
+        )
     print(
         f"orders {n_orders:,}, lines {n_lines:,}, history {n_changes:,} "
         f"in {time.perf_counter() - started:.1f} s"

@@ -23,7 +23,8 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(7919 * thread_no)
+  -- Each run draws new idempotency keys (the warm-up's must not come back as «repeats»).
+  math.randomseed(tonumber(os.getenv("LOAD_RUN")) * 7919 + thread_no)
   queue = {}
   placed = ""
   s2xx, s3xx, s4xx, s429, s5xx, shown_4xx = 0, 0, 0, 0, 0, 0

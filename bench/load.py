@@ -320,7 +320,7 @@ def run_wrk(port: int, seconds: int, connections: int, data_file: str) -> tuple[
             str(PROJECT_DIR / "bench" / "load.lua"),
             f"http://127.0.0.1:{port}",
         ],
-        env={**os.environ, "LOAD_DATA": data_file},
+        env={**os.environ, "LOAD_DATA": data_file, "LOAD_RUN": str(time.time_ns() % 1_000_000_007)},
         stdout=subprocess.PIPE,
         text=True,
         check=True,

@@ -3,7 +3,9 @@
 Seed 004: «Баланс … всегда выводится в левом фрейме над статусами заказов»; under it the
 positions by status and «значок, указывающий какое количество из общего числа отказов не было
 просмотрено пользователем»; on «VIN-запросы» the manager's messages the client has not read.
-Finance gives the balance, orders the positions and the refusals, garage the unread chat.
+Finance gives the balance, orders the positions and the refusals, garage the unread chat —
+each from a per-client row its services maintain, so the frame costs the same for a client
+with 50,000 lines as for a new one.
 """
 
 from dataclasses import dataclass, field
@@ -42,8 +44,12 @@ class CabinetSummary:
 
 
 def cabinet_summary(*, client: Client) -> CabinetSummary:
-    """Three queries, whatever the number of lines and ledger entries: the balance (one row),
-    positions and refusals (one UNION ALL), unread chat messages."""
+    """Three small reads by key, whatever the number of lines, ledger entries and messages, and
+    none on the order lines (issue 13: the frame costs ≤ 1 ms): the balance row
+    (`finance.ClientBalance`), the client's counters by status (`orders.ClientStatusCount`:
+    positions in work, refusals and the unseen ones) and the unread-chat row
+    (`garage.ClientChatUnread`) — each kept by its app's services in the transaction of the
+    change it counts."""
     positions = client_positions(client=client)
     return CabinetSummary(
         balance=client_balance(client.pk),

@@ -4,20 +4,24 @@ Seed 004 «Схема кросс-связей»: «чем больше (длин
 результатов, но тем меньше их точность и скорость их получения. Поэтому обычно применяется три
 уровня (схемы)». The client's `cross_scheme` (1–3) is the depth of the walk over `CrossLink`.
 
-Query budget of one search, whatever the size of the catalog: the products with the article (1),
-one query per level of the walk (≤ 3), the analogs that have offers (1), their offers (1).
+One SQL statement per search, whatever the size of the catalog and the scheme (issue 13: the
+database work of a search is 1–5 ms, the rest was Python and round trips): the products with the
+article, the breadth-first walk over the cross links (one common table expression per level,
+both columns of a pair), the nearest analogs that have offers, and their offers as plain tuples,
+joined with product, brand and warehouse. Python only builds the rows (display price, sort).
+The SQL is portable: PostgreSQL in production, SQLite in the tests.
 """
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from mprating.accounts.models import Client
-from mprating.catalog.models import CrossLink, Offer
 from mprating.catalog.normalize import normalize_article
 from mprating.catalog.selectors import (
     SORT_CHOICES,
     OfferRow,
-    offer_rows,
-    products_by_article,
+    make_offer_rows,
     sort_rows,
 )
 from mprating.core.errors import ApplicationError
@@ -27,63 +31,130 @@ from mprating.core.errors import ApplicationError
 # shows the ANALOG_LIMIT nearest analogs that have offers («показаны N ближайших аналогов»).
 TRAVERSAL_LIMIT = 2000
 ANALOG_LIMIT = 100
+NO_LIMIT = 2**31 - 1
 
 SORTS = {value for value, _ in SORT_CHOICES}
 
+# Products crossed with any product of the CTE named by `{frontier}`: both columns of the
+# stored pair (`product_a_id < product_b_id`), each through its own index.
+_STEP = """
+        SELECT pair.product_b_id AS id FROM catalog_crosslink pair
+        WHERE pair.product_a_id IN (SELECT id FROM {frontier})
+        UNION
+        SELECT pair.product_a_id FROM catalog_crosslink pair
+        WHERE pair.product_b_id IN (SELECT id FROM {frontier})"""
 
-def _neighbours(frontier: list[int]) -> set[int]:
-    """Products crossed with any product of `frontier`: one query, both columns of the pair."""
-    forward = CrossLink.objects.filter(product_a_id__in=frontier).values_list(
-        "product_b_id", flat=True
-    )
-    backward = CrossLink.objects.filter(product_b_id__in=frontier).values_list(
-        "product_a_id", flat=True
-    )
-    return set(forward.union(backward))
+# The breadth-first walk from the CTE `requested`, as `analog (id, depth)`. A level is only
+# walked when the scheme reaches it and the levels before it hold fewer than %(limit)s products
+# (the frontier is then empty, so its index lookups never run); a product keeps its first
+# (smallest) depth, the product itself is never its own analog. With the limit, the nearest
+# products by (depth, id) are kept: the levels before the one that overflows whole, and the
+# smallest ids of that one, so every returned depth is exact. (bandit B608: the text is built
+# from constants only; every value is a bound parameter.)
+_WALK = f"""
+    frontier1 AS (SELECT id FROM requested WHERE %(depth)s >= 1),
+    level1 AS ({_STEP.format(frontier="frontier1")}
+        EXCEPT SELECT id FROM requested
+    ),
+    frontier2 AS (
+        SELECT id FROM level1
+        WHERE %(depth)s >= 2 AND (SELECT count(*) FROM level1) < %(limit)s
+    ),
+    level2 AS ({_STEP.format(frontier="frontier2")}
+        EXCEPT SELECT id FROM requested
+        EXCEPT SELECT id FROM level1
+    ),
+    frontier3 AS (
+        SELECT id FROM level2
+        WHERE %(depth)s >= 3
+          AND (SELECT count(*) FROM level1) + (SELECT count(*) FROM level2) < %(limit)s
+    ),
+    level3 AS ({_STEP.format(frontier="frontier3")}
+        EXCEPT SELECT id FROM requested
+        EXCEPT SELECT id FROM level1
+        EXCEPT SELECT id FROM level2
+    ),
+    analog AS (
+        SELECT id, depth FROM (
+            SELECT id, 1 AS depth FROM level1
+            UNION ALL SELECT id, 2 FROM level2
+            UNION ALL SELECT id, 3 FROM level3
+        ) walk
+        ORDER BY depth, id
+        LIMIT %(limit)s
+    )"""  # nosec B608
+
+MAX_DEPTH = 3  # the levels `_WALK` has; seed 004: «три уровня (схемы)»
+
+_ANALOGS_SQL = f"""
+WITH requested AS (SELECT %(product)s AS id),{_WALK}
+SELECT id, depth FROM analog"""  # nosec B608
+
+# The whole search, one row per line. Kind 0: the products with the article, by brand; the one
+# whose offers follow has `analogs_total` set (analogs with offers — in stock, with the filter).
+# Kind 1: offers of active warehouses of the requested product (depth 0) and of the
+# ANALOG_LIMIT nearest analogs that have any, columns in the order of `OfferRow`. Decimals come
+# as text, so that SQLite (the tests) gives them exactly too.
+_SEARCH_SQL = f"""
+WITH candidate AS (
+        SELECT product.id, product.brand_id, brand.name AS brand, product.article, product.name
+        FROM catalog_product product
+        JOIN catalog_brand brand ON brand.id = product.brand_id
+        WHERE product.article_normalized = %(article)s
+    ),
+    requested AS (
+        SELECT id FROM candidate
+        WHERE brand_id = %(brand)s OR (SELECT count(*) FROM candidate) = 1
+    ),{_WALK},
+    stocked AS (
+        SELECT analog.id, analog.depth FROM analog
+        WHERE EXISTS (
+            SELECT 1 FROM catalog_offer offer
+            WHERE offer.product_id = analog.id
+              AND offer.warehouse_id IN (SELECT id FROM catalog_warehouse WHERE is_active)
+              AND (offer.quantity > 0 OR NOT %(in_stock)s)
+        )
+    ),
+    shown AS (SELECT id, depth FROM stocked ORDER BY depth, id LIMIT %(analog_limit)s),
+    listed AS (SELECT id, 0 AS depth FROM requested UNION ALL SELECT id, depth FROM shown)
+SELECT 0 AS kind, NULL AS offer_id, candidate.id AS product_id, candidate.brand,
+       candidate.article, candidate.name, NULL AS depth, NULL AS warehouse_name,
+       NULL AS warehouse_kind, NULL AS quantity, NULL AS min_order_quantity,
+       NULL AS delivery_days, NULL AS is_returnable, NULL AS return_days,
+       NULL AS return_deduction_percent, NULL AS price, candidate.brand_id,
+       CASE WHEN candidate.id IN (SELECT id FROM requested)
+            THEN (SELECT count(*) FROM stocked) END AS analogs_total
+FROM candidate
+UNION ALL
+SELECT 1, offer.id, offer.product_id, brand.name, product.article, product.name, listed.depth,
+       warehouse.name, warehouse.kind, offer.quantity, offer.min_order_quantity,
+       offer.delivery_days, offer.is_returnable, offer.return_days,
+       CAST(offer.return_deduction_percent AS TEXT), CAST(offer.price AS TEXT),
+       product.brand_id, NULL
+FROM listed
+JOIN catalog_offer offer ON offer.product_id = listed.id
+JOIN catalog_warehouse warehouse ON warehouse.id = offer.warehouse_id
+JOIN catalog_product product ON product.id = offer.product_id
+JOIN catalog_brand brand ON brand.id = product.brand_id
+WHERE warehouse.is_active AND (offer.quantity > 0 OR NOT %(in_stock)s)
+ORDER BY 1, 4, 3"""  # nosec B608
 
 
 def analogs_of(*, product_id: int, depth: int, limit: int | None = None) -> dict[int, int]:
     """Analogs of a product: product id → the smallest number of cross links to it (1..depth).
 
-    Breadth-first, one query per level for the whole frontier, so a product reached by several
+    Breadth-first, one statement for every level (see `_WALK`), so a product reached by several
     paths or through a cycle keeps its first (smallest) depth and is never expanded twice; the
     product itself is never its own analog. With `limit`, the walk stops once that many analogs
     are known; on the level that overflows, the ones with the smallest ids are kept (a stable
     choice), and deeper levels are not walked, so every returned depth is still exact.
     """
-    found: dict[int, int] = {}
-    seen = {product_id}
-    frontier = [product_id]
-    for level in range(1, depth + 1):
-        if not frontier:
-            break
-        fresh = sorted(pk for pk in _neighbours(frontier) if pk not in seen)
-        if limit is not None:
-            fresh = fresh[: max(limit - len(found), 0)]
-        for pk in fresh:
-            found[pk] = level
-        seen.update(fresh)
-        frontier = fresh
-        if limit is not None and len(found) >= limit:
-            break
-    return found
-
-
-def nearest_with_offers(
-    depths: dict[int, int], *, in_stock: bool, limit: int
-) -> tuple[dict[int, int], int]:
-    """The `limit` nearest analogs (by depth, then id) that have offers, and how many have any.
-
-    One query returning product ids only, cheap even for the ~2,000 products of a deep walk.
-    """
-    if not depths:
-        return {}, 0
-    offers = Offer.objects.filter(product_id__in=list(depths), warehouse__is_active=True)
-    if in_stock:
-        offers = offers.filter(quantity__gt=0)
-    with_offers = set(offers.order_by().values_list("product_id", flat=True).distinct())
-    nearest = sorted(with_offers, key=lambda pk: (depths[pk], pk))[:limit]
-    return {pk: depths[pk] for pk in nearest}, len(with_offers)
+    if depth > MAX_DEPTH:
+        raise ValueError(f"The walk has {MAX_DEPTH} levels, not {depth}")
+    params = {"product": product_id, "depth": depth, "limit": NO_LIMIT if limit is None else limit}
+    with connection.cursor() as cursor:
+        cursor.execute(_ANALOGS_SQL, params)
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -135,16 +206,6 @@ class SearchResult:
         return self.analogs_total > self.analogs_shown
 
 
-def _card(product) -> ProductCard:
-    return ProductCard(
-        id=product.pk,
-        brand_id=product.brand_id,
-        brand=product.brand.name,
-        article=product.article,
-        name=product.name,
-    )
-
-
 def search(
     *,
     client: Client,
@@ -176,25 +237,38 @@ def search(
         "in_stock": in_stock,
         "cross_scheme": client.cross_scheme,
     }
-    candidates = list(products_by_article(article))
-    if not candidates:
-        return SearchResult(**base)
-    chosen = [p for p in candidates if brand_id is not None and p.brand_id == brand_id]
-    if not chosen and len(candidates) > 1:
-        return SearchResult(**base, brand_choices=[_card(p) for p in candidates])
-    product = (chosen or candidates)[0]
-
-    analogs = analogs_of(product_id=product.pk, depth=client.cross_scheme, limit=TRAVERSAL_LIMIT)
-    shown, total = nearest_with_offers(analogs, in_stock=in_stock, limit=ANALOG_LIMIT)
-    rows = offer_rows(
-        depths={product.pk: 0, **shown},
-        markup_percent=client.markup_percent,
-        in_stock=in_stock,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SEARCH_SQL,
+            {
+                "article": article,
+                "brand": brand_id,
+                "depth": client.cross_scheme,
+                "limit": TRAVERSAL_LIMIT,
+                "in_stock": in_stock,
+                "analog_limit": ANALOG_LIMIT,
+            },
+        )
+        lines = cursor.fetchall()
+    candidates, product, analogs_total, offers = [], None, 0, []
+    for line in lines:
+        if line[0]:
+            offers.append(line[1:16])
+            continue
+        card = ProductCard(
+            id=line[2], brand_id=line[16], brand=line[3], article=line[4], name=line[5]
+        )
+        candidates.append(card)
+        if line[17] is not None:
+            product, analogs_total = card, line[17]
+    if product is None:
+        # Several brands make the article and none (or another) was chosen: the client picks.
+        return SearchResult(**base, brand_choices=candidates if len(candidates) > 1 else [])
+    rows = make_offer_rows(offers, markup_percent=client.markup_percent)
     return SearchResult(
         **base,
-        product=_card(product),
+        product=product,
         rows=sort_rows(rows, sort),
-        analogs_total=total,
-        analogs_shown=len(shown),
+        analogs_total=analogs_total,
+        analogs_shown=len({row.product_id for row in rows if row.depth}),
     )

@@ -2,31 +2,20 @@
 
 «Подбор по параметрам» chooses the car with the dependent lists of `mprating.vehicles.selectors`
 and shows the categories and products that fit its modification (here). The article search with
-its cross-reference traversal lives in `search.py`; it and the parts selection build their table
-rows with `offer_rows` here, so the price a client sees is computed in one place
-(`display_price`).
+its cross-reference traversal lives in `search.py` (one SQL statement); it and the parts selection
+(`offer_rows`) build their table rows with `make_offer_rows` here, so the price a client sees is
+computed in one place (`display_price`).
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from mprating.catalog.models import Applicability, Category, Offer, Product, Warehouse
-from mprating.catalog.normalize import normalize_article
-from mprating.core.money import to_money
+from mprating.catalog.models import Applicability, Category, Offer, Warehouse
+from mprating.core.money import CENT, to_money
 from mprating.core.text import plural_ru
-
-
-def products_by_article(article: str) -> QuerySet[Product]:
-    """All products with this article in any spelling, one per brand."""
-    key = normalize_article(article)
-    return (
-        Product.objects.filter(article_normalized=key)
-        .select_related("brand")
-        .order_by("brand__name")
-    )
 
 
 def best_offers_for_products(product_ids: list[int]) -> dict[int, Offer]:
@@ -79,7 +68,12 @@ def display_price(price: Decimal, markup_percent: Decimal) -> Decimal:
     покупает по этой цене минус процент». Only search shows this price; the cart, orders and
     finance use the real one. Rounded to kopecks, half up.
     """
-    return to_money(price * (HUNDRED + markup_percent) / HUNDRED)
+    return to_money(price * markup_factor(markup_percent))
+
+
+def markup_factor(markup_percent: Decimal) -> Decimal:
+    """1 + markup / 100, exact (the markup has two places, 0–100 %)."""
+    return (HUNDRED + markup_percent) / HUNDRED
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +140,13 @@ _ROW_FIELDS = (
     "product__name",
     "warehouse__name",
     "warehouse__kind",
-    "price",
     "quantity",
     "min_order_quantity",
     "delivery_days",
     "is_returnable",
     "return_days",
     "return_deduction_percent",
+    "price",
 )
 
 # After the chosen key, the nearer analog wins a tie.
@@ -163,6 +157,52 @@ _SORT_KEYS = {
 }
 
 
+def make_offer_rows(offers, *, markup_percent: Decimal) -> list[OfferRow]:
+    """`OfferRow`s from plain tuples in the order of its fields, up to the real price (the
+    last); the price becomes the display price here. Decimals may come as text (raw SQL on
+    SQLite). A tight loop: the search builds a few hundred rows per request."""
+    factor = markup_factor(markup_percent)  # `display_price`, the factor computed once
+    rows = []
+    append = rows.append
+    for (
+        offer_id,
+        product_id,
+        brand,
+        article,
+        name,
+        depth,
+        warehouse_name,
+        warehouse_kind,
+        quantity,
+        min_order_quantity,
+        delivery_days,
+        is_returnable,
+        return_days,
+        return_deduction_percent,
+        price,
+    ) in offers:
+        append(
+            OfferRow(
+                offer_id,
+                product_id,
+                brand,
+                article,
+                name,
+                depth,
+                warehouse_name,
+                warehouse_kind,
+                quantity,
+                min_order_quantity,
+                delivery_days,
+                bool(is_returnable),
+                return_days,
+                Decimal(return_deduction_percent),
+                (Decimal(price) * factor).quantize(CENT, rounding=ROUND_HALF_UP),
+            )
+        )
+    return rows
+
+
 def offer_rows(
     *,
     depths: dict[int, int],
@@ -171,34 +211,21 @@ def offer_rows(
 ) -> list[OfferRow]:
     """Offers of active warehouses for the products in `depths` (product id → depth).
 
-    One query whatever the number of products; plain values, no model instances, because the
-    search builds hundreds of rows per request. The real price never leaves this function.
+    One query whatever the number of products; plain values, no model instances. The real
+    price never leaves this function.
     """
     if not depths:
         return []
     offers = Offer.objects.filter(product_id__in=list(depths), warehouse__is_active=True)
     if in_stock:
         offers = offers.filter(quantity__gt=0)
-    return [
-        OfferRow(
-            offer_id=values["id"],
-            product_id=values["product_id"],
-            brand=values["product__brand__name"],
-            article=values["product__article"],
-            name=values["product__name"],
-            depth=depths[values["product_id"]],
-            warehouse_name=values["warehouse__name"],
-            warehouse_kind=values["warehouse__kind"],
-            quantity=values["quantity"],
-            min_order_quantity=values["min_order_quantity"],
-            delivery_days=values["delivery_days"],
-            is_returnable=values["is_returnable"],
-            return_days=values["return_days"],
-            return_deduction_percent=values["return_deduction_percent"],
-            price=display_price(values["price"], markup_percent),
-        )
-        for values in offers.values(*_ROW_FIELDS)
-    ]
+    return make_offer_rows(
+        (
+            (*values[:5], depths[values[1]], *values[5:])
+            for values in offers.values_list(*_ROW_FIELDS)
+        ),
+        markup_percent=markup_percent,
+    )
 
 
 def sort_rows(rows: list[OfferRow], sort: str) -> list[OfferRow]:

@@ -17,3 +17,7 @@ class CoreConfig(AppConfig):
         from mprating.core.task_results import task_results_prune
 
         outbox.on_sweep(task_results_prune)
+        # unfold's list rendering, made cheaper (core/admin_speed.py).
+        from mprating.core import admin_speed
+
+        admin_speed.install()

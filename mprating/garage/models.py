@@ -272,3 +272,28 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class ClientChatUnread(models.Model):
+    """How many of the manager's chat messages the client has not read, over all the client's
+    VIN requests: the badge of «VIN-запросы» in the cabinet's left frame (seed 004), kept up to
+    date instead of counted on every page (issue 13: the count grew with the client's
+    requests).
+
+    Moved only by `services.chat_message_post` (+1 for a manager's message) and
+    `services.chat_mark_read` (− what the client has just read), each in its own transaction,
+    with `F()` increments; `services.chat_unread_recount` rebuilds it from the messages (also
+    `manage.py recount_frame_counters`). A row appears with the client's first unread message.
+    """
+
+    client = models.OneToOneField(
+        "accounts.Client", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    unread = models.PositiveIntegerField("непрочитанных сообщений менеджера", default=0)
+
+    class Meta:
+        verbose_name = "счётчик непрочитанных сообщений"
+        verbose_name_plural = "счётчики непрочитанных сообщений"
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.unread}"

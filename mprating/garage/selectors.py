@@ -16,6 +16,7 @@ from mprating.core import outbox
 from mprating.core.models import OutgoingEmail
 from mprating.garage.models import (
     ChatMessage,
+    ClientChatUnread,
     OriginalCatalogLink,
     Vehicle,
     VinAnswer,
@@ -260,9 +261,11 @@ def unanswered_lines_counts(request_ids: list[int]) -> dict[int, int]:
 
 
 def unread_for_client_total(client: Client) -> int:
-    return ChatMessage.objects.filter(
-        request__client=client, from_client=False, read_at__isnull=True
-    ).count()
+    """The manager's messages the client has not read, over all the client's VIN requests:
+    one row by primary key (`ClientChatUnread`, kept by the chat services), however many
+    requests and messages the client has."""
+    value = ClientChatUnread.objects.filter(client=client).values_list("unread", flat=True).first()
+    return value or 0
 
 
 def chat_messages(request_id: int) -> QuerySet[ChatMessage]:

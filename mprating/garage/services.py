@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from mprating.core.history import history_record
 from mprating.core.models import OutgoingEmail
 from mprating.garage.models import (
     ChatMessage,
+    ClientChatUnread,
     OriginalCatalogLink,
     Vehicle,
     VinAnswer,
@@ -630,13 +632,73 @@ def chat_message_post(
             "или разбейте на несколько.",
             field="text",
         )
-    return ChatMessage.objects.create(
+    message = ChatMessage.objects.create(
         request=request, author=author, from_client=from_client, text=text
     )
+    if not from_client:
+        _chat_unread_add(client_id=request.client_id, delta=1)
+    return message
 
 
+@transaction.atomic
 def chat_mark_read(*, request_id: int, reader_is_client: bool) -> int:
-    """The reader has seen the other side's messages; returns how many became read."""
-    return ChatMessage.objects.filter(
+    """The reader has seen the other side's messages; returns how many became read. What the
+    client has just read leaves the frame's badge in the same transaction (the UPDATE counts
+    only the rows it changed: a second tab marking the same messages changes none)."""
+    read = ChatMessage.objects.filter(
         request_id=request_id, from_client=not reader_is_client, read_at__isnull=True
     ).update(read_at=timezone.now())
+    if read and reader_is_client:
+        client_id = VinRequest.objects.filter(pk=request_id).values_list("client_id", flat=True)
+        _chat_unread_add(client_id=client_id.get(), delta=-read)
+    return read
+
+
+def _chat_unread_add(*, client_id: int, delta: int) -> None:
+    """`UPDATE … SET unread = unread + delta` on the client's row, created at zero first
+    when missing (`ON CONFLICT DO NOTHING`: two first messages at once both count)."""
+    rows = ClientChatUnread.objects.filter(client_id=client_id)
+    if not rows.update(unread=F("unread") + delta):
+        ClientChatUnread.objects.bulk_create(
+            [ClientChatUnread(client_id=client_id)], ignore_conflicts=True
+        )
+        rows.update(unread=F("unread") + delta)
+
+
+def chat_unread_from_messages(client_ids: list[int] | None = None) -> dict[int, int]:
+    """The badge as the messages say it should be: the manager's unread messages per client."""
+    messages = ChatMessage.objects.filter(from_client=False, read_at__isnull=True)
+    if client_ids is not None:
+        messages = messages.filter(request__client_id__in=client_ids)
+    rows = messages.values("request__client_id").annotate(n=Count("id")).order_by()
+    return {row["request__client_id"]: row["n"] for row in rows}
+
+
+@transaction.atomic
+def chat_unread_recount(*, client_ids: list[int] | None = None) -> int:
+    """Rebuild the badges from the messages (all clients or the given ones); returns how many
+    rows were wrong. On PostgreSQL the counters table is locked against other writers first
+    (as `orders.services.counters.counts_recount` does)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {ClientChatUnread._meta.db_table} IN SHARE ROW EXCLUSIVE MODE"
+            )
+    truth = chat_unread_from_messages(client_ids)
+    rows = ClientChatUnread.objects.all()
+    if client_ids is not None:
+        rows = rows.filter(client_id__in=client_ids)
+    stored = {row.client_id: row for row in rows}
+    changed = []
+    for client_id, row in stored.items():
+        if row.unread != truth.get(client_id, 0):
+            row.unread = truth.get(client_id, 0)
+            changed.append(row)
+    ClientChatUnread.objects.bulk_update(changed, ["unread"], batch_size=1000)
+    missing = [
+        ClientChatUnread(client_id=client_id, unread=n)
+        for client_id, n in sorted(truth.items())
+        if client_id not in stored
+    ]
+    ClientChatUnread.objects.bulk_create(missing, batch_size=1000)
+    return len(changed) + len(missing)

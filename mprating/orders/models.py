@@ -352,3 +352,50 @@ class StatusChange(HistoryEntry):
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.status_id}"
+
+
+class ClientStatusCount(models.Model):
+    """How many lines a client has in one status: what the cabinet's left frame shows, kept
+    up to date instead of counted on every page (issue 13: the grouped read of the client's
+    lines cost 33–50 ms of a «Заказы» page and grew with the client's lines).
+
+    Seed 004, the left frame: the positions by status («позиции по статусам») of the orders in
+    work, and «значок, указывающий какое количество из общего числа отказов не было
+    просмотрено пользователем» — all refusals, archive included. So a row keeps, for its
+    (client, status):
+
+    - `in_work`: lines of orders not in the archive;
+    - `total`: all lines, archive included;
+    - `unseen`: lines whose «отказ просмотрен» flag is off, archive included (read only for
+      the status with the «Отказ» role, counted for every status so that a line's share of
+      a row never depends on how statuses are configured: renaming, recolouring or moving
+      the «Отказ» role changes no counter).
+
+    Who writes them, always in the transaction of the change it counts, with `F()` increments
+    (`orders.services.counters.counts_add`): checkout (new lines), the gatekeeper
+    `line_status_set` (status and «просмотрен» moves), the archive (by hand and automatic).
+    `orders.services.counters.counts_recount` (and `manage.py recount_frame_counters`)
+    rebuilds them from the lines; a test checks they equal that recount after random
+    sequences of changes. A row appears the first time a client has a line in the status and
+    stays, at zero, when the lines leave it.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    status = models.ForeignKey(OrderStatus, on_delete=models.CASCADE, related_name="+")
+    in_work = models.PositiveIntegerField("в работе", default=0)
+    total = models.PositiveIntegerField("всего", default=0)
+    unseen = models.PositiveIntegerField("отказ не просмотрен", default=0)
+
+    class Meta:
+        verbose_name = "счётчик позиций клиента"
+        verbose_name_plural = "счётчики позиций клиентов"
+        constraints = [
+            models.UniqueConstraint(fields=["client", "status"], name="orders_count_client_status"),
+            models.CheckConstraint(
+                condition=Q(in_work__lte=models.F("total")) & Q(unseen__lte=models.F("total")),
+                name="orders_count_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}/{self.status_id}: {self.in_work} из {self.total}"

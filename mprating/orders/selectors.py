@@ -24,7 +24,14 @@ from mprating.accounts.models import Client
 from mprating.cart.selectors import cart_lines_for_client
 from mprating.catalog.models import Offer
 from mprating.core.money import ZERO, to_money
-from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, RefusalState
+from mprating.orders.models import (
+    ClientStatusCount,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    RefusalState,
+)
 from mprating.orders.services import cart_line_problem
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -137,9 +144,43 @@ class ClientPositions:
 
 
 def client_positions(*, client: Client) -> ClientPositions:
-    """One query (UNION ALL of two grouped reads, each on its own index), whatever the
-    number of lines: the positions of orders in work per status (kind 0) and all refusals,
-    archive included (kind 1)."""
+    """One query on the client's frame counters (`ClientStatusCount`, kept by the services that
+    change lines), never on the lines: a few rows by the (client, status) unique index, whatever
+    the number of lines — the positions in work per status and the refused lines («Отказ» role)
+    with how many are unseen."""
+    rows = (
+        ClientStatusCount.objects.filter(client=client)
+        .filter(Q(in_work__gt=0) | Q(status__role=OrderStatus.Role.REFUSED, total__gt=0))
+        .values(
+            "in_work",
+            "total",
+            "unseen",
+            "status__name",
+            "status__colour",
+            "status__sort_order",
+            "status__role",
+        )
+    )
+    rows = sorted(rows, key=lambda row: (row["status__sort_order"], row["status__name"]))
+    refused = [row for row in rows if row["status__role"] == OrderStatus.Role.REFUSED]
+    return ClientPositions(
+        status_counts=[
+            StatusCount(
+                name=row["status__name"], colour=row["status__colour"], count=row["in_work"]
+            )
+            for row in rows
+            if row["in_work"]
+        ],
+        refusals_total=sum(row["total"] for row in refused),
+        refusals_unseen=sum(row["unseen"] for row in refused),
+    )
+
+
+def client_positions_from_lines(*, client: Client) -> ClientPositions:
+    """The same numbers counted from the lines (what the frame ran on every page until the
+    counters came, issue 13): one query, UNION ALL of two grouped reads, each on its own index,
+    but its cost grows with the client's lines. Kept as the reference the counters are tested
+    against and for the benchmark (`bench/frame_cost.py`)."""
     fields = ("status_id", "status__name", "status__colour", "status__sort_order")
     positions = (
         # Driven from the client's orders (index on the order's client), not from the

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from mprating.accounts import roles
 from mprating.accounts.models import User
@@ -54,16 +55,22 @@ def _cart_of(client_account, lines: int) -> None:
         add_to_cart(client_account, make_offer(quantity=5), quantity=1)
 
 
-def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in):
-    # given: 3 new lines, 1 line moved to «Отказ», a line of an archived order, another client
+def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signed_in, manager):
+    # given: 3 new lines, 1 line moved to «Отказ», a shipped line of an archived order, another
+    # client — all through the services (they keep the frame's counters)
     _cart_of(signed_in, 3)
     place_order(signed_in)
     _cart_of(signed_in, 1)
     refused = place_order(signed_in)
-    refused.lines.update(status=OrderStatus.objects.get(role="refused"))
+    services.line_refuse(line_ids=[refused.lines.get().pk], actor=manager, reason="Нет")
     _cart_of(signed_in, 1)
     archived = place_order(signed_in)
-    Order.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
+    services.line_status_set(
+        line_ids=[archived.lines.get().pk],
+        status_id=OrderStatus.objects.get(role="shipped").pk,
+        actor=manager,
+    )
+    services.order_archive(client=signed_in, order_id=archived.pk)
     stranger = make_client(email="stranger@example.ru")
     _cart_of(stranger, 2)
     place_order(stranger)
@@ -100,7 +107,7 @@ def test_badge_counts_all_refusals_archive_included(client, signed_in, manager):
     services.line_refuse(line_ids=[line.pk for line in lines], actor=manager, reason="Нет")
     for line in lines[:3]:
         services.line_refusal_seen_set(client=signed_in, line_id=line.pk, seen=True)
-    Order.objects.filter(pk=orders[0].pk).update(archived_at=timezone.now())
+    services.order_archive(client=signed_in, order_id=orders[0].pk)
 
     summary = cabinet_summary(client=signed_in)
     html = client.get(reverse("cart:detail")).content.decode()
@@ -166,6 +173,37 @@ def test_frame_query_count_does_not_grow_with_the_orders(client, signed_in):
     large = count_queries(lambda: client.get(reverse("cabinet:profile")))
 
     assert small == large
+
+
+@pytest.mark.parametrize("orders", [1, 8])
+def test_frame_never_reads_the_order_lines(client, signed_in, manager, orders):
+    """Issue 13: the frame reads the client's counters, not the lines — three small queries
+    (balance row, counters by status, unread chat), the same for 1 order or 8, none of them on
+    `orders_orderline`; a cabinet page that is not about orders reads no line at all."""
+    # given: lines in «Новый», refused (one seen), and an archived order
+    for _ in range(orders):
+        order = _order(signed_in, *_offers(2))
+    first, second = order.lines.order_by("pk")
+    services.line_refuse(line_ids=[first.pk, second.pk], actor=manager, reason="Нет")
+    services.line_refusal_seen_set(client=signed_in, line_id=first.pk, seen=True)
+    services.order_archive(client=signed_in, order_id=order.pk)
+
+    # when
+    with CaptureQueriesContext(connection) as frame:
+        summary = cabinet_summary(client=signed_in)
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(reverse("cabinet:profile")).content.decode()
+
+    # then
+    assert len(frame.captured_queries) == 3
+    assert not [q["sql"] for q in frame.captured_queries if "orders_orderline" in q["sql"]]
+    assert not [q["sql"] for q in page.captured_queries if "orders_orderline" in q["sql"]]
+    in_work = 2 * (orders - 1)
+    assert [(row.name, row.count) for row in summary.status_counts] == (
+        [("Новый", in_work)] if in_work else []
+    )
+    assert (summary.refusals_unseen, summary.refusals_total) == (1, 2)
+    assert "1 из 2 отказов не просмотрен" in html
 
 
 def test_cabinet_home_opens_the_orders(client, signed_in):

@@ -2,14 +2,19 @@
 («В корзине: N шт.», as right after «В корзину»): cart answers catalog's hook with one query."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from mprating.accounts import services as account_services
 from mprating.accounts.tests.factories import make_client
 from mprating.cart import services
 from mprating.catalog import hooks
+from mprating.catalog.models import Offer
+from mprating.catalog.search import search
 from mprating.catalog.tests.factories import link, make_offer, make_product, make_warehouse
+from mprating.catalog.tests.test_search_one_statement import old_search, varied_catalog
 from mprating.core.testing import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +111,52 @@ def test_search_without_the_cart_numbers_when_the_cart_cannot_answer(client, sho
 
     assert response.status_code == 200
     assert "В корзину</button>" in _cart_cell(response.content.decode(), offer.pk)
+
+
+# ---- issue 13: the search is one statement; the cart's numbers stay one query --------------
+
+
+@pytest.fixture
+def varied():
+    return varied_catalog()
+
+
+def _client_with(markup: str, scheme: int):
+    return account_services.client_update_search_settings(
+        client=make_client(), markup_percent=Decimal(markup), cross_scheme=scheme
+    )
+
+
+def test_in_cart_numbers_join_the_rows_as_they_did_the_earlier_search(varied):
+    # given pieces of two offers of the hub's search in the client's cart
+    customer = _client_with("10", 2)
+    rows = search(client=customer, query="VAR-024").rows
+    carted = [row for row in rows if row.orderable][:2]
+    pieces = [carted[0].min_order_quantity, carted[1].min_order_quantity + 1]
+    for row, quantity in zip(carted, pieces, strict=True):
+        services.cart_add(client=customer, offer_id=row.offer_id, quantity=quantity)
+
+    # when
+    new = hooks.rows_with_cart(search(client=customer, query="VAR-024").rows, client=customer)
+    old = hooks.rows_with_cart(old_search(client=customer, query="VAR-024").rows, client=customer)
+
+    # then
+    assert new == old
+    assert [row.in_cart for row in new if row.in_cart] == pieces
+
+
+def test_the_search_page_costs_a_fixed_number_of_queries(client, varied):
+    # given a signed-in client (scheme 3) with something in the cart
+    customer = _client_with("10", 3)
+    client.force_login(customer.user)
+    offer = Offer.objects.filter(product=varied[24], quantity__gt=3).first()
+    services.cart_add(client=customer, offer_id=offer.pk, quantity=1)
+
+    def page(query: str) -> int:
+        return count_queries(
+            lambda: client.get(SEARCH, {"q": query}, headers={"HX-Request": "true"})
+        )
+
+    # when / then: user, client, the search statement, the cart's numbers (the session is read
+    # from the cache), whatever the number of analogs
+    assert page("VAR-024") == page("VAR-031") == page("VAR-005") == 4

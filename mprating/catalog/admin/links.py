@@ -10,6 +10,7 @@ from unfold.decorators import display
 from mprating.catalog import services
 from mprating.catalog.admin.common import article_filter, titled
 from mprating.catalog.models import Applicability, CrossLink
+from mprating.core.admin_paging import EstimatedCountMixin
 
 
 class CrossLinkForm(forms.ModelForm):
@@ -38,7 +39,7 @@ class CrossLinkForm(forms.ModelForm):
 
 
 @admin.register(CrossLink)
-class CrossLinkAdmin(ModelAdmin):
+class CrossLinkAdmin(EstimatedCountMixin, ModelAdmin):
     form = CrossLinkForm
     list_display = ["product_a_label", "product_b_label", "source"]
     list_select_related = ["product_a__brand", "product_b__brand"]
@@ -72,7 +73,7 @@ class ApplicabilityForm(forms.ModelForm):
 
 
 @admin.register(Applicability)
-class ApplicabilityAdmin(ModelAdmin):
+class ApplicabilityAdmin(EstimatedCountMixin, ModelAdmin):
     form = ApplicabilityForm
     list_display = ["product_label", "car"]
     list_select_related = ["product__brand", "modification__generation__model__make"]

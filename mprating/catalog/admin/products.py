@@ -11,6 +11,7 @@ from unfold.decorators import display
 from mprating.catalog.admin.common import article_filter, titled
 from mprating.catalog.models import Offer, Product
 from mprating.catalog.normalize import normalize_article
+from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.money import format_rub
 
@@ -66,7 +67,7 @@ def _returns(offer: Offer) -> str:
 
 
 @admin.register(Product)
-class ProductAdmin(ModelAdmin):
+class ProductAdmin(EstimatedCountMixin, ModelAdmin):
     form = ProductForm
     list_display = ["article", "brand_name", "name", "category_name"]
     list_display_links = ["article"]
@@ -80,7 +81,9 @@ class ProductAdmin(ModelAdmin):
     search_help_text = "Артикул в любом написании («0 986 452 041», «0986-452-041») или название"
     autocomplete_fields = ["brand", "category"]
     readonly_fields = ["article_normalized"]
-    ordering = ["brand__name", "article_normalized"]
+    # Issue 13: by brand name it sorted all 1M products joined to their brands for every page
+    # (0.8 s); the article's own index gives the page at once (the brand column still sorts).
+    ordering = ["article_normalized"]
     list_per_page = 50
     show_full_result_count = False
     inlines = [OfferInline]
@@ -156,7 +159,7 @@ class OfferForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(ModelAdmin):
+class OfferAdmin(EstimatedCountMixin, ModelAdmin):
     form = OfferForm
     list_display = [
         "article",
@@ -179,7 +182,12 @@ class OfferAdmin(ModelAdmin):
     search_fields = ["product__article_normalized"]
     search_help_text = "Артикул в любом написании"
     autocomplete_fields = ["product"]
-    ordering = ["product__brand__name", "product__article_normalized", "warehouse__name"]
+    # Issue 13: the brand, article and warehouse names sorted all 2.1M offers joined to three
+    # tables for every page (2–4 s, with a COUNT(*) of the table); a product's offers together,
+    # in the order of the unique index (product, warehouse), take a millisecond.
+    ordering = ["product_id", "warehouse_id"]
+    # A warehouse (or its kind) still leaves 0.5–0.9M of the 2.1M offers: estimated too.
+    estimate_filtered = True
     list_per_page = 50
     show_full_result_count = False
     actions = [export_xlsx]

@@ -314,3 +314,28 @@ def test_operator_cannot_change_the_catalog(client):
     )
     assert response.status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/backoffice/catalog/offer/",
+        "/backoffice/catalog/offer/?warehouse__kind__exact=home",
+        "/backoffice/catalog/product/",
+        "/backoffice/catalog/crosslink/",
+        "/backoffice/catalog/applicability/",
+    ],
+)
+def test_big_catalog_lists_neither_count_nor_sort_the_whole_table(client, manager, url):
+    """Issue 13: «catalog · предложения» spent 3.7 s in the database (a COUNT(*) of 2.1M
+    offers and a sort of all of them joined to brand and warehouse names), «товары» 1.1 s.
+    The estimated count of `core.admin_paging`, and a default order on the table's own
+    indexed columns, never across a relation."""
+    make_offer(make_product("BOSCH", "0 986 452 041"), make_warehouse())
+
+    cl = client.get(url).context["cl"]
+
+    assert cl.paginator.estimate
+    assert all("__" not in str(term) for term in cl.queryset.query.order_by), (
+        cl.queryset.query.order_by
+    )

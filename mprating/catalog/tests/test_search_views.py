@@ -154,3 +154,18 @@ def test_query_count_is_the_same_for_5_and_50_analogs(client, signed_in):
     assert (
         client.get(URL, {"q": "PG-FIFTY"}).content.decode().count('data-testid="offer-row"') == 101
     )
+
+
+def test_row_texts_are_escaped_exactly_once(client, signed_in):
+    # given a brand and a name with HTML in them (issue 13: the cells are escaped in Python once)
+    product = make_product("A&B <i>", "ESC-1", 'Фильтр "салонный" <script>x</script> & Co')
+    make_offer(product, make_warehouse(name="Склад <1>"), price="1000.00")
+
+    # when
+    page = client.get(URL, {"q": "ESC-1"}, headers={"HX-Request": "true"}).content.decode()
+
+    # then
+    assert "Фильтр &quot;салонный&quot; &lt;script&gt;x&lt;/script&gt; &amp; Co" in page
+    assert "A&amp;B &lt;I&gt;" in page and "Склад &lt;1&gt;" in page
+    assert "<script>x" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
+    assert "1\u202f150,00\u00a0₽" in page  # 15 % markup

@@ -9,7 +9,9 @@ workers poll the same table (django-tasks-db claims a row with SELECT … FOR UP
 PostgreSQL and Redis only: on SQLite the processes could not share the test database, and
 without Redis each server would have a cache of its own — the point of this test."""
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import quote
@@ -29,7 +32,9 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from mprating.accounts.tests.factories import PASSWORD, make_client
+from mprating.catalog.tests.factories import make_offer
 from mprating.core.models import OutgoingEmail
+from mprating.orders.tests.factories import make_pickup_point
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/1"
@@ -165,6 +170,15 @@ class Browser:
     def get(self, port: int, path: str) -> tuple[int, str]:
         return self._open(urllib.request.Request(f"http://127.0.0.1:{port}{path}"))
 
+    def post_json(self, port: int, path: str, body: dict) -> tuple[int, str]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.cookie("csrftoken")},
+        )
+        return self._open(request)
+
     def post(self, port: int, path: str, data: dict[str, str]) -> tuple[int, str]:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookie("csrftoken")})
         request = urllib.request.Request(
@@ -248,3 +262,36 @@ def test_every_task_runs_once_with_two_workers_polling(cluster):
     assert sorted(letters.values_list("to", flat=True)) == sorted(emails)  # one letter each
     workers = {result.worker_ids[0] for result in reset}
     assert workers <= {"worker-a", "worker-b"}
+
+
+def test_an_order_placed_on_one_server_shows_in_the_frame_on_the_other(cluster):
+    """The frame reads counters the checkout keeps in the same transaction (no cache to
+    invalidate per server): the other server shows the new positions on its next page."""
+    account = make_client(email="frame@example.ru")
+    _with_production_hash(account)
+    offer = make_offer(quantity=5)
+    point = make_pickup_point()
+    first, second = cluster["ports"]
+    browser = Browser()
+    browser.get(first, "/accounts/login/")
+    browser.post(first, "/accounts/login/", {"username": "frame@example.ru", "password": PASSWORD})
+    status, page = browser.get(second, "/cabinet/orders/")
+    assert status == 200 and 'data-testid="no-positions"' in page
+
+    status, _ = browser.post_json(
+        first, "/api/v1/cart/lines", {"offer_id": offer.pk, "quantity": 3}
+    )
+    assert status == 201
+    checkout = {
+        "idempotency_key": str(uuid.uuid4()),
+        "payment_method": "on_receipt",
+        "recipient_phone": "+79161234567",
+        "pickup_point_id": point.pk,
+    }
+    status, _ = browser.post_json(first, "/api/v1/orders", checkout)
+    assert status == 201
+
+    status, page = browser.get(second, "/cabinet/orders/")
+    assert status == 200
+    assert 'data-testid="no-positions"' not in page
+    assert re.search(r'class="status-row">[^<]*<span[^>]*></span>[^<]*<b>1</b>', page)  # one line

@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from mprating.accounts import roles, services
 from mprating.accounts.models import ApiToken, Client, ClientStatusChange, User
+from mprating.garage.services import chat_unread_recount
+from mprating.orders.services import counts_recount
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,9 @@ def test_seed_demo_gives_one_login_per_role_and_is_idempotent(capsys):
     assert User.objects.filter(email="admin@demo.mprating.ru", is_superuser=True).exists()
     demo = Client.objects.get(user__email="client@demo.mprating.ru")
     assert demo.user.check_password("Klient-2026!")
+    # the demo goes through the services: the cabinet frame's counters need no repair
+    assert counts_recount() == 0
+    assert chat_unread_recount() == 0
 
 
 def test_seed_demo_packages_the_demo_orders_use_and_an_invoice_awaiting(capsys):

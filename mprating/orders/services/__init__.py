@@ -5,7 +5,9 @@
   fields, following the transition table `orders.transitions` — and the manager's comment;
 - `refusals`: the client's refusal request, the manager confirming, declining or refusing,
   the «отказ просмотрен» flag and «Перезаказ»;
-- `archive`: «Убрать в архив» and the automatic archive.
+- `archive`: «Убрать в архив» and the automatic archive;
+- `counters`: the cabinet frame's counters, moved by the services above in their own
+  transactions, and their recount.
 
 Callers import from here (`from mprating.orders import services`).
 """
@@ -23,6 +25,7 @@ from mprating.orders.services.checkout import (
     cart_line_problem,
     order_place,
 )
+from mprating.orders.services.counters import counts_recount
 from mprating.orders.services.refusals import (
     line_refusal_confirm,
     line_refusal_decline,
@@ -56,6 +59,7 @@ __all__ = [
     "REFUSAL_REQUESTED_TEXT",
     "Event",
     "cart_line_problem",
+    "counts_recount",
     "line_manager_comment_set",
     "line_manager_comment_set_many",
     "line_refusal_confirm",

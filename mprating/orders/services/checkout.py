@@ -42,6 +42,7 @@ from mprating.core.money import ZERO
 from mprating.finance.models import DocumentType, EntryKind
 from mprating.finance.services import Document, balance_charge
 from mprating.orders.models import Order, OrderLine, OrderStatus, PaymentMethod, StatusChange
+from mprating.orders.services.counters import CountDeltas, counts_add
 from mprating.pickup_points.models import PickupPoint
 
 COMMENT_MAX = 1000
@@ -173,9 +174,9 @@ def order_place(
     nothing), the client's package gives one request (`package_quota_use`: the order records
     which purchase covered it; with `BILLING_PACKAGES_REQUIRED` and no package left the order
     is refused with nothing changed), every line starts in the status with role «new» with its
-    first history row. Paid «С баланса», the order's total is charged to the balance in the
-    same transaction; over the credit limit the client gets finance's «Недостаточно средств …»
-    (on the payment method) and no order is placed.
+    first history row (and the frame's counters count them). Paid «С баланса», the order's
+    total is charged to the balance in the same transaction; over the credit limit the client
+    gets finance's «Недостаточно средств …» (on the payment method) and no order is placed.
     A twin submit of the same form — found after the cart's locks, or stopped by the unique
     key — gets the first order, and whatever it took is put back (savepoint rollback): one
     order, one request, one charge.
@@ -270,4 +271,8 @@ def order_place(
             by=None,
             at=now,
         )
+    # The cabinet frame's counters, in this transaction: the new lines of an order in work.
+    deltas = CountDeltas()
+    deltas.lines((client.pk, new_status.pk), archived=False, seen=False, n=len(lines))
+    counts_add(deltas)
     return order

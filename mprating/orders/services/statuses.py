@@ -11,7 +11,7 @@ in the same transaction — the line fields, the history rows (`core.history`), 
 back (`catalog.services.offer_stock_release`), the money given back for a refused line of an
 order paid from the balance (`finance.services.balance_credit`, see `_refusal_credits`) and
 the call of `orders.hooks` so that higher apps (the status e-mails) learn of the change after
-commit. A move the table forbids for any
+commit, and last the cabinet frame's counters (`counters`). A move the table forbids for any
 line changes nothing at all.
 """
 
@@ -29,6 +29,7 @@ from mprating.finance.models import DocumentType, EntryKind
 from mprating.finance.services import Document, balance_credit
 from mprating.orders import hooks
 from mprating.orders.models import Order, OrderLine, OrderStatus, StatusChange
+from mprating.orders.services.counters import CountDeltas, counts_add
 from mprating.orders.transitions import (
     REQUIRED_COMMENT,
     Event,
@@ -163,7 +164,10 @@ def line_status_set(
     rows: dict[tuple[str, bool], list[dict]] = defaultdict(list)
     releases: list[OrderLine] = []
     refused_now: list[OrderLine] = []
+    moves: list[tuple[OrderLine, int, bool]] = []  # the line, its status and flag before
     for line, step in steps:
+        if step.status.pk != line.status_id or step.refusal_seen != line.refusal_seen:
+            moves.append((line, line.status_id, line.refusal_seen))
         if is_refused(step.status) and not is_refused(line.status):
             refused_now.append(line)
         if step.status.pk != line.status_id:
@@ -195,6 +199,8 @@ def line_status_set(
         offer_stock_release(offer_id=line.offer_id, quantity=line.quantity)
     if refused_now:
         _refusal_credits(refused_now, actor=actor)
+    if moves:
+        _frame_counts_move(moves)
     if notify:
         hooks.line_status_changed(sorted(notify))
     return sorted(changes, key=lambda change: change.line_id)
@@ -241,6 +247,25 @@ def _refusal_credits(lines: list[OrderLine], *, actor: User | None) -> None:
         )
 
 
+def _frame_counts_move(moves: list[tuple[OrderLine, int, bool]]) -> None:
+    """The cabinet frame's counters follow the lines that changed status or «просмотрен»:
+    each leaves its old (client, status) row and enters the new one. Whether its order is in
+    the archive is read here, after the lines are locked, so a concurrent archive is either
+    already committed (seen here) or still waiting for these lines (and counts them in their
+    new status when it gets them) — see `counters`."""
+    archived = set(
+        Order.objects.filter(
+            pk__in={line.order_id for line, _, _ in moves}, archived_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    deltas = CountDeltas()
+    for line, status_before, seen_before in moves:
+        in_archive = line.order_id in archived
+        deltas.lines((line.client_id, status_before), archived=in_archive, seen=seen_before, n=-1)
+        deltas.lines((line.client_id, line.status_id), archived=in_archive, seen=line.refusal_seen)
+    counts_add(deltas)
+
+
 @transaction.atomic
 def line_manager_comment_set_many(*, line_ids: list[int], actor: User, comment: str) -> int:
     """The manager's comment on many lines at once (the last column of the client's table),
@@ -258,12 +283,23 @@ def line_manager_comment_set(*, line_id: int, actor: User, comment: str) -> Orde
     return OrderLine.objects.select_related("status").get(pk=pk)
 
 
-def lines_refusals_unseen(*, order_ids: list[int]) -> int:
+def lines_refusals_unseen(*, order_ids: list[int], deltas: CountDeltas) -> int:
     """The table's UNSEEN move, set-based, for the automatic archive (seed 004: «если заказ
     автоматически попал в архив, то там уже нужно будет наоборот указывать, что отказ не был
-    просмотрен»): the refused lines of these orders become «not seen». One UPDATE, no history
-    row (the flag is «чисто визуальная информация»), run inside the archive's transaction.
-    Returns how many lines changed."""
-    return OrderLine.objects.filter(
-        order_id__in=order_ids, status__role=OrderStatus.Role.REFUSED, refusal_seen=True
-    ).update(refusal_seen=False)
+    просмотрен»): the refused lines of these orders become «not seen». The lines are locked
+    and read once (for the frame's counters, added to `deltas` for the archive to apply with
+    its own), then one UPDATE, no history row (the flag is «чисто визуальная информация»),
+    run inside the archive's transaction. Returns how many lines changed."""
+    # No join in the locking read (see `archive._locked_lines_of`): the «Отказ» status by id.
+    refused = OrderStatus.objects.filter(role=OrderStatus.Role.REFUSED).values_list("pk", flat=True)
+    lines = list(
+        OrderLine.objects.select_for_update()
+        .filter(order_id__in=order_ids, status_id__in=list(refused), refusal_seen=True)
+        .order_by("pk")
+        .values_list("pk", "client_id", "status_id")
+    )
+    for _, client_id, status_id in lines:
+        deltas.add((client_id, status_id), unseen=1)
+    if not lines:
+        return 0
+    return OrderLine.objects.filter(pk__in=[pk for pk, _, _ in lines]).update(refusal_seen=False)

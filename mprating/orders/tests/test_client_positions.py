@@ -1,14 +1,13 @@
-"""`client_positions`: the orders' part of the cabinet frame, in one query."""
+"""`client_positions`: the orders' part of the cabinet frame, in one query on the counters."""
 
 import pytest
-from django.utils import timezone
 
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.tests.factories import make_offer
 from mprating.core.testing import count_queries
 from mprating.orders import services
 from mprating.orders.models import Order
-from mprating.orders.selectors import client_positions
+from mprating.orders.selectors import client_positions, client_positions_from_lines
 from mprating.orders.tests.factories import add_to_cart, place_order
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def test_positions_in_work_by_status_and_every_refusal_archive_included():
     manager = make_staff(email="manager@example.ru")
     services.line_refuse(line_ids=[refused.pk, archived.pk], actor=manager, reason="Нет")
     services.line_refusal_seen_set(client=buyer, line_id=refused.pk, seen=True)
-    Order.objects.filter(pk=archived_order.pk).update(archived_at=timezone.now())
+    services.order_archive(client=buyer, order_id=archived_order.pk)
     _order(make_client(email="stranger@example.ru"), 3)
 
     # when
@@ -50,3 +49,4 @@ def test_positions_in_work_by_status_and_every_refusal_archive_included():
         ("Отказ", 1),
     ]
     assert (positions.refusals_total, positions.refusals_unseen) == (2, 1)
+    assert positions == client_positions_from_lines(client=buyer)

@@ -1,0 +1,127 @@
+"""Two per-row costs of unfold's changelist, taken out for every back office list (issue 13:
+«Back office lists ≥ 3× faster than a vanilla ModelAdmin changelist… cut what it costs:
+…widgets per row, unfold template overhead»).
+
+Measured with pyinstrument/cProfile on «Заявки» (bench/backoffice_lists.py), unfold 0.91:
+
+- `unfold.templatetags.unfold_list.items_for_result` calls `result_headers(cl)` for EVERY row
+  (it only wants each column's title for `data-label`): the headers, their sort links and
+  three query strings per column were built 1 + rows times — 14 % of the page's time. They are
+  the same for the whole page, so they are built once per changelist and kept on it.
+- `cl.model_admin.list_sections`, asked twice a row, is missing (see `install`).
+- A yes/no cell (`boolean=True`, a BooleanField) renders `unfold/helpers/boolean.html` per
+  cell — 300 renders on «Пользователи» (three such columns, 100 rows); the template has three
+  outcomes, rendered once each per language. Likewise a `label=` column's badge
+  (`display_for_label`, e.g. «Активен» on «Клиенты»), per text and colour.
+- `ModelAdmin.action_checkbox` renders the row's checkbox through the form widget's template,
+  ~1.5 ms a row under load. The widget's output depends only on the value (its check test is
+  always False), so it is rendered once per language with a marker value and the row's
+  escaped pk put in its place: the same HTML, without the template engine.
+
+`install()` runs from `CoreConfig.ready()`; `test_admin_lists_speed` checks the HTML is the
+same as unfold's own and that both replacements are in place (so an unfold upgrade that moves
+them fails a test instead of silently undoing this).
+"""
+
+from functools import wraps
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+MARKER = "mp-row-pk-marker"
+LABELS_KEPT = 500
+HEADERS_ATTR = "_mp_result_headers"
+
+_checkbox_html: dict[str | None, tuple[str, str]] = {}
+
+
+def row_checkbox(pk) -> SafeString:
+    """unfold's action checkbox for the row `pk`, without rendering the widget's template."""
+    from django.contrib.admin import helpers
+    from unfold.admin import checkbox
+
+    language = get_language()
+    parts = _checkbox_html.get(language)
+    if parts is None:
+        html = str(checkbox.render(helpers.ACTION_CHECKBOX_NAME, MARKER))
+        before, found, after = html.partition(f'value="{MARKER}"')
+        if not found:  # the widget changed: render it every time, as unfold does
+            return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(pk))
+        parts = _checkbox_html[language] = (before, after)
+    before, after = parts
+    return mark_safe(f'{before}value="{escape(pk)}"{after}')  # nosec B308 B703: pk escaped
+
+
+def install() -> None:
+    from unfold import admin as unfold_admin
+    from unfold.templatetags import unfold_list
+
+    if getattr(unfold_list.result_headers, "mp_once_per_changelist", False):
+        return
+    original_headers = unfold_list.result_headers
+
+    @wraps(original_headers)
+    def result_headers(cl):
+        headers = cl.__dict__.get(HEADERS_ATTR)
+        if headers is None:
+            headers = list(original_headers(cl))
+            cl.__dict__[HEADERS_ATTR] = headers
+        return iter(headers)
+
+    result_headers.mp_once_per_changelist = True
+    unfold_list.result_headers = result_headers
+
+    original_checkbox = unfold_admin.ModelAdmin.action_checkbox
+
+    @wraps(original_checkbox)
+    def action_checkbox(self, obj):
+        return row_checkbox(obj.pk)
+
+    action_checkbox.mp_row_checkbox = True
+    unfold_admin.ModelAdmin.action_checkbox = action_checkbox
+
+    # The row template asks `cl.model_admin.list_sections|length` twice a row; unfold 0.91 has
+    # no such attribute, and a failed template lookup calls `dir()` on the ModelAdmin (0.1 ms
+    # each). An empty default (what later unfold versions declare) answers the same «none».
+    if not hasattr(unfold_admin.ModelAdmin, "list_sections"):
+        unfold_admin.ModelAdmin.list_sections = ()
+
+    from unfold import utils as unfold_utils
+
+    original_icon = unfold_utils._boolean_icon
+    icons: dict[tuple[str | None, bool | None], str] = {}
+
+    @wraps(original_icon)
+    def boolean_icon(field_val):
+        # The template's three cases: unknown ('' or None), true, false.
+        key = (get_language(), None if field_val in ("", None) else bool(field_val))
+        html = icons.get(key)
+        if html is None:
+            html = icons[key] = original_icon(field_val)
+        return html
+
+    boolean_icon.mp_cached = True
+    unfold_utils._boolean_icon = boolean_icon
+
+    original_label = unfold_utils.display_for_label
+    labels: dict[tuple, str] = {}
+
+    @wraps(original_label)
+    def display_for_label(value, empty_value_display, label):
+        # A text value (not a list) of a `label=` column: the template's output depends on
+        # the text and its colour only; a few hundred distinct ones are kept.
+        if not isinstance(value, str) or not isinstance(label, dict | bool):
+            return original_label(value, empty_value_display, label)
+        label_type = label.get(value) if isinstance(label, dict) else None
+        key = (get_language(), value, label_type)
+        html = labels.get(key)
+        if html is None:
+            html = original_label(value, empty_value_display, label)
+            if len(labels) < LABELS_KEPT:
+                labels[key] = html
+        return html
+
+    display_for_label.mp_cached = True
+    unfold_utils.display_for_label = display_for_label
+    unfold_list.display_for_label = display_for_label
