@@ -111,3 +111,14 @@ def _restore_data_migration_rows(request):
             for operation in _our_data_migrations():
                 operation.code(global_apps, None)
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """schemathesis (marker `schemathesis`, a CI step of its own) runs only when `-m` names it:
+    `.venv/bin/pytest -m schemathesis`."""
+    if "schemathesis" in (config.option.markexpr or ""):
+        return
+    dropped = [item for item in items if item.get_closest_marker("schemathesis") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item.get_closest_marker("schemathesis") is None]

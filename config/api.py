@@ -10,14 +10,21 @@ from mprating.billing.api import router as packages_router
 from mprating.cabinet.api import router as packages_buy_router
 from mprating.cart.api import router as cart_router
 from mprating.catalog.api import router as catalog_router
-from mprating.core.api import install_error_handlers
+from mprating.core.api import document_common_errors, install_error_handlers
 from mprating.finance.api import router as finance_router
 from mprating.garage.api import router as garage_router
 from mprating.notifications.api import router as notifications_router
 from mprating.orders.api import router as orders_router
 from mprating.returns.api import router as returns_router
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema with the errors every operation can answer (core.api)."""
+        return document_common_errors(super().get_openapi_schema(**kwargs))
+
+
+api = Api(
     title="MP Rating API",
     version="1",
     description=(

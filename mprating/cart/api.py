@@ -139,7 +139,11 @@ def _line_out(client: Client, line_id: int) -> CartLineOut:
     return CartLineOut.from_line(line)
 
 
-@router.get("", response=CartOut, summary="Корзина: строки и итог по реальным ценам")
+@router.get(
+    "",
+    response={200: CartOut, 404: ErrorOut},
+    summary="Корзина: строки и итог по реальным ценам",
+)
 def cart_get(request: HttpRequest, page: Query[PageIn]) -> CartOut:
     client = _own_client(request)
     lines = selectors.cart_lines_for_client(client=client)[page.offset : page.offset + page.limit]
@@ -189,7 +193,7 @@ def cart_line_delete(request: HttpRequest, line_id: int):
 
 @router.post(
     "/import",
-    response={201: CartImportOut, 400: ErrorOut, 422: ValidationErrorOut},
+    response={201: CartImportOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Загрузить в корзину: заказ из файла XLSX, XLS или CSV",
     description="Поле формы `file`. Файл целиком отклоняется (400, ничего не добавлено), если "
     "это не таблица, в нём нет нужных столбцов, больше 10 000 строк или он больше 5 МБ; "

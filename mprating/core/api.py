@@ -146,6 +146,61 @@ class ValidationErrorOut(ErrorOut):
     errors: list[FieldErrorOut] = []
 
 
+# The errors any operation may answer whatever its endpoint declares (the table above), added
+# to the OpenAPI schema by `document_common_errors`: (status, description, schema, applies to).
+_COMMON_ERRORS = [
+    (400, "Тело запроса не разобрано (malformed_body) или отклонено", "ErrorOut", "body"),
+    (401, "Запрос без входа в систему (not_authenticated)", "ErrorOut", "auth"),
+    (403, "Нет CSRF-токена (csrf_failed) или доступ запрещён (forbidden)", "ErrorOut", "unsafe"),
+    (404, "Объект не найден или принадлежит другому клиенту (not_found)", "ErrorOut", "path"),
+    (
+        422,
+        "Параметры или тело не подходят под схему (invalid_input)",
+        "ValidationErrorOut",
+        "input",
+    ),
+]
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def document_common_errors(schema: dict) -> dict:
+    """Declare in the OpenAPI `schema` the errors every operation of its kind can answer, in
+    the one error shape, where the endpoint did not: 400 to one with a body, 401 to one
+    behind the session, 403 (CSRF) to one that changes something, 404 to one with an object
+    id in its path, 422 to one with parameters or a body. Clients (and schemathesis) learn
+    every status they can get from the schema."""
+    from pydantic.json_schema import models_json_schema
+
+    _, definitions = models_json_schema(
+        [(ErrorOut, "serialization"), (ValidationErrorOut, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in definitions["$defs"].items():
+        components.setdefault(name, definition)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            applies = {
+                "body": "requestBody" in operation,
+                "auth": bool(operation.get("security")),
+                "unsafe": method in _UNSAFE,
+                "path": "{" in path,
+                "input": bool(operation.get("parameters")) or "requestBody" in operation,
+            }
+            responses = operation.setdefault("responses", {})
+            for status, description, model, when in _COMMON_ERRORS:
+                if applies[when] and status not in responses and str(status) not in responses:
+                    responses[status] = {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{model}"}
+                            }
+                        },
+                    }
+    return schema
+
+
 def error_body(code: str, message: str, *, field: str | None = None) -> dict:
     return {"code": code, "message": message, "field": field}
 

@@ -70,7 +70,7 @@ class AnswerOut(Schema):
     product_id: int | None
 
 
-class LineOut(Schema):
+class VinRequestLineOut(Schema):
     position: int
     part_name: str
     quantity: int
@@ -90,7 +90,7 @@ class VinRequestOut(Schema):
     lines_count: int
     answered_count: int
     unread_messages: int
-    lines: list[LineOut]
+    lines: list[VinRequestLineOut]
 
 
 class VinDecodedOut(Schema):

@@ -146,3 +146,49 @@ def test_someone_elses_email_is_400(client, signed_in):
         "email_taken",
         "email",
     )
+
+
+def test_the_schema_documents_the_errors_every_operation_can_answer(client):
+    """Every status an operation can answer is in the schema (schemathesis checks each
+    response against it): 401 behind the session, 403 (CSRF) on a change, 404 with an object
+    id in the path, 422 with input, 400 with a body — in the one error shape."""
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+
+    delete = paths["/api/v1/cart/lines/{line_id}"]["delete"]["responses"]
+    assert {"204", "401", "403", "404", "422"} <= set(delete)
+    assert delete["401"]["content"]["application/json"]["schema"] == error
+    assert "400" not in delete  # no body to be malformed
+    pickup_points = paths["/api/v1/orders/pickup-points"]["get"]["responses"]
+    assert set(pickup_points) == {"200", "401"}  # no input, no object id, changes nothing
+    invalid = paths["/api/v1/orders"]["post"]["responses"]["422"]
+    assert invalid["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationErrorOut"
+    }
+    assert {"ErrorOut", "ValidationErrorOut", "FieldErrorOut"} <= set(
+        schema["components"]["schemas"]
+    )
+
+
+def test_no_two_schemas_of_the_api_share_a_name(client):
+    """django-ninja names a schema's component after its class: two different classes of one
+    name (the order lines' `LineOut` and a VIN request's) made one operation publish the other's
+    fields, which schemathesis caught on GET /orders/lines."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    shapes: dict[str, dict[str, str]] = {}  # name → JSON schema → the class that has it
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("mprating.") and cls.__name__ in components:
+            shape = json.dumps(cls.model_json_schema(), sort_keys=True)
+            shapes.setdefault(cls.__name__, {})[shape] = f"{cls.__module__}.{cls.__qualname__}"
+
+    # One name may stand for twin classes (the same fields), never for two different shapes.
+    clashes = {name: sorted(found.values()) for name, found in shapes.items() if len(found) > 1}
+    assert clashes == {}

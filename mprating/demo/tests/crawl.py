@@ -262,20 +262,20 @@ def _vehicle_params(demo: Demo) -> dict:
     }
 
 
-def _named_patterns(patterns=None, namespace: str = "") -> list[tuple[str | None, URLPattern]]:
+def named_patterns(patterns=None, namespace: str = "") -> list[tuple[str | None, URLPattern]]:
     found = []
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             inner = entry.namespace or ""
             full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
-            found += _named_patterns(entry.url_patterns, full)
+            found += named_patterns(entry.url_patterns, full)
         else:
             name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
             found.append((name, entry))
     return found
 
 
-def _has_params(pattern: URLPattern) -> bool:
+def has_params(pattern: URLPattern) -> bool:
     return bool(pattern.pattern.regex.groupindex) or pattern.pattern.regex.groups > 0
 
 
@@ -331,6 +331,14 @@ def _changelist_queries(demo: Demo) -> dict[str, list[dict]]:
     return queries
 
 
+def object_kwargs(demo: Demo) -> dict[str, dict]:
+    """The parameters of every named URL that has some (KWARGS and the back office's change /
+    history / delete pages), filled from the demo: what the crawl and the access matrix
+    (`access_matrix.py`) request."""
+    demo.complete()
+    return {**{name: fill(demo) for name, fill in KWARGS.items()}, **_admin_object_kwargs(demo)}
+
+
 def demo_urls(demo: Demo) -> list[Visit]:
     """Every GET the crawl makes, in URL conf order; fails naming the patterns it cannot fill."""
     demo.complete()
@@ -339,14 +347,14 @@ def demo_urls(demo: Demo) -> list[Visit]:
     app_labels = sorted({model._meta.app_label for model in admin.site._registry})
     visits: list[Visit] = []
     unfilled: list[str] = []
-    for name, pattern in _named_patterns():
+    for name, pattern in named_patterns():
         if name is None:
             if pattern.lookup_str not in UNNAMED_NOT_PAGES:
                 unfilled.append(f"{pattern.pattern} (no name)")
             continue
         if name == "admin:app_list":
             kwargs_list = [{"app_label": label} for label in app_labels]
-        elif not _has_params(pattern):
+        elif not has_params(pattern):
             kwargs_list = [{}]
         elif name in KWARGS:
             kwargs_list = [KWARGS[name](demo)]

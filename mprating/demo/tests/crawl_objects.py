@@ -30,6 +30,41 @@ class Demo:
         return self.client_user.client
 
     @cached_property
+    def other_client_user(self) -> User:
+        """Another client of the seed, active and with orders of his own: the one who must
+        not reach the demo client's objects (the access matrix)."""
+        return (
+            User.objects.filter(client__isnull=False, is_active=True, client__orders__isnull=False)
+            .exclude(email=CLIENT)
+            .select_related("client")
+            .order_by("pk")
+            .first()
+        )
+
+    @cached_property
+    def other_pvz_user(self) -> User:
+        """A second ПВЗ owner (the seed has one), registered through the service with a point
+        of his own: the one who must not reach the demo owner's points and lines."""
+        from mprating.pickup_points import owners
+        from mprating.pickup_points.models import PickupPoint
+
+        point = PickupPoint.objects.exclude(owner__email=PVZ_OWNER).order_by("pk").first()
+        user, _invitation = owners.owner_register(
+            data=owners.OwnerData(
+                last_name="Орлов",
+                first_name="Павел",
+                middle_name="Ильич",
+                email="pvz2@demo.mprating.ru",
+                phone="+79161000099",
+                company_name="ООО «Второй пункт»",
+                inn="7707083893",
+            ),
+            by=self.superuser,
+            point_id=point.pk if point else None,
+        )
+        return user
+
+    @cached_property
     def superuser(self) -> User:
         return User.objects.get(email=SUPERUSER)
 
@@ -131,11 +166,16 @@ class Demo:
 
     @cached_property
     def statement(self):
-        from mprating.finance import services
+        """An акт сверки with its files, made as the worker makes them (the task is queued on
+        commit, which the tests' transaction never reaches)."""
+        from mprating.finance import services, statements
 
-        return services.statement_request(
+        statement = services.statement_request(
             client_id=self.client.pk, start=date(2026, 1, 1), end=date(2026, 6, 30)
         )
+        statements.statement_generate(statement.pk)
+        statement.refresh_from_db()
+        return statement
 
     @cached_property
     def task_result(self):

@@ -1,19 +1,16 @@
 """Every page of the seeded demo, opened by every demo role: no server error, no template
 marker printed, and no English in the back office. The URLs come from one map
-(`crawl.demo_urls`), so a new page is crawled as soon as it exists — or the map fails
-naming it."""
+(`crawl.demo_urls`, on the demo of `conftest.demo`), so a new page is crawled as soon as it
+exists — or the map fails naming it."""
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from mprating.demo.tests.crawl import Visit, demo_urls, visible_text
-from mprating.demo.tests.crawl_objects import ROLES, SUPERUSER, Demo
+from mprating.demo.tests.crawl_objects import ROLES, SUPERUSER
 
 TEMPLATE_MARKERS = ("{#", "#}", "{%", "{{")
 
@@ -126,15 +123,6 @@ def english_words(text: str) -> list[str]:
     for name in DATA_WITH_ENGLISH_WORDS:
         text = text.replace(name, "")
     return sorted(set(ENGLISH_PATTERN.findall(text)))
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[Demo]:
-    """The demo seeded once for this module, rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", clients=15, stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield Demo()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
