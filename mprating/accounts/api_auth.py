@@ -20,7 +20,7 @@ from mprating.accounts.models import ApiToken
 from mprating.core.errors import ApplicationError
 
 INVALID_TOKEN_MESSAGE = (
-    "API-токен не принят: он неизвестен, отозван или срок его действия истёк. Создайте новый "
+    "API-токен не принят: он неизвестен, отозван или срок его действия истёк. Создайте новый "  # nosec B105 — a message, not a secret
     "в личном кабинете: «Личная информация» → «API-токены»."
 )
 

@@ -234,7 +234,7 @@ def pickup_point_owner_user_create(
 
 # ---- Personal API tokens (issue 12 «Client API with personal tokens») ----------------------
 
-API_TOKEN_SCHEME = "mpr"
+API_TOKEN_SCHEME = "mpr"  # nosec B105 — the tokens' visible scheme, not a secret
 API_TOKEN_PREFIX_LENGTH = 8
 _PREFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SECRET_BYTES = 32

@@ -56,7 +56,8 @@ def counts_add(deltas: CountDeltas) -> None:
     transaction of the change. A row missing (the client's first line in that status) is
     created with zeros — `ON CONFLICT DO NOTHING`, so two first lines at once both land — and
     incremented."""
-    assert connection.in_atomic_block, "counters move only inside the change's transaction"
+    if not connection.in_atomic_block:
+        raise RuntimeError("counters move only inside the change's transaction")
     for (client_id, status_id), (in_work, total, unseen) in deltas.items():
         rows = ClientStatusCount.objects.filter(client_id=client_id, status_id=status_id)
         change = {
