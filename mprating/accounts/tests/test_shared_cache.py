@@ -5,24 +5,21 @@ The cross-process test starts two Django processes against one Redis and one dat
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from importlib import import_module
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_CACHE_PREFIX
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
 from django.test import Client as Browser
 from django.urls import reverse
 
 from mprating.accounts.tests.factories import PASSWORD, make_client
-from mprating.core.testing import cache_clear, count_queries
+from mprating.core.testing import cache_clear, count_queries, database_url_for_other_processes
 
 pytestmark = pytest.mark.django_db
 
@@ -165,23 +162,6 @@ print(json.dumps({{"user": session.get("_auth_user_id"), "session_queries": len(
 """
 
 
-def _database_url_for_other_processes(tmp_path: Path) -> str:
-    """The test database as other processes reach it: PostgreSQL's by its URL; SQLite's lives
-    in this process's memory, so it is copied (schema and rows) to a file."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        path = tmp_path / "shared.sqlite3"
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _run_django(code: str, env: dict[str, str]) -> dict:
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -210,7 +190,7 @@ def test_two_processes_share_the_cache_and_a_session(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": _database_url_for_other_processes(tmp_path),
+        "DATABASE_URL": database_url_for_other_processes(tmp_path),
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
     }
