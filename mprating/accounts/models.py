@@ -173,6 +173,9 @@ class PersonalDataView(models.Model):
         CARD = "card", "карточка клиента"
         HISTORY = "history", "история изменений клиента"
         EXPORT = "export", "выгрузка в XLSX"
+        ORDER = "order", "заказ клиента"
+        VIN_REQUEST = "vin_request", "VIN-запрос клиента"
+        RETURN = "return", "возврат клиента"
 
     # PROTECT, as the history's `changed_by`: the journal never loses who looked.
     viewer = models.ForeignKey(

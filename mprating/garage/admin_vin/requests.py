@@ -18,6 +18,8 @@ from django.utils import timezone
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from mprating.accounts.admin_journal import ClientDataViewJournal
+from mprating.accounts.models import PersonalDataView
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
@@ -85,7 +87,9 @@ DETAIL_STATUS_ACTIONS = {
 
 
 @admin.register(VinRequest)
-class VinRequestAdmin(ChatAdminMixin, ModelAdmin):
+class VinRequestAdmin(ClientDataViewJournal, ChatAdminMixin, ModelAdmin):
+    journal_what = PersonalDataView.What.VIN_REQUEST
+
     list_display = [
         "number",
         "created_at",

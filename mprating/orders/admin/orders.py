@@ -21,7 +21,8 @@ from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import action, display
 from unfold.forms import PaginationInlineFormSet
 
-from mprating.accounts.models import Client
+from mprating.accounts.admin_journal import ClientDataViewJournal
+from mprating.accounts.models import Client, PersonalDataView
 from mprating.accounts.phones import format_phone, try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
@@ -158,7 +159,9 @@ def _line_action(description: str, url_path: str, icon: str, code: str):
 
 
 @admin.register(Order)
-class OrderAdmin(EstimatedCountMixin, ModelAdmin):
+class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
+    journal_what = PersonalDataView.What.ORDER
+
     list_display = [
         "number_display",
         "current_status",

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from mprating.accounts.admin_journal import ClientDataViewJournal
+from mprating.accounts.models import PersonalDataView
 from mprating.accounts.phones import try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
@@ -133,7 +135,9 @@ def _bulk_step(target: str, name: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(ModelAdmin):
+class ReturnRequestAdmin(ClientDataViewJournal, ModelAdmin):
+    journal_what = PersonalDataView.What.RETURN
+
     list_display = [
         "number_display",
         "created_at",
