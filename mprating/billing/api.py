@@ -19,14 +19,20 @@ from mprating.accounts.models import Client
 from mprating.billing import selectors, services
 from mprating.billing.models import Package, PackagePurchase
 from mprating.core.api import ErrorOut, ValidationErrorOut
-from mprating.core.api_paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_page_schema, keyset_page
+from mprating.core.api_paging import (
+    CURSOR_DESCRIPTION,
+    DEFAULT_LIMIT,
+    LIMIT_QUERY,
+    cursor_page_schema,
+    keyset_page,
+)
 from mprating.core.errors import NotFound
 
 router = Router(tags=["Пакеты"])
 
 NOT_A_CLIENT = "Пакеты есть только у клиентов магазина."
-_PAGE = {"ge": 1, "le": MAX_LIMIT, "description": f"Строк на странице, 1…{MAX_LIMIT}"}
-_CURSOR = "next_cursor из предыдущей страницы; без него — первая страница"
+_PAGE = LIMIT_QUERY
+_CURSOR = CURSOR_DESCRIPTION
 
 
 class PackageOut(Schema):

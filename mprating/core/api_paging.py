@@ -42,6 +42,10 @@ from mprating.core.errors import ApplicationError
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
+# The query parameters' documentation, one wording for every list of the API.
+LIMIT_QUERY = {"ge": 1, "le": MAX_LIMIT, "description": f"Строк на странице, 1…{MAX_LIMIT}"}
+CURSOR_DESCRIPTION = "next_cursor из предыдущей страницы; без него — первая страница"
+
 _SALT = "mprating.api.cursor"
 INVALID_CURSOR_MESSAGE = (
     "Курсор страницы не подходит: начните с первой страницы (без cursor) и передавайте "

@@ -23,8 +23,9 @@ from ninja import Field, Query, Router, Schema, Status
 from mprating.accounts.models import Client
 from mprating.core.api import ErrorOut, ValidationErrorOut, error_body
 from mprating.core.api_paging import (
+    CURSOR_DESCRIPTION,
     DEFAULT_LIMIT,
-    MAX_LIMIT,
+    LIMIT_QUERY,
     InvalidCursor,
     cursor_page_schema,
     decode_cursor,
@@ -41,8 +42,8 @@ from mprating.finance.reports import PeriodReport, Row, period_problem, period_r
 router = Router(tags=["Финансы"])
 
 NOT_A_CLIENT = "Финансы есть только у клиентов магазина."
-_PAGE = {"ge": 1, "le": MAX_LIMIT, "description": f"Строк на странице, 1…{MAX_LIMIT}"}
-_CURSOR = "next_cursor из предыдущей страницы; без него — первая страница"
+_PAGE = LIMIT_QUERY
+_CURSOR = CURSOR_DESCRIPTION
 _DATE_FROM = "Начало периода (ГГГГ-ММ-ДД); без дат — последние дни, как в кабинете"
 _DATE_TO = "Конец периода включительно (ГГГГ-ММ-ДД)"
 

@@ -19,7 +19,13 @@ from ninja.files import UploadedFile
 
 from mprating.accounts.models import Client
 from mprating.core.api import ErrorOut, ValidationErrorOut
-from mprating.core.api_paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_page_schema, keyset_page
+from mprating.core.api_paging import (
+    CURSOR_DESCRIPTION,
+    DEFAULT_LIMIT,
+    LIMIT_QUERY,
+    cursor_page_schema,
+    keyset_page,
+)
 from mprating.core.errors import NotFound
 from mprating.orders.models import OrderLine
 from mprating.returns import eligibility, selectors, services
@@ -30,8 +36,8 @@ from mprating.returns.photos import FORMATS
 router = Router(tags=["Возвраты"])
 
 NOT_A_CLIENT = "Возвраты есть только у клиентов магазина."
-_PAGE = {"ge": 1, "le": MAX_LIMIT, "description": f"Строк на странице, 1…{MAX_LIMIT}"}
-_CURSOR = "next_cursor из предыдущей страницы; без него — первая страница"
+_PAGE = LIMIT_QUERY
+_CURSOR = CURSOR_DESCRIPTION
 
 
 class PositionOut(Schema):
