@@ -73,7 +73,7 @@ class _Product(NamedTuple):
         return f"{self.brand_name} {self.article}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     number: int
     brand: str
@@ -106,25 +106,28 @@ def _read_rows(file: BinaryIO, filename: str) -> tuple[str, list[_Row]]:
     table = open_table(file, filename=filename, max_rows=MAX_ROWS)
     columns = find_columns(table.headers, COLUMNS, required=("article", "quantity"))
 
-    def cell(values: list[str], name: str, limit: int) -> str:
-        index = columns.get(name)
+    brand_at, article_at, quantity_at, comment_at = (
+        columns.get(name) for name in ("brand", "article", "quantity", "comment")
+    )
+
+    def cell(values: list[str], index: int | None, limit: int) -> str:
         return values[index][:limit] if index is not None and index < len(values) else ""
 
     rows = []
     for number, values in table.rows:
-        article = cell(values, "article", 64)
-        quantity_text = cell(values, "quantity", 32)
+        article = cell(values, article_at, 64)
+        quantity_text = cell(values, quantity_at, 32)
         quantity = parse_quantity(quantity_text)
         too_big = order_quantity_problem(quantity) if quantity is not None else None
         rows.append(
             _Row(
                 number=number,
-                brand=cell(values, "brand", 100),
+                brand=cell(values, brand_at, 100),
                 article=article,
                 article_key=normalize_article(article),
                 quantity_text=quantity_text,
                 quantity=None if too_big else quantity,
-                comment=cell(values, "comment", 255),
+                comment=cell(values, comment_at, 255),
                 too_big=too_big.short if too_big else "",
             )
         )
