@@ -14,7 +14,7 @@ columns Бренд, Артикул, Количество, Комментарий
 Then imports it into the cart of a bench client through the real service,
 `mprating.cart.imports.cart_import_file(client=…, file=…, filename=…)`, twice: into an empty
 cart, and the same file again into the cart it filled (existing lines are updated). Reports the
-wall time (the target: ≤ 3 s for 10,000 rows), the SQL time and number of queries
+wall time (the target: ≤ 1.5 s for 10,000 rows, issue 13), the SQL time and number of queries
 (`connection.execute_wrapper`), how long parsing the file alone takes (`core.tabular`), and the
 resulting counts. Writes `bench/results/cart_import.md`.
 """
@@ -22,6 +22,7 @@ resulting counts. Writes `bench/results/cart_import.md`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import re
 import sys
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import _common
 
 SEED = 20261122
-TARGET_SECONDS = 3.0
+TARGET_SECONDS = 1.5  # issue 13 (issue 3 asked for 3 s)
 BENCH_EMAIL = "bench-cart@mprating.local"
 BENCH_PHONE = "+79990000102"
 RESULTS_FILE = _common.RESULTS_DIR / "cart_import.md"
@@ -181,6 +182,29 @@ def parse_only(path: Path) -> float | None:
         return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def _timed_copies(queries: list[tuple[float, str]]):
+    """Count psycopg COPY blocks as queries too: they do not pass Django's execute wrappers."""
+    import psycopg
+
+    original = psycopg.Cursor.copy
+
+    @contextlib.contextmanager
+    def copy(cursor, statement, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            with original(cursor, statement, *args, **kwargs) as block:
+                yield block
+        finally:
+            queries.append((time.perf_counter() - started, _short_sql(str(statement))))
+
+    psycopg.Cursor.copy = copy
+    try:
+        yield
+    finally:
+        psycopg.Cursor.copy = original
+
+
 def timed_import(client, path: Path) -> dict:
     from django.db import connection
     from django.db.models import Count
@@ -199,7 +223,7 @@ def timed_import(client, path: Path) -> dict:
             rows = f" ×{len(params)} rows (executemany)" if many else ""
             queries.append((time.perf_counter() - started, _short_sql(sql) + rows))
 
-    with path.open("rb") as file, connection.execute_wrapper(wrapper):
+    with path.open("rb") as file, connection.execute_wrapper(wrapper), _timed_copies(queries):
         started = time.perf_counter()
         cart_import = cart_import_file(client=client, file=file, filename=FILENAME)
         wall = time.perf_counter() - started
@@ -275,7 +299,7 @@ def main() -> None:
     load_after = _common.load_now()
     table = [
         "| run | rows | wall, s | SQL, s | queries | added | not added | cart lines after "
-        "| target ≤ 3 s |",
+        f"| target ≤ {TARGET_SECONDS:g} s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
@@ -317,8 +341,9 @@ def main() -> None:
         "",
         "Wall = the whole `cart_import_file(...)` call (reading the file, matching brands and "
         "articles, best offers, cart lines and the stored result rows, one transaction); SQL "
-        "= time inside `cursor.execute`/`executemany` of its queries. Rows «as stored» can "
-        "still be refused: out of stock or below the minimum order of the best offer.",
+        "= time inside `cursor.execute`/`executemany` of its queries and its COPY blocks "
+        "(counted as queries). Rows «as stored» can still be refused: out of stock or below the "
+        "minimum order of the best offer.",
         "",
     ]
     args.output.parent.mkdir(parents=True, exist_ok=True)

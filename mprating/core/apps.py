@@ -21,3 +21,7 @@ class CoreConfig(AppConfig):
         from mprating.core import admin_speed
 
         admin_speed.install()
+        # `field__any_of=[…]`: a long list as one parameter (core/lookups.py).
+        from mprating.core import lookups
+
+        lookups.install()

@@ -164,6 +164,38 @@ def test_rows_of_the_same_offer_add_up_and_respect_stock(buyer, bosch_filter):
     assert CartLine.objects.get(client=buyer).quantity == 9
 
 
+def test_lines_already_in_the_cart_get_the_quantity_and_the_comment_of_the_file(buyer):
+    warehouse = make_warehouse()
+    renamed, kept, refused = (
+        make_offer(product=make_product(brand="BOSCH", article=article), warehouse=warehouse)
+        for article in ("CMT-1", "CMT-2", "CMT-3")
+    )
+    services.cart_add(client=buyer, offer_id=renamed.pk, quantity=1, comment="старый")
+    services.cart_add(client=buyer, offer_id=kept.pk, quantity=1, comment="оставить")
+    services.cart_add(client=buyer, offer_id=refused.pk, quantity=1, comment="как было")
+    data = xlsx_bytes(
+        [
+            ["BOSCH", "CMT-1", 2, "новый"],  # more pieces and a new comment
+            ["BOSCH", "CMT-2", 3, ""],  # more pieces, the comment stays
+            ["BOSCH", "CMT-3", 500, "не добавится"],  # not enough: nothing changes
+        ]
+    )
+
+    cart_import = run(buyer, data)
+
+    assert [outcome for outcome, _ in outcomes(cart_import).values()] == [
+        Outcome.ADDED,
+        Outcome.ADDED,
+        Outcome.NOT_ENOUGH,
+    ]
+    lines = {line.offer_id: (line.quantity, line.comment) for line in CartLine.objects.all()}
+    assert lines == {
+        renamed.pk: (3, "новый"),
+        kept.pk: (4, "оставить"),
+        refused.pk: (1, "как было"),
+    }
+
+
 def test_best_offer_is_in_stock_then_cheapest(buyer):
     product = make_product(brand="MANN", article="HU 816 X")
     make_offer(product=product, price="100.00", quantity=0)
