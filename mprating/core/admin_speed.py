@@ -59,6 +59,9 @@ def install() -> None:
 
     if getattr(unfold_list.result_headers, "mp_once_per_changelist", False):
         return
+    from mprating.core import admin_filters_html
+
+    admin_filters_html.install()
     original_headers = unfold_list.result_headers
 
     @wraps(original_headers)

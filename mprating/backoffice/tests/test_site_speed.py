@@ -122,3 +122,25 @@ def test_a_list_page_does_not_build_the_app_list(boss_browser, monkeypatch):
     assert boss_browser.get("/backoffice/auth/group/").status_code == 200
 
     assert built == []  # unfold shows `available_apps` only with show_all_applications
+
+
+@pytest.mark.parametrize("query", ["", "?archived=yes&payment_method=balance", "?status=1"])
+def test_kept_filter_html_is_djangos(rf, query):
+    from django.contrib import admin
+    from django.contrib.admin.templatetags import admin_list
+
+    from mprating.core import admin_filters_html
+
+    order_with_lines(make_client())
+    request = rf.get("/backoffice/orders/order/" + query)
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[Order].get_changelist_instance(request)
+
+    kept = 0
+    for spec in changelist.filter_specs:
+        expected = admin_list.admin_list_filter(changelist, spec)  # Django's own tag function
+        for _ in range(2):  # the second answer is the kept one
+            assert admin_filters_html.admin_list_filter(changelist, spec) == expected
+        kept += spec.template == "admin/filter.html"
+    assert kept >= 3
+    assert admin_filters_html._html
