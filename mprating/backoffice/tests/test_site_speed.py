@@ -144,3 +144,14 @@ def test_kept_filter_html_is_djangos(rf, query):
         kept += spec.template == "admin/filter.html"
     assert kept >= 3
     assert admin_filters_html._html
+
+
+@pytest.mark.parametrize("pk", [1, 20000, "a/b"])
+def test_object_url_is_reverse(pk):
+    from django.urls import reverse
+
+    from mprating.core.admin_rows import object_url
+
+    for name in ("admin:orders_order_change", "admin:accounts_client_change"):
+        for _ in range(2):
+            assert object_url(name, pk) == reverse(name, args=[pk])
