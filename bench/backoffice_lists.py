@@ -246,10 +246,14 @@ def main() -> None:
     install_vanilla_engine()
 
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client as Browser
     from django.urls import reverse
 
+    # The back office reads every app's tables (the sidebar's badges, sessions), not only the
+    # ones the generators migrate; as bench/pages.py does.
+    call_command("migrate", verbosity=0)
     site, plans = build_vanilla_site()
     install_urlconf(site)
 

@@ -28,8 +28,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # Unfold must come before django.contrib.admin to theme it.
-    "unfold",
+    # Unfold must come before django.contrib.admin to theme it; its app config here makes
+    # `admin.site` the back office's site (mprating/backoffice/site.py).
+    "mprating.backoffice.site.UnfoldConfig",
     "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -95,9 +95,13 @@ def deletion_requests_of_client(*, client_id: int) -> list[DeletionRequest]:
     return list(requests.order_by("-created_at", "-id")[:20])
 
 
+def deletion_requests_waiting_rows() -> QuerySet[DeletionRequest]:
+    """The requests that wait for an operator (the back office badge and home card)."""
+    return DeletionRequest.objects.filter(status=DeletionRequest.Status.PENDING)
+
+
 def deletion_requests_waiting() -> int:
-    """How many requests wait for an operator (the back office badge and home card)."""
-    return DeletionRequest.objects.filter(status=DeletionRequest.Status.PENDING).count()
+    return deletion_requests_waiting_rows().count()
 
 
 def deletion_requests_for_backoffice() -> QuerySet[DeletionRequest]:

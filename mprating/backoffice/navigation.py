@@ -6,18 +6,25 @@ sections follow the seed's order: «Пользователи», «Подключ
 «Документы», «Финансы») and the superuser's «Настройки».
 
 A work queue's item carries a badge with the number of things waiting in it («Отказы на
-рассмотрении», «VIN-запросы»): one count per badge, read once per page whatever the data.
+рассмотрении», «VIN-запросы»): exact counts, all the badges of a page in one statement
+(`core.counting`), read once per page whatever the data. The links are reversed once per URL
+configuration, not on every page (issue 13).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
-from mprating.accounts.personal_data import deletion_requests_waiting
-from mprating.garage.selectors import vin_requests_waiting
-from mprating.orders.selectors import refusal_requests_waiting
+from mprating.accounts.personal_data import (
+    deletion_requests_waiting,
+    deletion_requests_waiting_rows,
+)
+from mprating.core.counting import counts_together
+from mprating.garage.selectors import vin_requests_waiting, vin_requests_waiting_rows
+from mprating.orders.selectors import refusal_requests_waiting, refusal_requests_waiting_rows
 
 
 @dataclass(frozen=True)
@@ -285,6 +292,25 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
+# What each badge counts, so that a page's badges are counted in one statement.
+BADGE_ROWS = {
+    deletion_requests_waiting: deletion_requests_waiting_rows,
+    refusal_requests_waiting: refusal_requests_waiting_rows,
+    vin_requests_waiting: vin_requests_waiting_rows,
+}
+
+_links: dict[tuple, str] = {}
+
+
+def _link(url_name: str) -> str:
+    """`reverse(url_name)`, kept per script prefix and URL configuration."""
+    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    link = _links.get(key)
+    if link is None:
+        link = _links[key] = reverse(url_name)
+    return link
+
+
 def _allowed(request: HttpRequest, item: Item) -> bool:
     user = request.user
     if item.permission is None:
@@ -300,8 +326,18 @@ def waiting(request: HttpRequest, count: Callable[[], int]) -> int:
     return counted[count]
 
 
+def _count_badges(request: HttpRequest, counts: list[Callable[[], int]]) -> None:
+    """The badges `counts` not counted yet in this request, in one statement."""
+    counted = request.__dict__.setdefault("_backoffice_waiting", {})
+    missing = [c for c in dict.fromkeys(counts) if c not in counted and c in BADGE_ROWS]
+    if len(missing) < 2:
+        return  # `waiting` counts it alone
+    numbers = counts_together(*(BADGE_ROWS[count]() for count in missing))
+    counted.update(zip(missing, numbers, strict=True))
+
+
 def _entry(request: HttpRequest, item: Item) -> dict:
-    entry = {"title": item.title, "icon": item.icon, "link": reverse(item.url_name)}
+    entry = {"title": item.title, "icon": item.icon, "link": _link(item.url_name)}
     if item.badge is not None and (number := waiting(request, item.badge)):
         # Not a string: unfold shows the number itself (a string would be a callback path).
         entry.update(badge=number, badge_variant="primary")
@@ -309,9 +345,14 @@ def _entry(request: HttpRequest, item: Item) -> dict:
 
 
 def sidebar(request: HttpRequest) -> list[dict]:
+    allowed = [
+        (section, [item for item in section.items if _allowed(request, item)])
+        for section in SECTIONS
+    ]
+    _count_badges(request, [i.badge for _, items in allowed for i in items if i.badge])
     groups = []
-    for section in SECTIONS:
-        items = [_entry(request, item) for item in section.items if _allowed(request, item)]
+    for section, allowed_items in allowed:
+        items = [_entry(request, item) for item in allowed_items]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
     _mark_active(request, groups)

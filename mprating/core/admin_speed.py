@@ -59,6 +59,9 @@ def install() -> None:
 
     if getattr(unfold_list.result_headers, "mp_once_per_changelist", False):
         return
+    from mprating.core import admin_filters_html
+
+    admin_filters_html.install()
     original_headers = unfold_list.result_headers
 
     @wraps(original_headers)
@@ -71,6 +74,20 @@ def install() -> None:
 
     result_headers.mp_once_per_changelist = True
     unfold_list.result_headers = result_headers
+
+    # The cells of a row, with what is the same for every row worked out once (admin_rows).
+    from mprating.core import admin_rows
+
+    original_items = unfold_list.items_for_result
+
+    @wraps(original_items)
+    def items_for_result(cl, result, form):
+        return admin_rows.items_for_result(
+            cl, result, form, unfold_list=unfold_list, original=original_items
+        )
+
+    items_for_result.mp_planned = True
+    unfold_list.items_for_result = items_for_result
 
     original_checkbox = unfold_admin.ModelAdmin.action_checkbox
 

@@ -278,7 +278,11 @@ def chat_unread_for(messages: list[ChatMessage], *, reader_is_client: bool) -> b
     return any(m.read_at is None and m.from_client != reader_is_client for m in messages)
 
 
-def vin_requests_waiting() -> int:
+def vin_requests_waiting_rows() -> QuerySet[VinRequest]:
     """VIN requests «Ожидает обработки» (nobody has taken them): the back office home and the
-    sidebar badge of «VIN-запросы»; a count over the (status, created) index."""
-    return VinRequest.objects.filter(status=VinRequest.Status.PENDING).count()
+    sidebar badge of «VIN-запросы», over the (status, created) index."""
+    return VinRequest.objects.filter(status=VinRequest.Status.PENDING)
+
+
+def vin_requests_waiting() -> int:
+    return vin_requests_waiting_rows().count()

@@ -278,10 +278,14 @@ def orders_per_day(*, first_day: date, last_day: date) -> list[tuple[date, int]]
     return [(day, counts.get(day, 0)) for day in days]
 
 
-def refusal_requests_waiting() -> int:
+def refusal_requests_waiting_rows() -> QuerySet[OrderLine]:
     """Lines whose client asked to refuse them and no manager has answered yet («Отказы на
-    рассмотрении»): a count over the partial index `orders_line_refusal_requested`."""
-    return OrderLine.objects.filter(refusal_state=RefusalState.REQUESTED).count()
+    рассмотрении»), over the partial index `orders_line_refusal_requested`."""
+    return OrderLine.objects.filter(refusal_state=RefusalState.REQUESTED)
+
+
+def refusal_requests_waiting() -> int:
+    return refusal_requests_waiting_rows().count()
 
 
 def client_orders(*, client: Client, archived: bool) -> QuerySet[Order]:

@@ -5,7 +5,7 @@ actions of `line_actions`, each one service call for all the ticked lines (all o
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
@@ -15,6 +15,7 @@ from unfold.decorators import display
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
+from mprating.core.admin_rows import object_url
 from mprating.orders.admin.common import LineStatusFilter, refusal_cell, status_badge
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
@@ -162,7 +163,7 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
 
     @display(description="заказ", ordering="order_id")
     def order_link(self, obj: OrderLine):
-        url = reverse("admin:orders_order_change", args=[obj.order_id])
+        url = object_url("admin:orders_order_change", obj.order_id)
         return format_html('<a href="{}">{}</a>', url, obj.order.number)
 
     @display(description="дата заказа", ordering="order__created_at")

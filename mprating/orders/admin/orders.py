@@ -28,6 +28,7 @@ from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.admin_paging import EstimatedCountMixin
+from mprating.core.admin_rows import object_url
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
 from mprating.core.money import ZERO, format_rub
@@ -352,7 +353,7 @@ class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
         return format_html(
             '<div style="overflow-wrap:anywhere"><a href="{}">{}</a><br>'
             '<span style="opacity:.7">{}</span></div>',
-            reverse("admin:accounts_client_change", args=[obj.client_id]),
+            object_url("admin:accounts_client_change", obj.client_id),
             person.get_full_name() or person.email,
             person.email,
         )

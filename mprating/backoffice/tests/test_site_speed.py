@@ -1,0 +1,157 @@
+"""The back office's frame and rows made cheaper (issue 13, target 3), with the HTML unchanged:
+each test renders a page our way and unfold's way and compares."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from unfold.sites import UnfoldAdminSite
+from unfold.templatetags import unfold_list
+
+from mprating.accounts import personal_data
+from mprating.accounts.models import DeletionRequest
+from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
+from mprating.backoffice.templatetags import backoffice as backoffice_tags
+from mprating.core.counting import counts_together
+from mprating.orders.models import Order, OrderLine
+from mprating.orders.tests.status_helpers import order_with_lines
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '<script>alert("x")</script> & «ё»'
+
+
+@pytest.fixture
+def boss_browser(client):
+    client.force_login(make_staff(email="boss@example.ru", superuser=True))
+    return client
+
+
+def _between(html: str, start: str, end: str) -> str:
+    part = html[html.index(start) :]
+    part = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", part[: part.index(end)])
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", part)))
+
+
+def _unfold_rows(monkeypatch):
+    monkeypatch.setattr(unfold_list, "items_for_result", unfold_list.items_for_result.__wrapped__)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/backoffice/orders/order/",
+        "/backoffice/orders/order/?archived=no&o=-3",  # preserved filters in the row links
+        "/backoffice/orders/orderline/",
+        "/backoffice/accounts/user/",
+        "/backoffice/accounts/client/",
+        "/backoffice/auth/group/",
+    ],
+)
+def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
+    buyer = make_client(last_name=EVIL, first_name="Иван")
+    order, [line] = order_with_lines(buyer)
+    OrderLine.objects.filter(pk=line.pk).update(brand_name=EVIL, comment=EVIL)
+    Order.objects.filter(pk=order.pk).update(comment=EVIL)
+    order_with_lines(make_client(email="second@example.ru"), kinds=("home", "transit"))
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name=EVIL)
+
+    ours = boss_browser.get(url).content.decode()
+    _unfold_rows(monkeypatch)
+    theirs = boss_browser.get(url).content.decode()
+
+    table = ('<table id="result_list"', "</table>")
+    assert 'data-label="' in _between(ours, *table)
+    assert _between(ours, *table) == _between(theirs, *table)
+
+
+def test_sidebar_is_unfolds_sidebar(boss_browser, settings):
+    make_client()
+    url = "/backoffice/orders/order/"
+    ours = boss_browser.get(url).content.decode()
+    assert boss_browser.get(url).content.decode().count("nav-sidebar-apps") == 1  # kept HTML
+    assert backoffice_tags._sidebar_html  # the second page took it from there
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = boss_browser.get(url).content.decode()
+
+    nav = ('<nav id="nav-sidebar-inner"', "</nav>")
+    assert "Отказы на рассмотрении" in _between(ours, *nav)
+    assert _between(ours, *nav) == _between(theirs, *nav)
+
+
+def test_badge_follows_the_count(boss_browser):
+    """The sidebar's HTML is kept per navigation, and the badge number is part of it."""
+    url = "/backoffice/auth/group/"
+    badge = re.compile(r"Запросы на удаление данных</span>\s*(<span[^>]*>\s*(\d+)\s*</span>)?")
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) is None
+
+    personal_data.deletion_request_create(client=make_client(), password=PASSWORD)
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) == "1"
+
+    personal_data.deletion_request_create(
+        client=make_client(email="other@example.ru"), password=PASSWORD
+    )
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) == "2"
+
+
+def test_counts_together_are_the_counts():
+    make_client()
+    personal_data.deletion_request_create(client=make_client(email="a@b.ru"), password=PASSWORD)
+    User = get_user_model()
+    querysets = [
+        User.objects.all(),
+        User.objects.filter(email="nobody@example.ru"),
+        DeletionRequest.objects.filter(status=DeletionRequest.Status.PENDING),
+    ]
+
+    assert counts_together(*querysets) == [qs.count() for qs in querysets]
+
+
+def test_a_list_page_does_not_build_the_app_list(boss_browser, monkeypatch):
+    built = []
+    original = UnfoldAdminSite.get_app_list
+    monkeypatch.setattr(
+        UnfoldAdminSite,
+        "get_app_list",
+        lambda self, request, app_label=None: built.append(1) or original(self, request, app_label),
+    )
+
+    assert boss_browser.get("/backoffice/auth/group/").status_code == 200
+
+    assert built == []  # unfold shows `available_apps` only with show_all_applications
+
+
+@pytest.mark.parametrize("query", ["", "?archived=yes&payment_method=balance", "?status=1"])
+def test_kept_filter_html_is_djangos(rf, query):
+    from django.contrib import admin
+    from django.contrib.admin.templatetags import admin_list
+
+    from mprating.core import admin_filters_html
+
+    order_with_lines(make_client())
+    request = rf.get("/backoffice/orders/order/" + query)
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[Order].get_changelist_instance(request)
+
+    kept = 0
+    for spec in changelist.filter_specs:
+        expected = admin_list.admin_list_filter(changelist, spec)  # Django's own tag function
+        for _ in range(2):  # the second answer is the kept one
+            assert admin_filters_html.admin_list_filter(changelist, spec) == expected
+        kept += spec.template == "admin/filter.html"
+    assert kept >= 3
+    assert admin_filters_html._html
+
+
+@pytest.mark.parametrize("pk", [1, 20000, "a/b"])
+def test_object_url_is_reverse(pk):
+    from django.urls import reverse
+
+    from mprating.core.admin_rows import object_url
+
+    for name in ("admin:orders_order_change", "admin:accounts_client_change"):
+        for _ in range(2):
+            assert object_url(name, pk) == reverse(name, args=[pk])

@@ -1,0 +1,24 @@
+"""Several counts in one statement: `counts_together(qs1, qs2, …)` → [n1, n2, …].
+
+The back office sidebar shows a badge per work queue («Отказы на рассмотрении», «VIN-запросы»,
+«Запросы на удаление данных») on every page; three `count()` statements were three round trips
+for numbers that must stay exact (issue 13). Each count keeps its own WHERE (and so its index).
+"""
+
+from django.db import connections
+from django.db.models import QuerySet
+
+
+def counts_together(*querysets: QuerySet) -> list[int]:
+    if not querysets:
+        return []
+    using = querysets[0].db
+    parts: list[str] = []
+    params: list = []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")
+        params.extend(part_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(value) for value in cursor.fetchone()]
