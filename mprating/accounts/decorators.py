@@ -30,10 +30,7 @@ def _client_of(user: User) -> Client | None:
     """The user's client: already loaded with the user by `EmailOrPhoneBackend.get_user` (no
     query), else read by key (a session signed in through another backend, a test's user)."""
     if User.client.is_cached(user):
-        client = getattr(user, "client", None)
-        if client is not None:
-            client.user = user
-        return client
+        return getattr(user, "client", None)  # select_related set `client.user` too
     client = Client.objects.filter(user_id=user.pk).first()
     if client is not None:
         client.user = user
