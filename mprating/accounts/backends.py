@@ -41,6 +41,15 @@ class EmailOrPhoneBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id: int) -> User | None:
+        """The signed-in user of every request, with the client row in the same query (a LEFT
+        JOIN on its unique key): `client_required` then reads `user.client` without a second
+        query on every cabinet page (issue 13). Staff and ПВЗ owners get no client (None)."""
+        user = User._default_manager.select_related("client").filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        return user
+
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     """The key django-axes counts failures under: one per account, whatever the spelling

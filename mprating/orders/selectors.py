@@ -1,5 +1,6 @@
 """Reads for checkout, the order page and the cabinet frame; each is a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -161,6 +162,14 @@ def client_positions(*, client: Client) -> ClientPositions:
             "status__role",
         )
     )
+    return positions_from_counts(rows)
+
+
+def positions_from_counts(rows: Iterable[dict]) -> ClientPositions:
+    """The frame's positions from a client's `ClientStatusCount` rows joined to their status
+    (keys `in_work`, `total`, `unseen`, `status__name`, `status__colour`, `status__sort_order`,
+    `status__role`), whoever read them: `client_positions`, or the cabinet's one-statement
+    frame read (`cabinet.selectors.cabinet_summary`). Rows at zero may be among them."""
     rows = sorted(rows, key=lambda row: (row["status__sort_order"], row["status__name"]))
     refused = [row for row in rows if row["status__role"] == OrderStatus.Role.REFUSED]
     return ClientPositions(

@@ -16,6 +16,7 @@ from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
 from mprating.cabinet.selectors import CabinetSummary, cabinet_summary
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
 from mprating.core.testing import count_queries
+from mprating.finance import services as finance_services
 from mprating.garage import services as garage_services
 from mprating.garage.tests.vin_factories import make_vin_request
 from mprating.orders import services
@@ -85,7 +86,7 @@ def test_cabinet_frame_counts_positions_by_status_in_fixed_queries(client, signe
     queries = count_queries(read)
 
     # then
-    assert queries == 3  # the balance, positions by status, unread chat messages
+    assert queries == 1  # balance, positions by status and unread chat in one statement
     assert summary.unread_chat == 0
     assert [(row.name, row.colour, row.count) for row in summary.status_counts] == [
         ("Новый", "#2563eb", 3),
@@ -177,9 +178,9 @@ def test_frame_query_count_does_not_grow_with_the_orders(client, signed_in):
 
 @pytest.mark.parametrize("orders", [1, 8])
 def test_frame_never_reads_the_order_lines(client, signed_in, manager, orders):
-    """Issue 13: the frame reads the client's counters, not the lines — three small queries
-    (balance row, counters by status, unread chat), the same for 1 order or 8, none of them on
-    `orders_orderline`; a cabinet page that is not about orders reads no line at all."""
+    """Issue 13: the frame reads the client's counters, not the lines — one statement
+    (balance row, counters by status, unread chat, by key), the same for 1 order or 8, none
+    on `orders_orderline`; a cabinet page that is not about orders reads no line at all."""
     # given: lines in «Новый», refused (one seen), and an archived order
     for _ in range(orders):
         order = _order(signed_in, *_offers(2))
@@ -195,7 +196,7 @@ def test_frame_never_reads_the_order_lines(client, signed_in, manager, orders):
         html = client.get(reverse("cabinet:profile")).content.decode()
 
     # then
-    assert len(frame.captured_queries) == 3
+    assert len(frame.captured_queries) == 1
     assert not [q["sql"] for q in frame.captured_queries if "orders_orderline" in q["sql"]]
     assert not [q["sql"] for q in page.captured_queries if "orders_orderline" in q["sql"]]
     in_work = 2 * (orders - 1)
@@ -204,6 +205,33 @@ def test_frame_never_reads_the_order_lines(client, signed_in, manager, orders):
     )
     assert (summary.refusals_unseen, summary.refusals_total) == (1, 2)
     assert "1 из 2 отказов не просмотрен" in html
+
+
+def test_frame_reads_the_balance_to_the_kopeck(client, signed_in, manager):
+    # given: a balance that a float would not keep exactly (SQLite stores it as REAL)
+    finance_services.manual_correction(
+        client_id=signed_in.pk, amount=Decimal("1234567.89"), reason="Сверка с банком", by=manager
+    )
+    finance_services.manual_correction(
+        client_id=signed_in.pk, amount=Decimal("-0.10"), reason="Сверка с банком", by=manager
+    )
+
+    summary = cabinet_summary(client=signed_in)
+
+    assert summary.balance == Decimal("1234567.79")
+    assert str(summary.balance) == "1234567.79"
+
+
+def test_cabinet_page_reads_the_client_with_the_user(client, signed_in):
+    """Issue 13: the signed-in user comes with its client row (one query), so a cabinet page
+    does not read `accounts_client` again."""
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(reverse("cabinet:profile"))
+
+    assert response.status_code == 200
+    reads = [q["sql"] for q in page.captured_queries if 'FROM "accounts_client"' in q["sql"]]
+    assert reads == []
+    assert any('JOIN "accounts_client"' in q["sql"] for q in page.captured_queries)
 
 
 def test_cabinet_home_opens_the_orders(client, signed_in):

@@ -230,6 +230,6 @@ def test_page_query_count_does_not_grow(browser, buyer, rows):
 
     queries = count_queries(lambda: browser.get(PACKAGES))
 
-    # user, client (the session comes from the cache); frame: balance, positions, unread chat;
-    # packages; purchases (count + page); the package state — 9 for 5 rows and for 50
-    assert queries == 9, queries
+    # user with its client (the session comes from the cache); the frame (one statement);
+    # packages; purchases (count + page); the package state — 6 for 5 rows and for 50
+    assert queries == 6, queries

@@ -9,14 +9,24 @@ and every text is escaped here once (the engine then prints it as it is, not esc
 for each of the places it appears in).
 """
 
+import html
+
 from django import template
-from django.utils.html import escape
+from django.template import Context
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 from mprating.catalog.selectors import OfferRow
+from mprating.core.fixed_urls import reverse_fixed
 from mprating.core.money import format_rub
 
 register = template.Library()
+
+
+def escape(text) -> SafeString:
+    """`django.utils.html.escape` without its lazy-string wrapper (`keep_lazy` inspected the
+    arguments of each of the ~3,000 calls of a search page: most of `offer_cells`' time)."""
+    return SafeString(html.escape(str(text)))
 
 
 def _digits(number: int) -> SafeString:
@@ -55,3 +65,85 @@ def offer_cells(rows: list[OfferRow]) -> list[dict]:
 
 
 register.simple_tag(offer_cells, name="offer_cells")
+
+
+# The marks that stand for a row's values while its shape is rendered: NUL never occurs in
+# rendered HTML (it is not escaped, so it comes out as it went in).
+_MARK = "\x00"
+# The cells whose truth decides which branches of the row template render: a row's shape.
+_SHAPE_KEYS = ("in_stock", "is_analog", "orderable", "is_returnable", "in_cart")
+_shapes: dict[tuple, list[str]] = {}
+
+
+def _shape(template, flags: tuple[bool, ...], with_token: bool) -> list[str]:
+    """`catalog/_offer_row.html` rendered once for a shape, with a mark in place of each value:
+    [text, name, text, name, …, text]. Remembered per template object (a changed template in
+    development is a new object) and shape: at most 2⁶ of them."""
+    key = (template, flags, with_token)
+    parts = _shapes.get(key)
+    if parts is None:
+        row = {name: _mark(name) for name in _CELLS}
+        row.update(zip(_SHAPE_KEYS, flags, strict=True))
+        if row["in_cart"]:
+            row["in_cart"] = _mark("in_cart")
+        context = Context(
+            {
+                "row": row,
+                "cart_add_url": reverse_fixed("cart:add"),
+                "csrf_token": _mark("csrf_token") if with_token else None,
+            }
+        )
+        parts = _shapes[key] = template.render(context).split(_MARK)
+    return parts
+
+
+def _mark(name: str) -> SafeString:
+    return SafeString(f"{_MARK}{name}{_MARK}")
+
+
+# The cells printed as they are (strings, escaped by `offer_cells`).
+_CELLS = (
+    "offer_id",
+    "depth",
+    "depth_label",
+    "brand",
+    "article",
+    "name",
+    "warehouse_name",
+    "warehouse_kind",
+    "warehouse_kind_label",
+    "quantity",
+    "min_order_quantity",
+    "delivery_label",
+    "return_label",
+    "price",
+)
+
+
+@register.simple_tag(takes_context=True)
+def offer_rows(context, rows: list[OfferRow]) -> SafeString:
+    """`{% offer_rows rows %}`: the rows of the offers table, as `catalog/_offer_row.html`
+    renders them (issue 13: up to ~300 rows of ~30 values, the template engine was most of a
+    search page's time).
+
+    The template is rendered once per shape of a row (which of its `{% if %}` branches apply:
+    in stock, analog, orderable, returnable, in the cart), with marks for the values; each row
+    then fills its shape's marks with its cells, already escaped by `offer_cells`, and the
+    page's CSRF token. Same HTML as rendering the template per row, without the engine's
+    per-value work."""
+    template = context.template.engine.get_template("catalog/_offer_row.html")
+    token = context.get("csrf_token")
+    with_token = bool(token) and token != "NOTPROVIDED"  # as {% csrf_token %} decides
+    values = {"csrf_token": conditional_escape(token) if with_token else ""}
+    out = []
+    for cells in offer_cells(rows):
+        flags = tuple(bool(cells[name]) for name in _SHAPE_KEYS)
+        parts = _shape(template, flags, with_token)
+        values.update(cells)
+        if cells["in_cart"]:
+            values["in_cart"] = _digits(cells["in_cart"])
+        out.append(parts[0])
+        for index in range(1, len(parts), 2):
+            out.append(values[parts[index]])
+            out.append(parts[index + 1])
+    return SafeString("".join(out))  # nosec B703: the row template's output, escaped values
