@@ -155,6 +155,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--note", default="")
     parser.add_argument("--only", choices=("cabinet", "backoffice"))
+    parser.add_argument(
+        "--match", default="", help="only the pages whose name has one of these words (a,b)"
+    )
     args = parser.parse_args()
     url = _common.database_url(args.database_url)
     _common.setup_django(url, debug=False)
@@ -211,7 +214,10 @@ def main() -> None:
             "|---|---:|---:|---:|---:|---:|---|",
         ]
         redirected = []
+        words = [word for word in args.match.split(",") if word]
         for name, page_url in pages:
+            if words and not any(word in name for word in words):
+                continue
             result = measure(browser, page_url, args.runs)
             if "redirect" in result:  # a settings page of one row opens its form instead
                 redirected.append(name)
