@@ -76,7 +76,7 @@ def test_next_and_back_walk_the_same_pages_as_the_whole_ordering(
     # when: «Вперёд →» to the end, then «← Назад» back to the start
     forward, numbers = [], []
     response = client.get(LINES, {"sort": sort})
-    while True:
+    for _ in range(10):  # a broken cursor must fail the test, not loop for ever
         forward.append(_rows(response))
         numbers.append(_number(response))
         link = _link(response, "page-next")
@@ -85,7 +85,7 @@ def test_next_and_back_walk_the_same_pages_as_the_whole_ordering(
         assert "after=" in link and f"page={len(numbers) + 1}" in link
         response = client.get(LINES + link)
     backward = []
-    while True:
+    for _ in range(10):
         backward.append(_rows(response))
         link = _link(response, "page-prev")
         if link is None:
