@@ -78,7 +78,24 @@ def measure(browser, url: str, runs: int) -> dict:
     }
 
 
-def cabinet_pages(client) -> list[tuple[str, str]]:
+def deep_page(browser, url: str, clicks: int = 49) -> str:
+    """The URL of page 50 as a client reaches it: «Вперёд →» followed 49 times from `url`
+    (an offset `?page=50` on a branch whose links are offsets, a cursor on one with keyset
+    links)."""
+    import html
+    import re
+
+    path = url.split("?")[0]
+    for _ in range(clicks):
+        content = browser.get(url).content.decode()
+        found = re.search(r'href="(\?[^"]*)" data-testid="page-next"', content)
+        if found is None:
+            break
+        url = path + html.unescape(found.group(1))
+    return url
+
+
+def cabinet_pages(client, browser) -> list[tuple[str, str]]:
     from django.urls import reverse
 
     from mprating.catalog.models import Product
@@ -95,8 +112,13 @@ def cabinet_pages(client) -> list[tuple[str, str]]:
         ("Корзина", reverse("cart:detail")),
         ("Заказы", reverse("orders:lines")),
         ("Заказы, сортировка по цене", reverse("orders:lines") + "?sort=-price"),
-        ("Заказы, страница 50", reverse("orders:lines") + "?page=50"),
+        ("Заказы, страница 50", deep_page(browser, reverse("orders:lines"))),
+        (
+            "Заказы по цене, страница 50",
+            deep_page(browser, reverse("orders:lines") + "?sort=-price"),
+        ),
         ("Архив", reverse("orders:archive")),
+        ("Архив, страница 50", deep_page(browser, reverse("orders:archive"))),
         ("Уведомления", reverse("notifications:preferences")),
         ("Личная информация", reverse("cabinet:profile")),
         ("Гараж", reverse("garage:vehicles")),
@@ -133,6 +155,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--note", default="")
     parser.add_argument("--only", choices=("cabinet", "backoffice"))
+    parser.add_argument(
+        "--match", default="", help="only the pages whose name has one of these words (a,b)"
+    )
     args = parser.parse_args()
     url = _common.database_url(args.database_url)
     _common.setup_django(url, debug=False)
@@ -170,7 +195,7 @@ def main() -> None:
 
     groups = []
     if args.only != "backoffice":
-        groups.append(("Кабинет", as_client, cabinet_pages(client)))
+        groups.append(("Кабинет", as_client, cabinet_pages(client, as_client)))
     if args.only != "cabinet":
         groups.append(("Бэкофис: списки", as_admin, backoffice_lists()))
 
@@ -189,7 +214,10 @@ def main() -> None:
             "|---|---:|---:|---:|---:|---:|---|",
         ]
         redirected = []
+        words = [word for word in args.match.split(",") if word]
         for name, page_url in pages:
+            if words and not any(word in name for word in words):
+                continue
             result = measure(browser, page_url, args.runs)
             if "redirect" in result:  # a settings page of one row opens its form instead
                 redirected.append(name)

@@ -87,7 +87,8 @@ def _headers(params: QueryDict, sort: str) -> list[dict]:
     headers = []
     for key, title in COLUMNS:
         query = params.copy()
-        query.pop("page", None)
+        for name in PAGE_PARAMS:
+            query.pop(name, None)
         direction = ""
         if key == current:
             direction = "desc" if descending else "asc"
@@ -98,6 +99,35 @@ def _headers(params: QueryDict, sort: str) -> list[dict]:
             {"key": key, "title": title, "query": query.urlencode(), "direction": direction}
         )
     return headers
+
+
+# The query parameters of a page of the table (not filters): the number shown and the cursors.
+PAGE_PARAMS = ("page", "after", "before")
+
+
+def _pager(params: QueryDict, page: selectors.LinesPage) -> dict[str, str]:
+    """The query strings of «← Назад» / «Вперёд →»: the filters and the sort stay, the cursor
+    of the page's first / last row goes along with the number of the page it leads to. Back to
+    page 1 is the plain first page (no cursor)."""
+    base = params.copy()
+    for name in PAGE_PARAMS:
+        base.pop(name, None)
+
+    def query(**values) -> str:
+        link = base.copy()
+        for name, value in values.items():
+            link[name] = str(value)
+        return link.urlencode()
+
+    links = {"next": "", "previous": ""}
+    if page.has_next:
+        links["next"] = query(after=page.next_cursor, page=page.next_page_number)
+    if page.has_previous:
+        if page.previous_page_number <= 1 or not page.previous_cursor:
+            links["previous"] = query(page=1)
+        else:
+            links["previous"] = query(before=page.previous_cursor, page=page.previous_page_number)
+    return links
 
 
 def _page_number(raw: str | None) -> int:
@@ -136,18 +166,18 @@ def _table(request: HttpRequest, *, archived: bool) -> HttpResponse:
         filters=filters,
         sort=params.get("sort") or selectors.DEFAULT_SORT,
         page=_page_number(params.get("page")),
+        after=params.get("after") or "",
+        before=params.get("before") or "",
     )
     # Actions of higher apps on the page's lines («Создать возврат»): one call per page.
     hooks.line_actions_attach(page.lines)
-    page_query = params.copy()
-    page_query.pop("page", None)
     context = {
         "archived": archived,
         "form": form,
         "filters": filters,
         "page": page,
         "headers": _headers(params, page.sort),
-        "page_query": page_query.urlencode(),
+        "pager": _pager(params, page),
         "next_url": request.get_full_path(),
         "refused_role": OrderStatus.Role.REFUSED,
     }

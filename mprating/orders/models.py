@@ -203,6 +203,12 @@ class Order(models.Model):
                 condition=Q(archived_at__isnull=True),
                 name="orders_order_client_active",
             ),
+            # The cabinet «Архив» newest order first: its walk starts here (cabinet_selectors).
+            models.Index(
+                fields=["client", "-id"],
+                condition=Q(archived_at__isnull=False),
+                name="orders_order_client_archived",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,6 +311,8 @@ class OrderLine(models.Model):
             models.Index(fields=["order"], include=["status"], name="orders_line_order_status"),
             # The cabinet «Заказы» table: a client's lines newest order first.
             models.Index(fields=["client", "-order"], name="orders_line_client_order"),
+            # … and by price, both ways, every page as fast as the first (keyset pages).
+            models.Index(fields=["client", "price", "id"], name="orders_line_client_price"),
             # The back office queue of refusal requests.
             models.Index(
                 fields=["refusal_state"],
