@@ -37,6 +37,7 @@ from mprating.orders.admin.common import (
     ArchivedFilter,
     LineSourceFilter,
     LineStatusFilter,
+    history_cell,
     refusal_cell,
     render_cell,
     status_badge,
@@ -122,7 +123,7 @@ class OrderLineInline(TabularInline):
 
     @display(description="история движения")
     def history_display(self, obj: OrderLine):
-        return render_cell("_line_history.html", changes=obj.history.all())
+        return history_cell(obj.history.all())
 
 
 def _composition(order: Order) -> str:

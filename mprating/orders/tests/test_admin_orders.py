@@ -429,3 +429,23 @@ def test_refusal_cell_says_each_thing_once(buyer, manager):
     assert confirmed_cell.count("Отказ клиента") == 1
     assert "клиент не просмотрел" in confirmed_cell
     assert "Клиент не просмотрел" in reason_cell and "Пересорт на складе" in reason_cell
+
+
+def test_history_cell_is_the_template(buyer, manager):
+    # Issue 13: the order page's «история движения» is built in Python; it must stay the markup
+    # of `_line_history.html` — by nobody, by a person with a name and without, with a comment
+    # that needs escaping.
+    from mprating.core.history import history_of, history_record
+    from mprating.orders.admin.common import history_cell, render_cell
+
+    _, (line,) = order_with_lines(buyer)
+    named = make_staff(email="named@example.ru")
+    named.last_name, named.first_name = "Менеджеров", "<Пётр>"
+    named.save(update_fields=["last_name", "first_name"])
+    for by, comment in ((manager, 'Звонил & «ждёт» <b>"'), (named, ""), (None, "авто")):
+        history_record(StatusChange, by=by, comment=comment, line=line, status=role("new"))
+    changes = list(history_of(StatusChange.objects.filter(line=line).select_related("status")))
+
+    assert len(changes) == 4
+    assert history_cell(changes) == render_cell("_line_history.html", changes=changes)
+    assert history_cell([]) == render_cell("_line_history.html", changes=[])
