@@ -449,3 +449,20 @@ def test_history_cell_is_the_template(buyer, manager):
     assert len(changes) == 4
     assert history_cell(changes) == render_cell("_line_history.html", changes=changes)
     assert history_cell([]) == render_cell("_line_history.html", changes=[])
+
+
+def test_order_page_computes_each_line_cell_once(manager_browser, buyer, monkeypatch):
+    # Issue 13: unfold builds each read-only field of a line several times per page; the
+    # cells are computed once per line (the page shows the same).
+    from mprating.orders.admin import orders as orders_admin
+
+    order, lines = order_with_lines(buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.TRANSIT))
+    calls = []
+    real = orders_admin.history_cell
+    monkeypatch.setattr(orders_admin, "history_cell", lambda c: calls.append(1) or real(c))
+
+    page = manager_browser.get(f"{ORDERS}{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert len(calls) == len(lines) == 2
+    assert page.content.decode().count('class="mp-history"') == 2
