@@ -71,3 +71,16 @@ def api_tokens_for_client(*, client: Client) -> QuerySet[ApiToken]:
 
 def api_tokens_for_backoffice() -> QuerySet[ApiToken]:
     return ApiToken.objects.select_related("client__user", "revoked_by")
+
+
+def client_of_user(user: User) -> Client | None:
+    """The signed-in user's client, or None (staff, ПВЗ owners): no query when it was loaded
+    with the user (an API token's user; a session user read with its client), else one.
+    The returned client's `user` is this user (no query for it either)."""
+    if User.client.is_cached(user):
+        client = getattr(user, "client", None)
+    else:
+        client = Client.objects.filter(user_id=user.pk).first()
+    if client is not None:
+        client.user = user
+    return client

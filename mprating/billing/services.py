@@ -367,7 +367,6 @@ def package_purchase_cancel_own(*, client: Client, purchase_id: object) -> Packa
 # ---- quota ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def package_quota_use(*, client: Client, at: datetime | None = None) -> PackagePurchase | None:
     """Take ONE request for an order being placed; returns the purchase it came from.
 
@@ -376,7 +375,8 @@ def package_quota_use(*, client: Client, at: datetime | None = None) -> PackageP
     All such purchases of the client are locked in primary-key order first (a client has a
     handful), then the chosen one goes down by one with `F()`: two checkouts at once take
     two different requests, never the last one twice. Called inside checkout's transaction,
-    so an order that fails gives its request back by rolling back.
+    so an order that fails gives its request back by rolling back (no savepoint of its own,
+    issue 13: the refusal below is raised after the atomic block, when nothing was written).
 
     No such purchase: with `BILLING_PACKAGES_REQUIRED` the order is refused with a Russian
     message pointing to «Пакеты»; without it (the default) the order goes on uncovered and
@@ -384,16 +384,22 @@ def package_quota_use(*, client: Client, at: datetime | None = None) -> PackageP
     every order placed while it is valid.
     """
     now = at or timezone.now()
-    candidates = list(
-        PackagePurchase.objects.select_for_update()
-        .filter(client=client, status=PurchaseStatus.PAID, valid_until__gt=now, requests_left__gt=0)
-        .order_by("pk")
-    )
+    with transaction.atomic(savepoint=False):
+        candidates = list(
+            PackagePurchase.objects.select_for_update()
+            .filter(
+                client=client, status=PurchaseStatus.PAID, valid_until__gt=now, requests_left__gt=0
+            )
+            .order_by("pk")
+        )
+        if candidates:
+            purchase = min(candidates, key=lambda p: (p.paid_at, p.pk))
+            PackagePurchase.objects.filter(pk=purchase.pk).update(
+                requests_left=F("requests_left") - 1
+            )
     if not candidates:
         if packages_required():
             raise ApplicationError("package_required", PACKAGE_REQUIRED_MESSAGE)
         return None
-    purchase = min(candidates, key=lambda p: (p.paid_at, p.pk))
-    PackagePurchase.objects.filter(pk=purchase.pk).update(requests_left=F("requests_left") - 1)
     purchase.requests_left -= 1
     return purchase

@@ -13,6 +13,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from mprating.accounts.models import Client
+from mprating.accounts.selectors import client_of_user
 from mprating.cart import imports, selectors, services
 from mprating.cart.models import CartImport, CartLine
 from mprating.catalog.services import MAX_ORDER_QUANTITY
@@ -126,7 +127,7 @@ class PageIn(Schema):
 
 
 def _own_client(request: HttpRequest) -> Client:
-    client = Client.objects.filter(user_id=request.user.pk).first()
+    client = client_of_user(request.user)
     if client is None:
         raise NotFound("Корзина есть только у клиентов магазина.")
     return client
@@ -169,7 +170,9 @@ def cart_line_add(request: HttpRequest, payload: CartLineIn):
         quantity=payload.quantity,
         comment=payload.comment,
     )
-    return Status(201, _line_out(client, line.pk))
+    # `cart_add` returns the line with its offer, warehouse, product and brand as it wrote
+    # them: the answer is built from those, without reading the line again.
+    return Status(201, CartLineOut.from_line(line))
 
 
 @router.patch(

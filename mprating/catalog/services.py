@@ -326,7 +326,6 @@ class StockNotReserved(ApplicationError):
 RESERVE_BATCH = 500
 
 
-@transaction.atomic
 def offer_stock_reserve(*, quantities: dict[int, int]) -> dict[int, Offer]:
     """Take `quantities` ({offer id: pieces}) off the offers' stock, all or nothing.
 
@@ -335,33 +334,38 @@ def offer_stock_reserve(*, quantities: dict[int, int]) -> dict[int, Offer]:
     holding that many pieces, and only when all pass is the stock decreased — one UPDATE per
     500 offers. Returns the locked offers (with warehouse, product and brand) by id; raises
     `StockNotReserved` otherwise.
+
+    No savepoint of its own inside checkout's transaction (issue 13): the refusal is raised
+    after the atomic block, when nothing was written, so a caller that catches it may go on.
     """
-    offers = {
-        offer.pk: offer
-        for offer in Offer.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(quantities))
-        .select_related("warehouse", "product__brand")
-        .order_by("pk")
-    }
-    problems = [
-        problem
-        for offer_id, pieces in sorted(quantities.items())
-        if (
-            problem := offer_orderable_problem(
-                offer=offers.get(offer_id), quantity=pieces, in_cart=pieces
+    with transaction.atomic(savepoint=False):
+        offers = {
+            offer.pk: offer
+            for offer in Offer.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(quantities))
+            .select_related("warehouse", "product__brand")
+            .order_by("pk")
+        }
+        problems = [
+            problem
+            for offer_id, pieces in sorted(quantities.items())
+            if (
+                problem := offer_orderable_problem(
+                    offer=offers.get(offer_id), quantity=pieces, in_cart=pieces
+                )
             )
-        )
-    ]
+        ]
+        if not problems:
+            ids = sorted(quantities)
+            for start in range(0, len(ids), RESERVE_BATCH):
+                batch = ids[start : start + RESERVE_BATCH]
+                taken = Case(
+                    *(When(pk=offer_id, then=Value(quantities[offer_id])) for offer_id in batch),
+                    default=Value(0),
+                )
+                Offer.objects.filter(pk__in=batch).update(quantity=F("quantity") - taken)
     if problems:
         raise StockNotReserved(problems)
-    ids = sorted(quantities)
-    for start in range(0, len(ids), RESERVE_BATCH):
-        batch = ids[start : start + RESERVE_BATCH]
-        taken = Case(
-            *(When(pk=offer_id, then=Value(quantities[offer_id])) for offer_id in batch),
-            default=Value(0),
-        )
-        Offer.objects.filter(pk__in=batch).update(quantity=F("quantity") - taken)
     for offer_id in ids:
         offers[offer_id].quantity -= quantities[offer_id]
     return offers

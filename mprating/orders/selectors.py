@@ -117,6 +117,11 @@ def order_for_client(*, client: Client, number: str) -> Order:
     return order
 
 
+def order_lines_loaded(order: Order) -> bool:
+    """Whether `order.lines.all()` is in memory (checkout's new order, `order_for_client`)."""
+    return "lines" in getattr(order, "_prefetched_objects_cache", {})
+
+
 def order_total(order: Order) -> Decimal:
     """Sum of the prefetched lines (no query)."""
     return sum((line.amount for line in order.lines.all()), ZERO)

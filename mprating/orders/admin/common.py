@@ -6,8 +6,10 @@ from functools import lru_cache
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from mprating.orders.models import OrderLine, OrderStatus, Source
 
@@ -43,6 +45,29 @@ def _badge(colour: str, name: str, count: int | None, wrap: bool) -> SafeString:
         f'white-space:nowrap;color:{colour};font-weight:600"><span style="display:'
         "inline-block;flex:none;width:10px;height:10px;border-radius:9999px;"
         f'background:{colour}"></span>{name}</span>'
+    )
+
+
+def history_cell(changes) -> SafeString:
+    """A line's «история движения» on the order's page: the markup of
+    `orders/admin/_line_history.html`, built without the template engine (issue 13: the
+    template took ~1 ms a line on the loaded 2-core machine, the inline's biggest cost).
+    `test_history_cell_is_the_template` checks that both give the same HTML."""
+    items = []
+    for change in changes:
+        by = ""
+        if change.changed_by_id is not None:
+            person = change.changed_by
+            by = f", {conditional_escape(person.get_full_name() or person.email)}"
+        comment = f" <em>«{conditional_escape(change.comment)}»</em>" if change.comment else ""
+        items.append(
+            '<li style="margin-bottom:4px"><span style="white-space:nowrap">'
+            f"{date_format(template_localtime(change.changed_at), 'd.m.Y H:i')}</span> "
+            f"{status_badge(change.status)}{by}{comment}</li>"
+        )
+    return mark_safe(  # nosec B308 B703: every value escaped above
+        '<ul class="mp-history" style="margin:0;padding:0;min-width:280px;list-style:none">'
+        f"{''.join(items)}</ul>"
     )
 
 

@@ -8,6 +8,7 @@ table on an unfiltered page (`core.admin_paging`).
 """
 
 from collections import Counter
+from functools import wraps
 
 from django.contrib import admin
 from django.db.models import Prefetch, Q, QuerySet
@@ -38,6 +39,7 @@ from mprating.orders.admin.common import (
     ArchivedFilter,
     LineSourceFilter,
     LineStatusFilter,
+    history_cell,
     refusal_cell,
     render_cell,
     status_badge,
@@ -67,6 +69,21 @@ class OrderLinesFormSet(PaginationInlineFormSet):
         if first:  # reads the lines (the queryset keeps them) and asks the providers once
             hooks.line_actions_attach(queryset, where=hooks.BACKOFFICE, user=self.user)
         return queryset
+
+
+def _once_per_line(method):
+    """unfold builds a line's read-only field several times per page and computes its value
+    each time (6 times a line in Django 5.2 / unfold 0.91): the cell is computed once per line
+    and kept on the line for the rest of the page (issue 13)."""
+    key = f"_cell_{method.__name__}"
+
+    @wraps(method)
+    def cell(self, obj: OrderLine):
+        if key not in obj.__dict__:
+            obj.__dict__[key] = method(self, obj)
+        return obj.__dict__[key]
+
+    return cell
 
 
 class OrderLineInline(TabularInline):
@@ -106,24 +123,29 @@ class OrderLineInline(TabularInline):
         )
 
     @display(description="позиция")
+    @_once_per_line
     def position(self, obj: OrderLine):
         return render_cell("_line_position.html", line=obj)
 
     @display(description="кол-во × цена")
+    @_once_per_line
     def price_display(self, obj: OrderLine):
         return format_html(NOWRAP, f"{obj.quantity} × {format_rub(obj.price)}")
 
     @display(description="статус")
+    @_once_per_line
     def status_display(self, obj: OrderLine):
         return status_badge(obj.status)
 
     @display(description="отказ и комментарий менеджера")
+    @_once_per_line
     def refusal_display(self, obj: OrderLine):
         return refusal_cell(obj)
 
     @display(description="история движения")
+    @_once_per_line
     def history_display(self, obj: OrderLine):
-        return render_cell("_line_history.html", changes=obj.history.all())
+        return history_cell(obj.history.all())
 
 
 def _composition(order: Order) -> str:

@@ -156,6 +156,17 @@ def _charge(order: Order, taken: list, offers: dict[int, Offer]) -> Decimal:
     return total
 
 
+def _with_lines(order: Order, lines: list[OrderLine]) -> Order:
+    """`order` as `selectors.order_for_client` gives it, from lines already in memory
+    (checkout's new ones, by id, with their status): `order.lines.all()` is `lines`, no query."""
+    # What `prefetch_related` does: the relation's own queryset holding the rows.
+    cached = order.lines.get_queryset()
+    cached._result_cache = lines
+    cached._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": cached}
+    return order
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -208,22 +219,28 @@ def order_place(
         new_status = _new_status()
         now = timezone.now()
         try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    client=client,
-                    idempotency_key=idempotency_key,
-                    created_at=now,
-                    comment=comment,
-                    payment_method=payment_method,
-                    recipient_phone=phone,
-                    pickup_point=point,
-                    delivery_address=address,
-                )
+            # No savepoint of its own (issue 13): a failed insert is undone by rolling back to
+            # `before_cart`, which puts the cart and the stock back as well.
+            order = Order.objects.create(
+                client=client,
+                idempotency_key=idempotency_key,
+                created_at=now,
+                comment=comment,
+                payment_method=payment_method,
+                recipient_phone=phone,
+                pickup_point=point,
+                delivery_address=address,
+            )
         except IntegrityError:
             # The twin submit committed between our check and our insert.
+            # `save()` marked the transaction as broken on the way out; the rollback to the
+            # savepoint mends it (as `atomic` does for its own savepoints).
+            transaction.set_rollback(False)
+            transaction.savepoint_rollback(before_cart)  # the cart and the stock as they were
             existing = _existing(client, idempotency_key)
             if existing is None:
                 raise
+            return existing
     if existing is not None:
         transaction.savepoint_rollback(before_cart)  # the cart and the stock as they were
         return existing
@@ -275,4 +292,6 @@ def order_place(
     deltas = CountDeltas()
     deltas.lines((client.pk, new_status.pk), archived=False, seen=False, n=len(lines))
     counts_add(deltas)
-    return order
+    # The order as `selectors.order_for_client` reads it, so the answer needs no second read
+    # of what was just written.
+    return _with_lines(order, lines)

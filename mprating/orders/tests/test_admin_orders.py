@@ -429,3 +429,40 @@ def test_refusal_cell_says_each_thing_once(buyer, manager):
     assert confirmed_cell.count("Отказ клиента") == 1
     assert "клиент не просмотрел" in confirmed_cell
     assert "Клиент не просмотрел" in reason_cell and "Пересорт на складе" in reason_cell
+
+
+def test_history_cell_is_the_template(buyer, manager):
+    # Issue 13: the order page's «история движения» is built in Python; it must stay the markup
+    # of `_line_history.html` — by nobody, by a person with a name and without, with a comment
+    # that needs escaping.
+    from mprating.core.history import history_of, history_record
+    from mprating.orders.admin.common import history_cell, render_cell
+
+    _, (line,) = order_with_lines(buyer)
+    named = make_staff(email="named@example.ru")
+    named.last_name, named.first_name = "Менеджеров", "<Пётр>"
+    named.save(update_fields=["last_name", "first_name"])
+    for by, comment in ((manager, 'Звонил & «ждёт» <b>"'), (named, ""), (None, "авто")):
+        history_record(StatusChange, by=by, comment=comment, line=line, status=role("new"))
+    changes = list(history_of(StatusChange.objects.filter(line=line).select_related("status")))
+
+    assert len(changes) == 4
+    assert history_cell(changes) == render_cell("_line_history.html", changes=changes)
+    assert history_cell([]) == render_cell("_line_history.html", changes=[])
+
+
+def test_order_page_computes_each_line_cell_once(manager_browser, buyer, monkeypatch):
+    # Issue 13: unfold builds each read-only field of a line several times per page; the
+    # cells are computed once per line (the page shows the same).
+    from mprating.orders.admin import orders as orders_admin
+
+    order, lines = order_with_lines(buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.TRANSIT))
+    calls = []
+    real = orders_admin.history_cell
+    monkeypatch.setattr(orders_admin, "history_cell", lambda c: calls.append(1) or real(c))
+
+    page = manager_browser.get(f"{ORDERS}{order.pk}/change/")
+
+    assert page.status_code == 200
+    assert len(calls) == len(lines) == 2
+    assert page.content.decode().count('class="mp-history"') == 2

@@ -92,3 +92,27 @@ def test_order_detail_query_count_does_not_grow(client, signed_in):
     assert count_queries(lambda: client.get(f"/api/v1/orders/{small.number}")) == count_queries(
         lambda: client.get(f"/api/v1/orders/{large.number}")
     )
+
+
+def test_checkout_answers_from_what_it_wrote_with_one_savepoint(
+    client, signed_in, django_assert_num_queries
+):
+    # Issue 13 (mixed load): the cart, the stock and the package take no savepoint of their
+    # own inside checkout (only `before_cart`, which a twin submit rolls back to), and the
+    # answer is built from the order and lines just written, not read again; it is the same
+    # as what a double submit (which reads the order) gets.
+    for price in ("199.90", "10.00"):
+        add_to_cart(signed_in, make_offer(price=price, quantity=3), quantity=2)
+    body = _body(pickup_point_id=make_pickup_point().pk, comment="Позвонить")
+
+    with django_assert_num_queries(22) as placed:
+        first = _post(client, body)
+    statements = [query["sql"].split()[0] for query in placed.captured_queries]
+    again = _post(client, body)
+
+    # The request's own atomic block is a savepoint too inside the test's transaction.
+    assert statements.count("SAVEPOINT") == 2
+    assert statements[-1] == "RELEASE"  # nothing is read after the order's transaction
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert [line["price"] for line in first.json()["lines"]] == ["199.90", "10.00"]
