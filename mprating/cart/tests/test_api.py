@@ -168,14 +168,15 @@ def test_add_answers_the_line_as_the_cart_reads_it_without_reading_it_again(
     client, signed_in, django_assert_num_queries
 ):
     # Issue 13 (mixed load): the answer is built from the line and offer `cart_add` loaded.
-    # Session user and client, then in the service's atomic block (a savepoint here): offer,
+    # The session's user with its client (one query), then in the service's atomic block (a
+    # savepoint here): offer,
     # the line under lock, INSERT in its own savepoint (a parallel add may win the race) or
     # UPDATE — and nothing after it.
     offer = make_offer(product=make_product(brand="MANN", article="W 712/95"), price="350.00")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         created = _post(client, {"offer_id": offer.pk, "quantity": 2, "comment": " к ТО "})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         added = _post(client, {"offer_id": offer.pk, "quantity": 1})
 
     assert created.status_code == added.status_code == 201
