@@ -203,3 +203,18 @@ def test_order_export_reads_the_package_and_the_pickup_point_at_once(boss_browse
         return len(queries.captured_queries)
 
     assert export(1) == export(3)
+
+
+def test_listed_order_lines_share_the_status_filters_statuses(rf, django_assert_num_queries):
+    from django.contrib import admin
+
+    order_with_lines(make_client(), kinds=("home", "transit"))
+    request = rf.get("/backoffice/orders/orderline/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[OrderLine].get_changelist_instance(request)
+
+    with django_assert_num_queries(1):  # the lines with their orders and clients
+        statuses = [line.status for line in changelist.result_list]
+
+    assert len(statuses) == 2
+    assert statuses[0] is statuses[1]
