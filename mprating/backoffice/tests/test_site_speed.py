@@ -218,3 +218,23 @@ def test_listed_order_lines_share_the_status_filters_statuses(rf, django_assert_
 
     assert len(statuses) == 2
     assert statuses[0] is statuses[1]
+
+
+def test_unfold_config_is_merged_once_per_settings_dict(settings, monkeypatch):
+    from unfold import settings as unfold_settings
+
+    from mprating.backoffice import site as backoffice_site
+
+    merges = []
+    original = unfold_settings.get_config
+    monkeypatch.setattr(
+        backoffice_site, "get_config", lambda name=None: merges.append(name) or original(name)
+    )
+    monkeypatch.setattr(backoffice_site, "_configs", {})
+
+    first = backoffice_site.unfold_config("UNFOLD")
+    assert backoffice_site.unfold_config("UNFOLD") is first
+    assert first == original("UNFOLD")
+    settings.UNFOLD = {**settings.UNFOLD, "SITE_TITLE": "Другое"}
+    assert backoffice_site.unfold_config("UNFOLD")["SITE_TITLE"] == "Другое"
+    assert merges == ["UNFOLD", "UNFOLD"]
