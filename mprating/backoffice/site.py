@@ -13,17 +13,36 @@ list's ~47 ms of CPU, ~25 ms was the frame, not the list —
 - The sidebar's HTML (~50 template includes) is rendered once per distinct navigation and
   language and kept (`templatetags/backoffice.py`, `sidebar_app_list`).
 
+- unfold merges its whole settings dict with its defaults on each of ~30 reads a page
+  (`unfold.settings.get_config`); the site reads the merge kept per settings dict
+  (`unfold_config`: a changed `settings.UNFOLD`, as `override_settings` makes, is merged anew).
+
 `UnfoldConfig` takes the place of unfold's own app config in INSTALLED_APPS («unfold» stays the
 app): it makes `admin.site` this site before the apps register their admins.
 """
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import sites
 from django.utils.functional import SimpleLazyObject
+from unfold.settings import get_config
 from unfold.sites import UnfoldAdminSite
 
 LAZY_APPS_ATTR = "_backoffice_lazy_app_list"
+
+# settings name → (the settings dict merged, unfold's merge of it with its defaults)
+_configs: dict[str, tuple[object, dict]] = {}
+
+
+def unfold_config(settings_name: str) -> dict:
+    """`unfold.settings.get_config(settings_name)`, merged once per settings dict."""
+    current = getattr(settings, settings_name, None)
+    kept = _configs.get(settings_name)
+    if kept is None or kept[0] is not current:
+        kept = (current, get_config(settings_name))
+        _configs[settings_name] = kept
+    return kept[1]
 
 
 class BackofficeSite(UnfoldAdminSite):
@@ -33,6 +52,20 @@ class BackofficeSite(UnfoldAdminSite):
             return super().each_context(request)
         finally:
             delattr(request, LAZY_APPS_ATTR)
+
+    def _get_config(self, key, *args):
+        # unfold's `_get_config` on the kept merge (its `_get_colors` converts the colours in
+        # place, which is idempotent: «#hex» becomes «rgb(…)», «rgb(…)» stays).
+        config = unfold_config(self.settings_name)
+        if config.get(key):
+            return self._get_value(config[key], *args)
+        return None
+
+    def _get_list(self, key, *args):
+        items = unfold_config(self.settings_name)[key]
+        if isinstance(items, list):
+            return [self._get_value(item, *args) for item in items]
+        return []
 
     def get_app_list(self, request, app_label=None):
         if app_label is None and getattr(request, LAZY_APPS_ATTR, False):

@@ -155,3 +155,86 @@ def test_object_url_is_reverse(pk):
     for name in ("admin:orders_order_change", "admin:accounts_client_change"):
         for _ in range(2):
             assert object_url(name, pk) == reverse(name, args=[pk])
+
+
+def test_listed_lines_share_the_status_filters_statuses(rf, django_assert_num_queries):
+    from django.contrib import admin
+
+    order_with_lines(make_client(), kinds=("home", "transit"))
+    order_with_lines(make_client(email="second@example.ru"), kinds=("home",))
+    request = rf.get("/backoffice/orders/order/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[Order].get_changelist_instance(request)
+    assert any(spec.title == "статус позиции" for spec in changelist.filter_specs)
+
+    with django_assert_num_queries(2):  # the orders with their clients, then their lines
+        lines = [line for order in changelist.result_list for line in order.lines.all()]
+        statuses = [line.status for line in lines]
+
+    assert len(lines) == 3
+    assert {id(status) for status in statuses} == {id(statuses[0])}  # all «Новый», one object
+    assert statuses[0].name == "Новый"
+
+
+def test_order_export_reads_the_package_and_the_pickup_point_at_once(boss_browser):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mprating.billing.tests.factories import make_package, make_paid_purchase
+    from mprating.orders.tests.factories import make_pickup_point
+
+    def export(count: int) -> int:
+        orders = []
+        for n in range(count):
+            buyer = make_client(email=f"export{count}-{n}@example.ru")
+            order, _ = order_with_lines(buyer)
+            Order.objects.filter(pk=order.pk).update(
+                pickup_point=make_pickup_point(),
+                package_purchase=make_paid_purchase(buyer, make_package()),
+            )
+            orders.append(order.pk)
+        with CaptureQueriesContext(connection) as queries:
+            response = boss_browser.post(
+                "/backoffice/orders/order/", {"action": "export_xlsx", ACTION_CHECKBOX_NAME: orders}
+            )
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        return len(queries.captured_queries)
+
+    assert export(1) == export(3)
+
+
+def test_listed_order_lines_share_the_status_filters_statuses(rf, django_assert_num_queries):
+    from django.contrib import admin
+
+    order_with_lines(make_client(), kinds=("home", "transit"))
+    request = rf.get("/backoffice/orders/orderline/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[OrderLine].get_changelist_instance(request)
+
+    with django_assert_num_queries(1):  # the lines with their orders and clients
+        statuses = [line.status for line in changelist.result_list]
+
+    assert len(statuses) == 2
+    assert statuses[0] is statuses[1]
+
+
+def test_unfold_config_is_merged_once_per_settings_dict(settings, monkeypatch):
+    from unfold import settings as unfold_settings
+
+    from mprating.backoffice import site as backoffice_site
+
+    merges = []
+    original = unfold_settings.get_config
+    monkeypatch.setattr(
+        backoffice_site, "get_config", lambda name=None: merges.append(name) or original(name)
+    )
+    monkeypatch.setattr(backoffice_site, "_configs", {})
+
+    first = backoffice_site.unfold_config("UNFOLD")
+    assert backoffice_site.unfold_config("UNFOLD") is first
+    assert first == original("UNFOLD")
+    settings.UNFOLD = {**settings.UNFOLD, "SITE_TITLE": "Другое"}
+    assert backoffice_site.unfold_config("UNFOLD")["SITE_TITLE"] == "Другое"
+    assert merges == ["UNFOLD", "UNFOLD"]

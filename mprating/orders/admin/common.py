@@ -4,7 +4,9 @@
 from functools import lru_cache
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.query import ModelIterable
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
@@ -71,6 +73,38 @@ def history_cell(changes) -> SafeString:
     )
 
 
+STATUSES_ATTR = "_orders_statuses"
+
+
+def statuses_of(request: HttpRequest) -> dict[int, OrderStatus]:
+    """Every line status by id, read once per request: a handful of rows that the status
+    filter lists and the listed lines share (`with_statuses`)."""
+    statuses = getattr(request, STATUSES_ATTR, None)
+    if statuses is None:
+        statuses = {status.pk: status for status in OrderStatus.objects.all()}
+        setattr(request, STATUSES_ATTR, statuses)
+    return statuses
+
+
+def with_statuses(lines: QuerySet, request: HttpRequest) -> QuerySet:
+    """`lines` with their `status` taken from `statuses_of(request)` instead of a join: one
+    status object per status rather than one per line (issue 13: a page of «Заявки» built
+    ~160 of them). A status the dict does not know yet is read as Django reads it, lazily."""
+
+    class StatusesIterable(ModelIterable):
+        def __iter__(self):
+            statuses = statuses_of(request)
+            for line in super().__iter__():
+                status = statuses.get(line.status_id)
+                if status is not None:
+                    line._state.fields_cache["status"] = status
+                yield line
+
+    lines = lines.all()
+    lines._iterable_class = StatusesIterable
+    return lines
+
+
 def render_cell(template: str, **context) -> SafeString:
     """A changelist or inline cell rendered from its template (the markup lives there)."""
     html = render_to_string(f"orders/admin/{template}", context).strip()
@@ -85,7 +119,7 @@ class LineStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(str(status.pk), status.name) for status in OrderStatus.objects.all()]
+        return [(str(status.pk), status.name) for status in statuses_of(request).values()]
 
     def queryset(self, request, queryset):
         if self.value():

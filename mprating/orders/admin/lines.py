@@ -11,12 +11,18 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
+from unfold.views import ChangeList
 
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.admin_rows import object_url
-from mprating.orders.admin.common import LineStatusFilter, refusal_cell, status_badge
+from mprating.orders.admin.common import (
+    LineStatusFilter,
+    refusal_cell,
+    status_badge,
+    with_statuses,
+)
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
 
@@ -48,6 +54,17 @@ class LineOwnStatusFilter(LineStatusFilter):
         if self.value():
             return queryset.filter(status_id=self.value())
         return queryset
+
+
+class LineChangeList(ChangeList):
+    """The list with the lines' statuses shared from the status filter's read (`with_statuses`),
+    not one status object joined per line."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return with_statuses(
+            queryset.select_related(None).select_related("order", "client__user"), request
+        )
 
 
 def _bulk_action(description: str, code: str):
@@ -111,6 +128,9 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OrderLine]:
         return super().get_queryset(request).select_related("order", "client__user", "status")
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return LineChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = (search_term or "").strip()
