@@ -4,6 +4,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
+from django.db import connection
 
 from mprating.accounts import services as account_services
 from mprating.accounts.tests.factories import make_client
@@ -234,3 +235,30 @@ def test_query_count_does_not_grow_with_analogs_and_offers(django_assert_num_que
     with django_assert_num_queries(1):
         large = search(client=client, query="QC-FIFTY")
     assert (len(small.rows), len(large.rows)) == (11, 101)
+
+
+@pytest.mark.parametrize("in_stock", [False, True])
+@pytest.mark.parametrize("scheme", [1, 2, 3])
+def test_search_statement_binds_only_the_article_and_the_brand(scheme, in_stock):
+    # the scheme, the stock filter and the limits are written into the prepared text (issue 13):
+    # a generic plan made without the parameters' values still walks only the scheme's levels
+    sql = search_module._search_sql(scheme, in_stock, 2000, 100)
+    assert sql.count("%(") == sql.count("%(article)s") + sql.count("%(brand)s")
+    assert f"{scheme} >= 1" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_search_statement_is_prepared_on_postgresql(filter_chain):
+    # when the same search runs twice on one connection
+    client = client_with(scheme=3)
+    first = search(client=client, query="0986452041")
+    second = search(client=client, query="0986452041")
+
+    # then PostgreSQL holds the statement prepared, and the results are the same
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%WITH candidate AS%"],
+        )
+        assert cursor.fetchone()[0] >= 1
+    assert first == second and first.rows
