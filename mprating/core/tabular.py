@@ -399,7 +399,8 @@ def parse_quantity(text: str) -> int | None:
     beyond `QUANTITY_CEILING` comes back as the ceiling: the caller refuses it as too big."""
     if text and text.isascii() and text.isdigit():
         # «3»: what nearly every cell of a 10,000-row file holds — no pattern, no Decimal.
-        value = int(text) if len(text) <= 19 else QUANTITY_CEILING + 1
+        # Leading zeros do not make a number big («00000000000000000000» is 0).
+        value = int(text) if len(text.lstrip("0")) <= 19 else QUANTITY_CEILING + 1
         return None if value <= 0 else min(value, QUANTITY_CEILING)
     cleaned = _QUANTITY_NOISE.sub("", text or "")
     value = parse_decimal(cleaned)
