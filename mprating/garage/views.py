@@ -2,6 +2,7 @@
 VIN requests and their chat. Every object is looked up through `request.client`."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from mprating.vehicles.selectors import (
     models_for_make,
     modifications_for_generation,
 )
+
+VIN_REQUESTS_PER_PAGE = 20
 
 
 def _id(value: object) -> int | None:
@@ -188,10 +191,15 @@ def vehicle_catalog(request: HttpRequest, pk: int) -> HttpResponse:
 @client_required
 @require_GET
 def vin_requests(request: HttpRequest) -> HttpResponse:
-    """Blocks: number, date, car, rows, answered rows, status; «Скрыть» folds to headers."""
-    items = list(selectors.vin_requests_for_client(request.client))
+    """Blocks: number, date, car, rows, answered rows, status; «Скрыть» folds to headers.
+
+    Paged (`VIN_REQUESTS_PER_PAGE`, newest first): a client who has sent hundreds of requests
+    gets a page of the same size and cost as one who sent a few."""
+    paginator = Paginator(selectors.vin_requests_for_client(request.client), VIN_REQUESTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))  # a bad or too big number: first/last
+    items = list(page.object_list)
     selectors.attach_answer_offers(items)
-    return render(request, "garage/requests.html", {"items": items})
+    return render(request, "garage/requests.html", {"items": items, "page": page})
 
 
 @client_required

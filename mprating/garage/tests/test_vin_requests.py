@@ -1,6 +1,7 @@
 """VIN requests («VIN-запрос», seed 004): creation, the e-mail to managers and its failure,
 the cabinet list, answers and the cart."""
 
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -396,6 +397,27 @@ def test_list_query_count_does_not_grow(client, owner, manager):
 
     assert five == fifty
     assert VinRequestStatusChange.objects.count() == 50
+
+
+def test_list_is_paged_newest_first(client, owner):
+    # Issue 13: a client with hundreds of VIN requests got them all on one page (400 KB,
+    # 160 ms with 300 requests); now 20 a page, the newest first, like «Возвраты».
+    from mprating.garage.views import VIN_REQUESTS_PER_PAGE
+
+    vehicle = make_vehicle(owner, vin_or_frame=LADA_VESTA_VIN)
+    made = [make_vin_request(owner, vehicle).pk for _ in range(VIN_REQUESTS_PER_PAGE + 5)]
+    url = reverse("garage:requests")
+
+    def shown(query: str) -> list[int]:
+        page = client.get(url + query).content.decode()
+        return [int(pk) for pk in re.findall(r'id="request-(\d+)"', page)]
+
+    first, second = shown(""), shown("?page=2")
+    assert first == sorted(made, reverse=True)[:VIN_REQUESTS_PER_PAGE]
+    assert second == sorted(made, reverse=True)[VIN_REQUESTS_PER_PAGE:]
+    assert 'href="?page=2"' in client.get(url).content.decode()
+    assert shown("?page=abc") == first  # a bad number: the first page
+    assert shown("?page=99") == second  # too big: the last page
 
 
 def test_resend_without_any_manager_address_says_so(owner):
