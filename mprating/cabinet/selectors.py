@@ -19,7 +19,7 @@ from mprating.core.money import ZERO, to_money
 from mprating.finance.models import ClientBalance
 from mprating.garage.models import ClientChatUnread
 from mprating.orders.models import ClientStatusCount, OrderStatus
-from mprating.orders.selectors import StatusCount, positions_from_counts
+from mprating.orders.selectors import COUNT_KEYS, StatusCount, positions_from_counts
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def cabinet_summary(*, client: Client) -> CabinetSummary:
         rows = cursor.fetchall()
     balance, unread = rows[0][0], rows[0][1]
     positions = positions_from_counts(
-        dict(zip(_COUNT_KEYS, row[2:], strict=True)) for row in rows if row[2] is not None
+        dict(zip(COUNT_KEYS, row[2:], strict=True)) for row in rows if row[2] is not None
     )
     return CabinetSummary(
         # As text, so that SQLite's REAL never becomes a float on the way (money is Decimal).
@@ -71,17 +71,6 @@ def cabinet_summary(*, client: Client) -> CabinetSummary:
         refusals_total=positions.refusals_total,
         refusals_unseen=positions.refusals_unseen,
     )
-
-
-_COUNT_KEYS = (
-    "in_work",
-    "total",
-    "unseen",
-    "status__name",
-    "status__colour",
-    "status__sort_order",
-    "status__role",
-)
 
 
 @cache

@@ -149,6 +149,19 @@ class ClientPositions:
     refusals_unseen: int
 
 
+# The fields of a counter row `positions_from_counts` reads (also the columns of the cabinet
+# frame's one statement, `cabinet.selectors`).
+COUNT_KEYS = (
+    "in_work",
+    "total",
+    "unseen",
+    "status__name",
+    "status__colour",
+    "status__sort_order",
+    "status__role",
+)
+
+
 def client_positions(*, client: Client) -> ClientPositions:
     """One query on the client's frame counters (`ClientStatusCount`, kept by the services that
     change lines), never on the lines: a few rows by the (client, status) unique index, whatever
@@ -157,15 +170,7 @@ def client_positions(*, client: Client) -> ClientPositions:
     rows = (
         ClientStatusCount.objects.filter(client=client)
         .filter(Q(in_work__gt=0) | Q(status__role=OrderStatus.Role.REFUSED, total__gt=0))
-        .values(
-            "in_work",
-            "total",
-            "unseen",
-            "status__name",
-            "status__colour",
-            "status__sort_order",
-            "status__role",
-        )
+        .values(*COUNT_KEYS)
     )
     return positions_from_counts(rows)
 
