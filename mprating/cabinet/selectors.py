@@ -88,7 +88,8 @@ def _frame_sql() -> str:
     counts = ", ".join(f"c.{col(Count, name)}" for name in ("in_work", "total", "unseen"))
     status = ", ".join(f"s.{col(Status, n)}" for n in ("name", "colour", "sort_order", "role"))
     return (
-        f"SELECT CAST(b.{col(Balance, 'balance')} AS TEXT), u.{col(Unread, 'unread')}, "
+        # Only the models' own table and column names, quoted; no input in the text.
+        f"SELECT CAST(b.{col(Balance, 'balance')} AS TEXT), u.{col(Unread, 'unread')}, "  # nosec B608
         f"{counts}, {status} "
         "FROM (SELECT CAST(%s AS BIGINT) AS id) k "
         f"LEFT JOIN {table(Balance)} b ON b.{col(Balance, 'client')} = k.id "

@@ -17,7 +17,8 @@ def counts_together(*querysets: QuerySet) -> list[int]:
     params: list = []
     for number, queryset in enumerate(querysets):
         sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")
+        # The ORM's own compiled SQL with its parameters kept apart; no input in the text.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # nosec B608
         params.extend(part_params)
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)

@@ -36,7 +36,9 @@ class AnyOf(Lookup):
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+        # The column from the compiler, the values as one parameter.
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # nosec B608
+        return sql, [*lhs_params, json.dumps(self.rhs)]
 
 
 def array_literal(values: list) -> str:
