@@ -24,8 +24,10 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from mprating.core.fixed_urls import MARKER as PK_MARKER
+from mprating.core.fixed_urls import reverse_object
+
 PLAN_ATTR = "_mp_row_plan"
-PK_MARKER = 987654321987654321
 
 
 class _Column:
@@ -174,23 +176,5 @@ def items_for_result(cl, result, form, *, unfold_list, original):
             )
 
 
-_url_parts: dict[tuple, tuple[str, str] | None] = {}
-
-
-def object_url(url_name: str, pk) -> str:
-    """`reverse(url_name, args=[pk])` for a URL with one integer argument (a cell that links
-    every row somewhere): reversed once per URL configuration with a marker in its place."""
-    from django.conf import settings
-    from django.urls import get_script_prefix, get_urlconf, reverse
-
-    if type(pk) is not int:
-        return reverse(url_name, args=[pk])
-    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    if key not in _url_parts:
-        marked = reverse(url_name, args=[PK_MARKER])
-        before, found, after = marked.partition(str(PK_MARKER))
-        _url_parts[key] = (before, after) if found and str(PK_MARKER) not in after else None
-    parts = _url_parts[key]
-    if parts is None:
-        return reverse(url_name, args=[pk])
-    return f"{parts[0]}{pk}{parts[1]}"
+# `reverse(url_name, args=[pk])` for a cell that links every row somewhere, reversed once.
+object_url = reverse_object

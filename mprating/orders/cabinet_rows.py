@@ -17,11 +17,11 @@ from datetime import date
 from urllib.parse import quote
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, escapejs
 from django.utils.safestring import SafeString
 
+from mprating.core.fixed_urls import url_around
 from mprating.core.money import format_rub
 from mprating.orders.models import OrderLine
 
@@ -29,10 +29,12 @@ _SENTINEL_ID = 987654321
 _SENTINEL_NUMBER = "MP-987654321"
 
 
-def _pattern(name: str, sentinel: int | str) -> tuple[str, str]:
+def _pattern(name: str, marker: int | str) -> tuple[str, str]:
     """The URL of `name` around its one argument: reversed once, filled in per row."""
-    head, _, tail = reverse(name, args=[sentinel]).rpartition(str(sentinel))
-    return head, tail
+    parts = url_around(name, marker)
+    if parts is None:  # not with the project's URLs: every one of these has its argument once
+        raise ValueError(f"{name}: no single place for the argument")
+    return parts
 
 
 @dataclass(frozen=True)
