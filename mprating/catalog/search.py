@@ -6,10 +6,11 @@ Seed 004 «Схема кросс-связей»: «чем больше (длин
 
 One SQL statement per search, whatever the size of the catalog and the scheme (issue 13: the
 database work of a search is 1–5 ms, the rest was Python and round trips): the products with the
-article, the breadth-first walk over the cross links (one common table expression per level,
-both columns of a pair), the nearest analogs that have offers, and their offers as plain tuples,
-joined with product, brand and warehouse. Python only builds the rows (display price, sort).
-The SQL is portable: PostgreSQL in production, SQLite in the tests.
+article, the breadth-first walk over the cross links (one common table expression per level:
+on PostgreSQL each product's links as one array, `catalog_crossneighbours`; elsewhere both
+columns of the stored pairs), the nearest analogs that have offers, and their offers as plain
+tuples, joined with product, brand and warehouse. Python only builds the rows (display price,
+sort). The rest of the SQL is the same on PostgreSQL (production) and SQLite (the tests).
 """
 
 import functools
