@@ -29,6 +29,8 @@ big tables are dropped before COPY and rebuilt after it (PostgreSQL «Populating
 from their own `pg_get_indexdef` / `pg_get_constraintdef` text, and the script checks that the
 schema afterwards is exactly what it was. COPY runs WITH FREEZE into tables truncated in the
 same transaction, then `VACUUM (ANALYZE)` sets the visibility map and the planner statistics.
+The cross links' trigger (each product's links as one array for the search, catalog migration
+0004) is off during their COPY; `catalog_crossneighbours_rebuild()` then fills the arrays at once.
 """
 
 from __future__ import annotations
@@ -639,11 +641,20 @@ def main() -> None:
             )
         print(f"  {n_offers:,} offers")
         with timed("COPY cross-references"):
+            # Its statement trigger would recompute the links of all 1M products one by one
+            # (catalog migration 0004); `catalog_crossneighbours_rebuild()` fills them at once
+            # below. Off in this transaction only.
+            cursor.execute(
+                "ALTER TABLE catalog_crosslink DISABLE TRIGGER catalog_crosslink_inserted"
+            )
             n_crosses = copy_rows(
                 cursor,
                 "catalog_crosslink",
                 ["id", "product_a_id", "product_b_id", "source"],
                 crosslink_rows(catalog),
+            )
+            cursor.execute(
+                "ALTER TABLE catalog_crosslink ENABLE TRIGGER catalog_crosslink_inserted"
             )
         print(f"  {n_crosses:,} cross-reference pairs")
 
@@ -659,12 +670,14 @@ def main() -> None:
             )
         if secondary_schema(cursor, BIG_TABLES) != schema_before:
             raise SystemExit("The rebuilt indexes/constraints differ from the original ones.")
+        with timed("Each product's cross links as one array (the search's walk)"):
+            cursor.execute("SELECT catalog_crossneighbours_rebuild()")
         with timed("Commit"):
             conn.commit()
 
     with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cursor:
         with timed("VACUUM (ANALYZE)"):
-            for table in [*BIG_TABLES, *SMALL_TABLES]:
+            for table in [*BIG_TABLES, *SMALL_TABLES, "catalog_crossneighbours"]:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
         counts = _common.row_counts(cursor)
         cursor.execute(

@@ -10,6 +10,8 @@ for each of the places it appears in).
 """
 
 import html
+from itertools import chain
+from operator import itemgetter
 
 from django import template
 from django.template import Context
@@ -37,26 +39,49 @@ def _digits(number: int) -> SafeString:
 def offer_cells(rows: list[OfferRow]) -> list[dict]:
     cells = []
     append = cells.append
+    # A search page's ~300 rows share few distinct texts (brands, product names, warehouses,
+    # labels): each is escaped once, and each label computed once per distinct input.
+    texts: dict = {}
+
+    def text(value) -> SafeString:
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = escape(value)
+        return found
+
+    def label(key: tuple, make) -> SafeString:
+        found = texts.get(key)
+        if found is None:
+            found = texts[key] = escape(make())
+        return found
+
     for row in rows:
         append(
             {
                 "offer_id": _digits(row.offer_id),
                 "depth": _digits(row.depth),
                 "is_analog": row.depth > 0,
-                "depth_label": escape(row.depth_label),
-                "brand": escape(row.brand),
-                "article": escape(row.article),
-                "name": escape(row.name),
-                "warehouse_name": escape(row.warehouse_name),
-                "warehouse_kind": escape(row.warehouse_kind),
-                "warehouse_kind_label": escape(row.warehouse_kind_label),
+                "depth_label": label(("depth", row.depth), lambda row=row: row.depth_label),
+                "brand": text(row.brand),
+                "article": text(row.article),
+                "name": text(row.name),
+                "warehouse_name": text(row.warehouse_name),
+                "warehouse_kind": text(row.warehouse_kind),
+                "warehouse_kind_label": label(
+                    ("kind", row.warehouse_kind), lambda row=row: row.warehouse_kind_label
+                ),
                 "in_stock": row.in_stock,
                 "quantity": _digits(row.quantity),
                 "min_order_quantity": _digits(row.min_order_quantity),
                 "orderable": row.orderable,
-                "delivery_label": escape(row.delivery_label),
+                "delivery_label": label(
+                    ("delivery", row.delivery_days), lambda row=row: row.delivery_label
+                ),
                 "is_returnable": row.is_returnable,
-                "return_label": escape(row.return_label),
+                "return_label": label(
+                    ("return", row.is_returnable, row.return_days, row.return_deduction_percent),
+                    lambda row=row: row.return_label,
+                ),
                 "price": escape(format_rub(row.price)),
                 "in_cart": row.in_cart,
             }
@@ -72,16 +97,18 @@ register.simple_tag(offer_cells, name="offer_cells")
 _MARK = "\x00"
 # The cells whose truth decides which branches of the row template render: a row's shape.
 _SHAPE_KEYS = ("in_stock", "is_analog", "orderable", "is_returnable", "in_cart")
-_shapes: dict[tuple, list[str]] = {}
+_shape_flags = itemgetter(*_SHAPE_KEYS)
+_shapes: dict[tuple, tuple] = {}
 
 
-def _shape(template, flags: tuple[bool, ...], with_token: bool) -> list[str]:
-    """`catalog/_offer_row.html` rendered once for a shape, with a mark in place of each value:
-    [text, name, text, name, …, text]. Remembered per template object (a changed template in
-    development is a new object) and shape: at most 2⁶ of them."""
+def _shape(template, flags: tuple[bool, ...], with_token: bool) -> tuple:
+    """`catalog/_offer_row.html` rendered once for a shape, with a mark in place of each value,
+    split into the text before each value, a getter of the values by name, and the last text:
+    a row is text, value, text, value, …, last text. Remembered per template object (a changed
+    template in development is a new object) and shape: at most 2⁶ of them."""
     key = (template, flags, with_token)
-    parts = _shapes.get(key)
-    if parts is None:
+    shape = _shapes.get(key)
+    if shape is None:
         row = {name: _mark(name) for name in _CELLS}
         row.update(zip(_SHAPE_KEYS, flags, strict=True))
         if row["in_cart"]:
@@ -93,8 +120,10 @@ def _shape(template, flags: tuple[bool, ...], with_token: bool) -> list[str]:
                 "csrf_token": _mark("csrf_token") if with_token else None,
             }
         )
-        parts = _shapes[key] = template.render(context).split(_MARK)
-    return parts
+        parts = template.render(context).split(_MARK)
+        # more than one value in any row (itemgetter of one name would not give a tuple)
+        shape = _shapes[key] = (tuple(parts[0:-1:2]), itemgetter(*parts[1::2]), parts[-1])
+    return shape
 
 
 def _mark(name: str) -> SafeString:
@@ -137,14 +166,12 @@ def offer_rows(context, rows: list[OfferRow]) -> SafeString:
     with_token = bool(token) and token != "NOTPROVIDED"  # nosec B105
     values = {"csrf_token": conditional_escape(token) if with_token else ""}
     out = []
+    extend, append = out.extend, out.append
     for cells in offer_cells(rows):
-        flags = tuple(bool(cells[name]) for name in _SHAPE_KEYS)
-        parts = _shape(template, flags, with_token)
+        texts, getter, last = _shape(template, tuple(map(bool, _shape_flags(cells))), with_token)
         values.update(cells)
         if cells["in_cart"]:
             values["in_cart"] = _digits(cells["in_cart"])
-        out.append(parts[0])
-        for index in range(1, len(parts), 2):
-            out.append(values[parts[index]])
-            out.append(parts[index + 1])
+        extend(chain.from_iterable(zip(texts, getter(values), strict=True)))
+        append(last)
     return SafeString("".join(out))  # nosec B703: the row template's output, escaped values

@@ -237,12 +237,13 @@ def test_query_count_does_not_grow_with_analogs_and_offers(django_assert_num_que
     assert (len(small.rows), len(large.rows)) == (11, 101)
 
 
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
 @pytest.mark.parametrize("in_stock", [False, True])
 @pytest.mark.parametrize("scheme", [1, 2, 3])
-def test_search_statement_binds_only_the_article_and_the_brand(scheme, in_stock):
+def test_search_statement_binds_only_the_article_and_the_brand(scheme, in_stock, vendor):
     # the scheme, the stock filter and the limits are written into the prepared text (issue 13):
     # a generic plan made without the parameters' values still walks only the scheme's levels
-    sql = search_module._search_sql(scheme, in_stock, 2000, 100)
+    sql = search_module._search_sql(vendor, scheme, in_stock, 2000, 100)
     assert sql.count("%(") == sql.count("%(article)s") + sql.count("%(brand)s")
     assert f"{scheme} >= 1" in sql
 
