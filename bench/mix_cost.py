@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import random
 import statistics
 import sys
@@ -46,8 +47,9 @@ CLIENT_MIX = {
 
 def weights(staff_urls: list[str]) -> dict[str, float]:
     """Requests of each type per pick of a user (30 of 33 are clients, 3 staff)."""
-    clients, staff = load.CLIENTS / (load.CLIENTS + load.STAFF), load.STAFF / (
-        load.CLIENTS + load.STAFF
+    clients, staff = (
+        load.CLIENTS / (load.CLIENTS + load.STAFF),
+        load.STAFF / (load.CLIENTS + load.STAFF),
     )
     result = {name: clients * pct / 100 for name, pct in CLIENT_MIX.items()}
     n = len(staff_urls)
@@ -133,11 +135,13 @@ def main() -> None:
         return b'{"offer_id": %d, "quantity": 1}' % rng.choice(data["offers"])
 
     def checkout_body(user, key) -> bytes:
-        return (
-            '{"idempotency_key": "%s", "payment_method": "on_receipt", '
-            '"recipient_phone": "%s", "pickup_point_id": %d}'
-            % (key, user["phone"], data["pickup_point"])
-        ).encode()
+        body = {
+            "idempotency_key": str(key),
+            "payment_method": "on_receipt",
+            "recipient_phone": user["phone"],
+            "pickup_point_id": data["pickup_point"],
+        }
+        return json.dumps(body).encode()
 
     # Each request type: (prepare → state, the measured call(state)).
     def simple(method_path):
@@ -185,9 +189,7 @@ def main() -> None:
         ),
         "checkout (API)": (checkout_prep, checkout_run),
         "checkout repeat (API)": (repeat_prep, checkout_run),
-        "staff: «Заявки»": simple(
-            lambda: ("GET", staff_urls[0], rng.choice(staff)["session"])
-        ),
+        "staff: «Заявки»": simple(lambda: ("GET", staff_urls[0], rng.choice(staff)["session"])),
         "staff: home desk": simple(lambda: ("GET", staff_urls[1], rng.choice(staff)["session"])),
         "staff: order change": simple(
             lambda: ("GET", rng.choice(staff_urls[2:]), rng.choice(staff)["session"])
