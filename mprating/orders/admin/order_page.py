@@ -15,6 +15,7 @@ the wrapping `<div>`s are ours, every value escaped as the templates would.
 conditional fields) returns None and the page falls back to unfold's templates.
 """
 
+from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from unfold.templatetags.unfold import (
@@ -83,3 +84,90 @@ def readonly_fieldsets_html(adminform) -> SafeString | None:
             parts.append("</div> ")
         parts.append("</div> </fieldset> ")
     return mark_safe("".join(parts))  # nosec B308 B703: labels and values escaped above
+
+
+# unfold/helpers/edit_inline/tabular_group.html and what it includes, for a saved line of a
+# read-only inline without delete, drag, nested formsets or change/view links.
+_TITLE_ROW = (
+    '<tr class="border-b border-base-200 dark:border-base-800 bg-base-50 dark:bg-white/[.02] '
+    'lg:bg-transparent lg:border-0 dark:lg:bg-transparent!"> <td colspan="{}"> '
+    '<p class="group/title flex font-medium items-center px-3 text-xs py-2 lg:pb-0 lg:pt-2"> '
+    '<span class=""> {} </span> <span class="ml-2 font-normal leading-none text-xs '
+    'text-primary-600 dark:text-primary-500 group-hover/title:block hidden"> </span> </p> '
+)
+_CELL = (
+    '<td class="min-h-[62.5px] align-middle border-b max-md:border-b border-base-200 '
+    "lg:group-[.last]/parent:border-b-0 dark:border-base-800 field-{} group field-tabular  "
+    "p-3 lg:py-3 flex items-center before:capitalize before:font-semibold "
+    "before:content-[attr(data-label)] before:text-font-important-light "
+    "dark:before:text-font-important-dark before:mr-auto before:font-text before:pr-4 "
+    "lg:before:hidden font-normal px-3 lg:first:pl-3 lg:last:pr-3 lg:px-1.5 text-left "
+    'lg:table-cell  " data-label="{}"> <div class="flex flex-row gap-3 items-center"> {} '
+    "</div> </td> "
+)
+
+
+def _inline_is_plain(inline_admin_formset) -> bool:
+    opts, formset = inline_admin_formset.opts, inline_admin_formset.formset
+    return not (
+        inline_admin_formset.has_add_permission
+        or (formset.can_delete and inline_admin_formset.has_delete_permission)
+        or inline_admin_formset.is_collapsible
+        or getattr(opts, "ordering_field", None)
+        or getattr(opts, "per_page", None)
+        or getattr(opts, "tab", None)
+        or getattr(opts, "template_before", None)
+        or getattr(opts, "template_after", None)
+        or getattr(opts, "hide_title", False)
+        or opts.show_change_link
+        or formset.non_form_errors()
+    )
+
+
+def readonly_inline_rows_html(inline_admin_formset) -> SafeString | None:
+    """The `<tbody>` of every line of a read-only tabular inline (what unfold's
+    tabular_table.html loops over), or None when the inline has anything else."""
+    if not _inline_is_plain(inline_admin_formset):
+        return None
+    parts = []
+    for inline_admin_form in inline_admin_formset:
+        original, form = inline_admin_form.original, inline_admin_form.form
+        if (
+            original is None
+            or inline_admin_form.show_url
+            or getattr(form, "nested_formsets", None)
+            or form.non_field_errors()
+            or callable(getattr(original, "get_inline_title", None))
+        ):
+            return None
+        parts.append('<tbody class="form-group relative group/parent  original" > ')
+        parts.append(
+            _TITLE_ROW.format(cell_count(inline_admin_form), conditional_escape(str(original)))
+        )
+        if inline_admin_form.needs_explicit_pk_field():
+            parts.append(f"{inline_admin_form.pk_field().field} ")
+        fk_field = inline_admin_form.fk_field()
+        if fk_field:
+            parts.append(f"{fk_field.field} ")
+        parts.append(
+            '</td> </tr> <tr class="form-row has-[.delete:checked]:[&+.form-delete]:table-row "> '
+        )
+        for fieldset in inline_admin_form:
+            for line in fieldset:
+                for field in line:
+                    if not field.is_readonly:
+                        return None
+                    value = _readonly_value(field)
+                    if value is None:
+                        return None
+                    parts.append(
+                        _CELL.format(
+                            conditional_escape(field.field["name"]),
+                            conditional_escape(field.field["label"]),
+                            value,
+                        )
+                    )
+        parts.append(
+            '</tr> <tr class="hidden form-delete"> <td colspan="100%"> </td> </tr> </tbody> '
+        )
+    return mark_safe("".join(parts))  # nosec B308 B703: titles, labels and values escaped

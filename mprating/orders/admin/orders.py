@@ -48,7 +48,7 @@ from mprating.orders.admin.common import (
     with_statuses,
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
-from mprating.orders.admin.order_page import readonly_fieldsets_html
+from mprating.orders.admin.order_page import readonly_fieldsets_html, readonly_inline_rows_html
 from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
 from mprating.orders.selectors import order_total
 
@@ -100,6 +100,8 @@ class OrderLineInline(TabularInline):
 
     model = OrderLine
     formset = OrderLinesFormSet
+    # unfold's tabular inline, the lines written in Python (`order_page`, issue 13).
+    template = "admin/orders/order/lines_inline.html"
     verbose_name = "позиция"
     verbose_name_plural = "Позиции заказа"
     fields = ["position", "price_display", "status_display", "refusal_display", "history_display"]
@@ -328,6 +330,8 @@ class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["order_fieldsets_html"] = readonly_fieldsets_html(context["adminform"])
+        for inline_admin_formset in context["inline_admin_formsets"]:
+            inline_admin_formset.fast_rows = readonly_inline_rows_html(inline_admin_formset)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def export_queryset(self, queryset: QuerySet[Order]) -> QuerySet[Order]:

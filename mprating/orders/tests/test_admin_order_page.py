@@ -1,5 +1,6 @@
-"""The order's page in the back office, written in Python (orders/admin/order_page.py, issue 13),
-is the page unfold's own templates render: same labels, values, escaping and markup."""
+"""The order's page in the back office, its fieldsets and lines written in Python
+(orders/admin/order_page.py, issue 13), is the page unfold's own templates render: same labels,
+values, escaping and markup."""
 
 import re
 
@@ -9,7 +10,7 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.catalog.models import Warehouse
 from mprating.orders import hooks, services
-from mprating.orders.admin.orders import OrderAdmin
+from mprating.orders.admin.orders import OrderAdmin, OrderLineInline
 from mprating.orders.models import Order
 from mprating.orders.tests.status_helpers import order_with_lines
 
@@ -39,8 +40,12 @@ def _pages(client, manager, monkeypatch, order: Order) -> tuple[str, str]:
     url = f"/backoffice/orders/order/{order.pk}/change/"
     fast = client.get(url)
     assert fast.status_code == 200
-    assert fast.context["order_fieldsets_html"]  # the Python-written fieldsets were used
+    # The fieldsets and the lines written in Python were used …
+    assert fast.context["order_fieldsets_html"]
+    assert fast.context["inline_admin_formsets"][0].fast_rows
+    # … and unfold's own templates render the reference.
     monkeypatch.setattr(OrderAdmin, "change_form_template", "admin/change_form.html")
+    monkeypatch.setattr(OrderLineInline, "template", "admin/edit_inline/tabular.html")
     reference = client.get(url)
     assert reference.status_code == 200
     return _normal(fast.content.decode()), _normal(reference.content.decode())
