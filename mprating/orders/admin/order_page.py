@@ -18,6 +18,7 @@ conditional fields) returns None and the page falls back to unfold's templates.
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from unfold.templatetags.unfold import (
     fieldset_line_classes,
     fieldset_row_classes,
@@ -107,6 +108,30 @@ _CELL = (
 )
 
 
+_HEAD_CELL = (
+    '<th class="column-{} align-middle border-b border-base-200 dark:border-base-800 '
+    "font-semibold px-1.5 first:pl-3 last:pr-3 py-2 text-left text-font-important-light "
+    'text-sm whitespace-nowrap dark:text-font-important-dark "> '
+    '<span class="flex flex-row items-center"> <span> {} </span> </span> </th> '
+)
+
+
+def _head_html(inline_admin_formset) -> str | None:
+    """unfold/helpers/edit_inline/tabular_heading.html for columns without a required mark
+    or a help text (a read-only inline's), or None."""
+    cells = []
+    for field in inline_admin_formset.fields():
+        widget = field["widget"]
+        if widget["is_hidden"] if isinstance(widget, dict) else widget.is_hidden:
+            continue
+        if field["required"] or field["help_text"]:
+            return None
+        label = conditional_escape(capfirst(str(field["label"])))
+        cells.append(_HEAD_CELL.format(conditional_escape(field["name"]), label))
+    cells = "".join(cells)
+    return f'<thead class="hidden relative lg:table-header-group"> <tr> {cells}</tr> </thead> '
+
+
 def _inline_is_plain(inline_admin_formset) -> bool:
     opts, formset = inline_admin_formset.opts, inline_admin_formset.formset
     return not (
@@ -121,15 +146,20 @@ def _inline_is_plain(inline_admin_formset) -> bool:
         or getattr(opts, "hide_title", False)
         or opts.show_change_link
         or formset.non_form_errors()
+        or getattr(formset.form, "nested_formsets", None)
     )
 
 
 def readonly_inline_rows_html(inline_admin_formset) -> SafeString | None:
-    """The `<tbody>` of every line of a read-only tabular inline (what unfold's
-    tabular_table.html loops over), or None when the inline has anything else."""
+    """The `<thead>` and the `<tbody>` of every line of a read-only tabular inline (unfold's
+    tabular_heading.html and what tabular_table.html loops over), or None when the inline has
+    anything else."""
     if not _inline_is_plain(inline_admin_formset):
         return None
-    parts = []
+    head = _head_html(inline_admin_formset)
+    if head is None:
+        return None
+    parts = [head]
     for inline_admin_form in inline_admin_formset:
         original, form = inline_admin_form.original, inline_admin_form.form
         if (
