@@ -48,6 +48,7 @@ from mprating.orders.admin.common import (
     with_statuses,
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
+from mprating.orders.admin.order_page import readonly_fieldsets_html, readonly_inline_rows_html
 from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
 from mprating.orders.selectors import order_total
 
@@ -99,6 +100,8 @@ class OrderLineInline(TabularInline):
 
     model = OrderLine
     formset = OrderLinesFormSet
+    # unfold's tabular inline, the lines written in Python (`order_page`, issue 13).
+    template = "admin/orders/order/lines_inline.html"
     verbose_name = "позиция"
     verbose_name_plural = "Позиции заказа"
     fields = ["position", "price_display", "status_display", "refusal_display", "history_display"]
@@ -321,6 +324,15 @@ class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         return OrderChangeList
+
+    # The order's page: its read-only fieldsets written in Python (`order_page`, issue 13).
+    change_form_template = "admin/orders/order/change_form.html"
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["order_fieldsets_html"] = readonly_fieldsets_html(context["adminform"])
+        for inline_admin_formset in context["inline_admin_formsets"]:
+            inline_admin_formset.fast_rows = readonly_inline_rows_html(inline_admin_formset)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def export_queryset(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
         """The XLSX export (`core.exports`) shows the package and the pickup point."""
