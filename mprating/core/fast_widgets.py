@@ -319,3 +319,27 @@ class FastFormRenderer(DjangoTemplates):
             except Fallback:
                 pass
         return super().render(template_name, context, request)
+
+
+def field_html(field) -> str:
+    """What `{% include "includes/field.html" with field=field %}` writes (the site's label,
+    widget, errors and help of one form field), for `{% field_row field %}`
+    (core/templatetags/form_rows.py); the template stays for the pages that include it."""
+    checkbox = getattr(field.field.widget, "input_type", "") == "checkbox"
+    errors = field.errors
+    if checkbox:
+        body = f"\n    <label>{text(field)} {text(field.label)}</label>\n  "
+    else:
+        required = ' <span class="req" aria-hidden="true">*</span>' if field.field.required else ""
+        body = (
+            f'\n    <label for="{text(field.id_for_label)}">{text(field.label)}{required}</label>'
+            f"\n    {text(field)}\n  "
+        )
+    name = text(field.html_name)
+    shown_errors = "".join(
+        f'<p class="error" data-testid="error-{name}">{text(error)}</p>' for error in errors
+    )
+    help_text = field.help_text
+    shown_help = f'<p class="help">{text(help_text)}</p>' if help_text else ""
+    css = ("field", " has-error" if errors else "", " field-check" if checkbox else "")
+    return f'<div class="{"".join(css)}">\n  {body}\n  {shown_errors}\n  {shown_help}\n</div>\n'

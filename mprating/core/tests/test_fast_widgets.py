@@ -184,3 +184,31 @@ def test_a_select_of_many_options_never_reaches_the_engine(monkeypatch):
 
     assert str(form["choice"]).count("<option") == 11
     assert str(form["radio"]).count('type="radio"') == 11
+
+
+class Rows(forms.Form):
+    name = forms.CharField(label=HOSTILE, help_text=HOSTILE, max_length=3)
+    lazy_label = forms.CharField(label=lazy_text, required=False)
+    agree = forms.BooleanField(label="Согласен & <да>", help_text="помощь")
+    optional_flag = forms.BooleanField(required=False)
+    choice = forms.ChoiceField(choices=CHOICES, required=False)
+    comment = forms.CharField(widget=forms.Textarea, required=False)
+    radio = forms.ChoiceField(choices=CHOICES[:4], widget=forms.RadioSelect)
+
+    def clean(self):
+        self.add_error("name", HOSTILE)
+        self.add_error("agree", mark_safe("<i>безопасная</i> ошибка"))  # nosec B308 B703
+
+
+@pytest.mark.parametrize("data", [None, {}, {"name": "длинное <имя>", "agree": "on", "radio": "1"}])
+@pytest.mark.parametrize("prefix", [None, 'p"<x>'])
+def test_field_row_is_what_includes_field_html_renders(data, prefix):
+    from django.template import Context, Template
+
+    form = Rows(data, prefix=prefix)
+    reference = Template('{% include "includes/field.html" with field=field %}')
+    fast = Template("{% load form_rows %}{% field_row field %}")
+
+    for name in form.fields:
+        context = Context({"field": form[name]})
+        assert fast.render(context) == reference.render(context), name
