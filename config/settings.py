@@ -122,6 +122,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's renderer with its widget templates written in Python: the same bytes, without an
+# include per <option> (issue 13; mprating/core/fast_widgets.py).
+FORM_RENDERER = "mprating.core.fast_widgets.FastFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
