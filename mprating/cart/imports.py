@@ -504,7 +504,11 @@ def cart_import_row_add_available(*, client: Client, import_id: int, row_id: int
         return row
     if row.outcome != Outcome.NOT_ENOUGH or row.offer_id is None:
         raise ApplicationError("not_short", "Для этой строки нечего добавить.")
-    offer = Offer.objects.select_related("warehouse", "product__brand").get(pk=row.offer_id)
+    offer = (
+        Offer.objects.select_related("warehouse", "product__brand").filter(pk=row.offer_id).first()
+    )
+    if offer is None:  # deleted since the upload (the row keeps no constraint on it)
+        raise ApplicationError("no_offer", "Этого товара сейчас нет в продаже.")
     in_cart = _in_cart(client=client, offer=offer)
     available = offer_quantity_fit(offer=offer, wanted=row.quantity or 1, in_cart=in_cart)
     cart_add(client=client, offer_id=offer.pk, quantity=available, comment=row.comment)

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db import connection
 
 from mprating.accounts.tests.factories import make_client
 from mprating.cart import imports, services
@@ -372,6 +373,30 @@ def test_add_available_quantity(buyer):
     assert resolved.outcome == Outcome.ADDED
     assert resolved.reason == "добавлено 3 шт. из 5"
     assert CartLine.objects.get(client=buyer, offer=offer).quantity == 3
+
+
+def test_deleting_an_offer_empties_the_rows_judged_against_it(buyer):
+    offer = make_offer(product=make_product(brand="SACHS", article="315 678"), quantity=3)
+    cart_import = run(buyer, xlsx_bytes([["SACHS", "315678", 5, ""]]))
+
+    offer.delete()
+
+    assert cart_import.rows.get().offer_id is None  # Django's SET_NULL, not the database's
+
+
+def test_add_available_when_the_offer_is_gone_says_so(buyer):
+    offer = make_offer(product=make_product(brand="SACHS", article="315 678"), quantity=3)
+    cart_import = run(buyer, xlsx_bytes([["SACHS", "315678", 5, ""]]))
+    row = cart_import.rows.get()
+    # Removed behind Django's back: the row keeps no database constraint on its offer.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_offer WHERE id = %s", [offer.pk])
+
+    with pytest.raises(ApplicationError) as error:
+        imports.cart_import_row_add_available(client=buyer, import_id=cart_import.pk, row_id=row.pk)
+
+    assert error.value.code == "no_offer"
+    assert not CartLine.objects.exists()
 
 
 def test_other_client_cannot_resolve_rows(buyer):
