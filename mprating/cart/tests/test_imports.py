@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from mprating.accounts.tests.factories import make_client
-from mprating.cart import imports, services
+from mprating.cart import imports, selectors, services
 from mprating.cart.models import CartImport, CartImportRow, CartLine
 from mprating.cart.tests.files import csv_bytes, xls_bytes, xlsx_bytes
 from mprating.catalog import services as catalog_services
@@ -397,6 +397,9 @@ def test_add_available_when_the_offer_is_gone_says_so(buyer):
 
     assert error.value.code == "no_offer"
     assert not CartLine.objects.exists()
+    # The result page reads the row's offer with a LEFT JOIN: nothing to show, no error.
+    (shown,) = selectors.cart_import_rows(cart_import=cart_import, tab="problems")
+    assert shown.offer is None
 
 
 def test_other_client_cannot_resolve_rows(buyer):
