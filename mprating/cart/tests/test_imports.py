@@ -1,5 +1,6 @@
 """«Загрузить в корзину»: refused files add nothing; each row gets its outcome."""
 
+import gc
 import io
 
 import pytest
@@ -293,6 +294,16 @@ def test_import_is_one_transaction(buyer, bosch_filter, monkeypatch):
 
     assert not CartLine.objects.exists()
     assert not CartImport.objects.exists()
+
+
+def test_the_cycle_collector_is_back_on_after_an_import_refused_or_not(buyer, bosch_filter):
+    assert gc.isenabled()
+
+    run(buyer, xlsx_bytes([["BOSCH", "0986452041", 1, ""]]))
+    assert gc.isenabled()
+    with pytest.raises(ApplicationError):
+        run(buyer, b"not a spreadsheet", "zakaz.xlsx")
+    assert gc.isenabled()
 
 
 def _rows(n: int) -> list[list]:
