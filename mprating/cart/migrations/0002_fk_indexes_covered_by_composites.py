@@ -3,6 +3,14 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Django's AlterField would drop each foreign key, drop its index and add the key back, which
+# re-checks every row of the table under a lock; only the index has to go. Its name is Django's
+# (the same on SQLite and PostgreSQL), and the reverse creates it as Django did.
+COVERED_INDEXES = [
+    ("cart_cartimportrow", "cart_import_id", "cart_cartimportrow_cart_import_id_474665ab"),
+    ("cart_cartline", "client_id", "cart_cartline_client_id_7037c87c"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,24 +19,35 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="cartimportrow",
-            name="cart_import",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="rows",
-                to="cart.cartimport",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="cartline",
-            name="client",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="cart_lines",
-                to="accounts.client",
-            ),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    sql=f'DROP INDEX IF EXISTS "{index}"',
+                    reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+                )
+                for table, column, index in COVERED_INDEXES
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="cartimportrow",
+                    name="cart_import",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="cart.cartimport",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="cartline",
+                    name="client",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cart_lines",
+                        to="accounts.client",
+                    ),
+                ),
+            ],
         ),
     ]
