@@ -1,11 +1,13 @@
 """«Загрузить в корзину»: refused files add nothing; each row gets its outcome."""
 
+import gc
 import io
 
 import pytest
+from django.db import connection
 
 from mprating.accounts.tests.factories import make_client
-from mprating.cart import imports, services
+from mprating.cart import imports, selectors, services
 from mprating.cart.models import CartImport, CartImportRow, CartLine
 from mprating.cart.tests.files import csv_bytes, xls_bytes, xlsx_bytes
 from mprating.catalog import services as catalog_services
@@ -294,6 +296,16 @@ def test_import_is_one_transaction(buyer, bosch_filter, monkeypatch):
     assert not CartImport.objects.exists()
 
 
+def test_the_cycle_collector_is_back_on_after_an_import_refused_or_not(buyer, bosch_filter):
+    assert gc.isenabled()
+
+    run(buyer, xlsx_bytes([["BOSCH", "0986452041", 1, ""]]))
+    assert gc.isenabled()
+    with pytest.raises(ApplicationError):
+        run(buyer, b"not a spreadsheet", "zakaz.xlsx")
+    assert gc.isenabled()
+
+
 def _rows(n: int) -> list[list]:
     return [["BOSCH" if i % 2 else "", f"ART-{i:05d}", 1, ""] for i in range(n)]
 
@@ -372,6 +384,33 @@ def test_add_available_quantity(buyer):
     assert resolved.outcome == Outcome.ADDED
     assert resolved.reason == "добавлено 3 шт. из 5"
     assert CartLine.objects.get(client=buyer, offer=offer).quantity == 3
+
+
+def test_deleting_an_offer_empties_the_rows_judged_against_it(buyer):
+    offer = make_offer(product=make_product(brand="SACHS", article="315 678"), quantity=3)
+    cart_import = run(buyer, xlsx_bytes([["SACHS", "315678", 5, ""]]))
+
+    offer.delete()
+
+    assert cart_import.rows.get().offer_id is None  # Django's SET_NULL, not the database's
+
+
+def test_add_available_when_the_offer_is_gone_says_so(buyer):
+    offer = make_offer(product=make_product(brand="SACHS", article="315 678"), quantity=3)
+    cart_import = run(buyer, xlsx_bytes([["SACHS", "315678", 5, ""]]))
+    row = cart_import.rows.get()
+    # Removed behind Django's back: the row keeps no database constraint on its offer.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_offer WHERE id = %s", [offer.pk])
+
+    with pytest.raises(ApplicationError) as error:
+        imports.cart_import_row_add_available(client=buyer, import_id=cart_import.pk, row_id=row.pk)
+
+    assert error.value.code == "no_offer"
+    assert not CartLine.objects.exists()
+    # The result page reads the row's offer with a LEFT JOIN: nothing to show, no error.
+    (shown,) = selectors.cart_import_rows(cart_import=cart_import, tab="problems")
+    assert shown.offer is None
 
 
 def test_other_client_cannot_resolve_rows(buyer):
