@@ -155,8 +155,14 @@ class Offer(models.Model):
     выкупа» in seed 004 shows the policy the line was bought under).
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="offers")
+    # No single-column indexes of their own: the unique (product, warehouse) pair serves lookups
+    # by product, `catalog_offer_warehouse` those by warehouse (every offer write paid for both).
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="offers", db_index=False
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="offers", db_index=False
+    )
     price = models.DecimalField(
         "цена, ₽", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -199,11 +205,14 @@ class CrossLink(models.Model):
     files are the same row; the search walks both columns.
     """
 
-    # No index of its own: the unique (product_a, product_b) pair serves lookups by product_a.
+    # No indexes of their own: the unique (product_a, product_b) pair serves lookups by
+    # product_a, `catalog_cross_b_a` those by product_b.
     product_a = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    product_b = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    product_b = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     source = models.CharField("источник", max_length=100, blank=True)
 
     class Meta:
