@@ -127,11 +127,34 @@ def _action_form_key(context) -> tuple | None:
     return (type(form).__module__, type(form).__qualname__, form.prefix, str(form.auto_id), *fields)
 
 
+def _filter_actions_key(context) -> tuple | None:
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    model_admin = cl.model_admin
+    return (
+        model_admin.list_filter_submit,
+        model_admin.list_filter_sheet,
+        *(
+            str(getattr(cl, name, None))
+            for name in (
+                "is_facets_optional",
+                "add_facets",
+                "remove_facet_link",
+                "add_facet_link",
+                "has_active_filters",
+                "clear_all_filters_qs",
+            )
+        ),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
     "colors": _colors_key,
     "actions": _action_form_key,
+    "filter_actions": _filter_actions_key,
 }
 
 

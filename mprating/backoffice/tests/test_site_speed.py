@@ -257,6 +257,7 @@ def test_unfold_config_is_merged_once_per_settings_dict(settings, monkeypatch):
 PAGES = [
     "/backoffice/orders/order/",
     "/backoffice/orders/order/?archived=no&o=-3",
+    "/backoffice/orders/order/?payment_method=balance",  # «Сбросить все фильтры»
     "/backoffice/orders/orderline/",
     "/backoffice/accounts/user/",
     "/backoffice/accounts/client/",
@@ -272,7 +273,8 @@ def _page(html: str) -> str:
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_are_unfolds_pages(boss_browser, settings, url):
-    """The kept parts of the frame (sidebar, <head> assets, colours, action form) make, after
+    """The kept parts of the frame (sidebar, <head> assets, colours, action form, the filters'
+    buttons) make, after
     another list and from the second page on, the page unfold's own templates make."""
     order_with_lines(make_client(last_name=EVIL))
     backoffice_tags._frame_html.clear()
@@ -285,6 +287,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "assets",
         "colors",
         "actions",
+        "filter_actions",  # «Заявки»' filters, kept before this page
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
