@@ -131,10 +131,10 @@ def _filter_actions_key(context) -> tuple | None:
     cl = context.get("cl")
     if cl is None:
         return None
-    model_admin = cl.model_admin
+    model_admin = cl.model_admin  # not always unfold's (django-axes' lists are Django's)
     return (
-        model_admin.list_filter_submit,
-        model_admin.list_filter_sheet,
+        repr(getattr(model_admin, "list_filter_submit", None)),
+        repr(getattr(model_admin, "list_filter_sheet", None)),
         *(
             str(getattr(cl, name, None))
             for name in (
