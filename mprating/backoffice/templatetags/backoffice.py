@@ -149,12 +149,42 @@ def _filter_actions_key(context) -> tuple | None:
     )
 
 
+def _pagination_key(context) -> tuple | None:
+    """Django's `pagination` tag's context: the page links are the list's query string with
+    each page number (`ChangeList.get_query_string` reads `cl.params` only)."""
+    cl = context.get("cl")
+    if cl is None or cl.formset is not None:
+        return None
+    page_range = tuple(context.get("page_range") or ())  # Django hands a generator over
+    context["page_range"] = page_range
+    return (
+        type(cl).__module__,
+        type(cl).__qualname__,
+        cl.opts.label_lower,
+        repr(sorted(cl.params.items())),
+        *(
+            str(value)
+            for value in (
+                cl.page_num,
+                cl.paginator.num_pages,
+                cl.result_count,
+                getattr(cl.paginator, "template_name", None),
+                getattr(cl.model_admin, "list_fullwidth", None),
+                context.get("pagination_required"),
+                context.get("show_all_url"),
+            )
+        ),
+        tuple(str(number) for number in page_range),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
     "colors": _colors_key,
     "actions": _action_form_key,
     "filter_actions": _filter_actions_key,
+    "pagination": _pagination_key,
 }
 
 

@@ -288,6 +288,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "colors",
         "actions",
         "filter_actions",  # «Заявки»' filters, kept before this page
+        "pagination",
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
@@ -333,3 +334,26 @@ def test_a_bound_action_form_is_not_kept(rf):
 
     assert backoffice_tags._action_form_key({"action_form": unbound}) is not None
     assert backoffice_tags._action_form_key({"action_form": bound}) is None
+
+
+def test_kept_pagination_is_unfolds(boss_browser, settings, monkeypatch):
+    """Page links of a list kept after the same page of another ordering, and of another page."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+
+    monkeypatch.setattr(admin.site._registry[Group], "list_per_page", 2)
+    monkeypatch.setattr(admin.site._registry[Group], "list_max_show_all", 1)  # as on big lists
+    for n in range(7):
+        Group.objects.create(name=f"{EVIL} {n}")
+    url = "/backoffice/auth/group/"
+    pages = ["?p=2", "?p=3&o=-1", "?p=2&q=%3Cscript", "?p=4"]
+    for query in ["?p=2&o=-1", "?p=3", *pages]:  # the first two only fill what is kept
+        assert boss_browser.get(url + query).status_code == 200
+    ours = [boss_browser.get(url + query).content.decode() for query in pages]
+    assert any(key[0] == "pagination" for key in backoffice_tags._frame_html)
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = [boss_browser.get(url + query).content.decode() for query in pages]
+
+    assert 'href="?o=-1&amp;p=4"' in ours[1]
+    assert [_page(html) for html in ours] == [_page(html) for html in theirs]
