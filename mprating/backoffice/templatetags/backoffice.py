@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from mprating.backoffice.counts import records_ru
@@ -37,3 +39,190 @@ def sidebar_app_list(context) -> str:
             _sidebar_html.clear()
         _sidebar_html[key] = html
     return html
+
+
+# Parts of unfold's page frame that are the same on every page of one person in one state (the
+# sidebar with its user menu, the <head>'s assets), rendered once per state and kept (issue 13:
+# ~4 ms a page of ~60 template includes, `{% static %}` lookups and widget renders). Each part
+# names what its HTML is made of (`_FRAME_KEYS`); a part whose inputs cannot be named (another
+# person's page, languages menu with its «next» URL, the command search reading the browser) is
+# rendered as unfold renders it. The logout form's CSRF token is the one thing per request: the
+# HTML is kept with a marker in its place.
+FRAME_KEPT = 300
+CSRF_MARKER = "mp-kept-frame-csrf-marker"
+_frame_html: dict[tuple, str] = {}
+_frame_config: list = [None]
+
+
+def _sidebar_key(context) -> tuple | None:
+    navigation = context.get("sidebar_navigation")
+    user = context.get("user")
+    request = context.get("request")
+    if (
+        not navigation
+        or context.get("sidebar_show_all_applications")
+        or context.get("sidebar_command_search")
+        or context.get("show_languages")
+        or user is None
+        or getattr(request, "user", None) is not user
+    ):
+        return None
+    return (
+        repr(navigation),
+        user.pk,
+        user.get_full_name(),
+        user.get_username(),
+        user.email,
+        getattr(user, "avatar_url", None),
+        user.has_usable_password(),
+        *(
+            str(context.get(name))
+            for name in (
+                "branding",
+                "extra_userlinks",
+                "site_url",
+                "site_logo",
+                "site_icon",
+                "site_symbol",
+                "site_subheader",
+                "theme",
+                "sidebar_show_search",
+            )
+        ),
+        *(repr(context.get(name)) for name in ("account_links", "site_dropdown", "templates")),
+        repr(context.get("element_classes")),
+    )
+
+
+def _assets_key(context) -> tuple:
+    return tuple(repr(context.get(name)) for name in ("styles", "scripts", "site_favicons"))
+
+
+def _colors_key(context) -> tuple:
+    return (repr(context.get("colors")), str(context.get("border_radius")))
+
+
+def _action_form_key(context) -> tuple | None:
+    """The action form's fields (the action <select> and the «select across» input) of an
+    unbound form: what they render is their choices, initial values and widgets' attributes."""
+    form = context.get("action_form")
+    if form is None or form.is_bound:
+        return None
+    fields = []
+    for name, field in form.fields.items():
+        choices = getattr(field, "choices", None)
+        fields.append(
+            (
+                name,
+                type(field).__qualname__,
+                type(field.widget).__qualname__,
+                field.widget.template_name,
+                repr(field.widget.attrs),
+                str(field.label),
+                field.required,
+                repr(form.initial.get(name, field.initial)),
+                None if choices is None else tuple((str(v), str(t)) for v, t in choices),
+            )
+        )
+    return (type(form).__module__, type(form).__qualname__, form.prefix, str(form.auto_id), *fields)
+
+
+def _filter_actions_key(context) -> tuple | None:
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    model_admin = cl.model_admin  # not always unfold's (django-axes' lists are Django's)
+    return (
+        repr(getattr(model_admin, "list_filter_submit", None)),
+        repr(getattr(model_admin, "list_filter_sheet", None)),
+        *(
+            str(getattr(cl, name, None))
+            for name in (
+                "is_facets_optional",
+                "add_facets",
+                "remove_facet_link",
+                "add_facet_link",
+                "has_active_filters",
+                "clear_all_filters_qs",
+            )
+        ),
+    )
+
+
+def _pagination_key(context) -> tuple | None:
+    """Django's `pagination` tag's context: the page links are the list's query string with
+    each page number (`ChangeList.get_query_string` reads `cl.params` only)."""
+    cl = context.get("cl")
+    if cl is None or cl.formset is not None:
+        return None
+    page_range = tuple(context.get("page_range") or ())  # Django hands a generator over
+    context["page_range"] = page_range
+    return (
+        type(cl).__module__,
+        type(cl).__qualname__,
+        cl.opts.label_lower,
+        repr(sorted(cl.params.items())),
+        *(
+            str(value)
+            for value in (
+                cl.page_num,
+                cl.paginator.num_pages,
+                cl.result_count,
+                getattr(cl.paginator, "template_name", None),
+                getattr(cl.model_admin, "list_fullwidth", None),
+                context.get("pagination_required"),
+                context.get("show_all_url"),
+            )
+        ),
+        tuple(str(number) for number in page_range),
+    )
+
+
+_FRAME_KEYS = {
+    "sidebar": _sidebar_key,
+    "assets": _assets_key,
+    "colors": _colors_key,
+    "actions": _action_form_key,
+    "filter_actions": _filter_actions_key,
+    "pagination": _pagination_key,
+}
+
+
+class KeptFrameNode(template.Node):
+    def __init__(self, part: str, nodelist):
+        self.part = part
+        self.nodelist = nodelist
+
+    def render(self, context):
+        token = context.get("csrf_token")
+        state = _FRAME_KEYS[self.part](context)
+        # Django's csrf_token tag renders nothing for «NOTPROVIDED»: no token, nothing kept.
+        if state is None or not token or token == "NOTPROVIDED":  # nosec B105: Django's marker
+            return self.nodelist.render(context)
+        from mprating.backoffice.site import unfold_config
+
+        config = unfold_config("UNFOLD")
+        if _frame_config[0] is not config:  # settings.UNFOLD changed: nothing kept holds
+            _frame_html.clear()
+            _frame_config[0] = config
+        key = (self.part, get_language(), state)
+        html = _frame_html.get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF_MARKER):
+                html = self.nodelist.render(context)
+            if len(_frame_html) >= FRAME_KEPT:
+                _frame_html.clear()
+            _frame_html[key] = html
+        token_html = escape(str(token))
+        return mark_safe(html.replace(CSRF_MARKER, token_html))  # nosec B308 B703: rendered escaped
+
+
+@register.tag("kept_frame")
+def kept_frame(parser, token):
+    """`{% kept_frame "sidebar" %}…{% endkept_frame %}`: the enclosed HTML, kept per state."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1].strip("\"'") not in _FRAME_KEYS:
+        raise template.TemplateSyntaxError(f"kept_frame takes one of {sorted(_FRAME_KEYS)}")
+    nodelist = parser.parse(("endkept_frame",))
+    parser.delete_first_token()
+    return KeptFrameNode(bits[1].strip("\"'"), nodelist)

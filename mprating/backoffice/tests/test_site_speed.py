@@ -124,15 +124,26 @@ def test_a_list_page_does_not_build_the_app_list(boss_browser, monkeypatch):
     assert built == []  # unfold shows `available_apps` only with show_all_applications
 
 
-@pytest.mark.parametrize("query", ["", "?archived=yes&payment_method=balance", "?status=1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?archived=yes&payment_method=balance",
+        "?status=1",
+        "?created_at_from=01.02.2026&created_at_to=28.02.2026",
+        "?created_at_from=31.02.2026",  # the date filter's form shows its error
+        "?created_at_to=%3Cscript%3E",
+        "?client__id__exact={client}",  # a chosen client: rendered each time
+    ],
+)
 def test_kept_filter_html_is_djangos(rf, query):
     from django.contrib import admin
     from django.contrib.admin.templatetags import admin_list
 
     from mprating.core import admin_filters_html
 
-    order_with_lines(make_client())
-    request = rf.get("/backoffice/orders/order/" + query)
+    order, _ = order_with_lines(make_client(last_name=EVIL))
+    request = rf.get("/backoffice/orders/order/" + query.format(client=order.client_id))
     request.user = make_staff(email="root@example.ru", superuser=True)
     changelist = admin.site._registry[Order].get_changelist_instance(request)
 
@@ -142,6 +153,9 @@ def test_kept_filter_html_is_djangos(rf, query):
         for _ in range(2):  # the second answer is the kept one
             assert admin_filters_html.admin_list_filter(changelist, spec) == expected
         kept += spec.template == "admin/filter.html"
+        kept_form = admin_filters_html._form_filter_key(spec) in admin_filters_html._html
+        path = getattr(spec, "field_path", None)
+        assert kept_form == (path == "created_at" or (path == "client" and "client_" not in query))
     assert kept >= 3
     assert admin_filters_html._html
 
@@ -238,3 +252,108 @@ def test_unfold_config_is_merged_once_per_settings_dict(settings, monkeypatch):
     settings.UNFOLD = {**settings.UNFOLD, "SITE_TITLE": "Другое"}
     assert backoffice_site.unfold_config("UNFOLD")["SITE_TITLE"] == "Другое"
     assert merges == ["UNFOLD", "UNFOLD"]
+
+
+PAGES = [
+    "/backoffice/orders/order/",
+    "/backoffice/orders/order/?archived=no&o=-3",
+    "/backoffice/orders/order/?payment_method=balance",  # «Сбросить все фильтры»
+    "/backoffice/orders/orderline/",
+    "/backoffice/accounts/user/",
+    "/backoffice/accounts/client/",
+    "/backoffice/auth/group/",
+]
+# The project's pagination says «2 пользователя» where unfold says «2 пользователи».
+OWN_PAGINATION = re.compile(r'<div class="py-4">[^<]*</div>')
+
+
+def _page(html: str) -> str:
+    return OWN_PAGINATION.sub("", _between(html, "<!DOCTYPE", "</html>"))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_are_unfolds_pages(boss_browser, settings, url):
+    """The kept parts of the frame (sidebar, <head> assets, colours, action form, the filters'
+    buttons) make, after
+    another list and from the second page on, the page unfold's own templates make."""
+    order_with_lines(make_client(last_name=EVIL))
+    backoffice_tags._frame_html.clear()
+    for other in ("/backoffice/orders/order/", "/backoffice/auth/group/"):  # other actions
+        assert boss_browser.get(other).status_code == 200
+    first = boss_browser.get(url).content.decode()
+    kept = boss_browser.get(url).content.decode()
+    assert {key[0] for key in backoffice_tags._frame_html} == {
+        "sidebar",
+        "assets",
+        "colors",
+        "actions",
+        "filter_actions",  # «Заявки»' filters, kept before this page
+        "pagination",
+    }
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = boss_browser.get(url).content.decode()
+
+    assert backoffice_tags.CSRF_MARKER not in kept
+    assert _page(first) == _page(kept) == _page(theirs)
+
+
+def test_kept_frame_is_each_persons(client):
+    """A second person gets their own name, e-mail and CSRF token in the kept user menu."""
+    User = get_user_model()
+    first = make_staff(email="first@example.ru", superuser=True)
+    second = make_staff(email="second@example.ru", superuser=True)
+    User.objects.filter(pk=first.pk).update(first_name="Анна", last_name="Первая")
+    User.objects.filter(pk=second.pk).update(first_name="Борис", last_name=EVIL)
+    url = "/backoffice/auth/group/"
+    client.force_login(first)
+    assert "first@example.ru" in client.get(url).content.decode()
+
+    client.force_login(second)
+    page = client.get(url).content.decode()
+
+    menu = _between(page, 'id="nav-sidebar"', 'id="main"')
+    assert "second@example.ru" in menu and "first@example.ru" not in menu
+    assert "Анна" not in menu and "&lt;script&gt;" in menu
+    logout = page[page.index('id="logout-form"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', logout).group(1)
+    assert token != backoffice_tags.CSRF_MARKER and len(token) == 64
+
+
+def test_a_bound_action_form_is_not_kept(rf):
+    from django.contrib import admin
+
+    request = rf.get("/backoffice/auth/group/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    from django.contrib.auth.models import Group
+
+    model_admin = admin.site._registry[Group]
+    unbound = model_admin.action_form(auto_id=None)
+    unbound.fields["action"].choices = model_admin.get_action_choices(request)
+    bound = model_admin.action_form({"action": "delete_selected"}, auto_id=None)
+
+    assert backoffice_tags._action_form_key({"action_form": unbound}) is not None
+    assert backoffice_tags._action_form_key({"action_form": bound}) is None
+
+
+def test_kept_pagination_is_unfolds(boss_browser, settings, monkeypatch):
+    """Page links of a list kept after the same page of another ordering, and of another page."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+
+    monkeypatch.setattr(admin.site._registry[Group], "list_per_page", 2)
+    monkeypatch.setattr(admin.site._registry[Group], "list_max_show_all", 1)  # as on big lists
+    for n in range(7):
+        Group.objects.create(name=f"{EVIL} {n}")
+    url = "/backoffice/auth/group/"
+    pages = ["?p=2", "?p=3&o=-1", "?p=2&q=%3Cscript", "?p=4"]
+    for query in ["?p=2&o=-1", "?p=3", *pages]:  # the first two only fill what is kept
+        assert boss_browser.get(url + query).status_code == 200
+    ours = [boss_browser.get(url + query).content.decode() for query in pages]
+    assert any(key[0] == "pagination" for key in backoffice_tags._frame_html)
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = [boss_browser.get(url + query).content.decode() for query in pages]
+
+    assert 'href="?o=-1&amp;p=4"' in ours[1]
+    assert [_page(html) for html in ours] == [_page(html) for html in theirs]
