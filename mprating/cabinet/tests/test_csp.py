@@ -108,13 +108,14 @@ JSON_DATA = re.compile(r'<script\b[^>]*type="application/json"', re.IGNORECASE)
 
 def _site_templates() -> list[Path]:
     """Templates of the pages under the strict policy: everything but the back office's own
-    (…/templates/admin/…, …/<app>/admin/…, backoffice/), letters and the PDF of an акт сверки
-    (neither is a web page)."""
+    (…/templates/admin/…, …/<app>/admin/…, backoffice/, the project's copies of unfold's
+    templates under templates/unfold/), letters and the PDF of an акт сверки (neither is a web
+    page)."""
     found = []
     for path in sorted(ROOT.glob("**/templates/**/*.html")):
         parts = path.relative_to(ROOT).parts
         inside = parts[parts.index("templates") + 1 :]
-        if {"admin", "backoffice", "emails", "email"} & set(inside[:-1]):
+        if {"admin", "backoffice", "unfold", "emails", "email"} & set(inside[:-1]):
             continue
         if path.name == "statement_pdf.html":
             continue
