@@ -14,7 +14,7 @@ come back to) that the history popup and the «отказ просмотрен»
 
 import html
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from urllib.parse import quote
 
 from django.template.defaultfilters import floatformat
@@ -58,6 +58,9 @@ class RowContext:
     seen: tuple[str, str]
     reorder: tuple[str, str]
     order_archive: tuple[str, str]
+    # The request's time zone (the client's local dates and times), looked up once per page
+    # rather than by `timezone.localtime` in every row.
+    zone: tzinfo
 
 
 def row_context(*, archived: bool, next_url: str, csrf_token: str) -> RowContext:
@@ -73,6 +76,7 @@ def row_context(*, archived: bool, next_url: str, csrf_token: str) -> RowContext
         seen=_pattern("orders:line_refusal_seen", _SENTINEL_ID),
         reorder=_pattern("orders:line_reorder", _SENTINEL_ID),
         order_archive=_pattern("orders:order_archive", _SENTINEL_ID),
+        zone=timezone.get_current_timezone(),
     )
 
 
@@ -104,7 +108,7 @@ def line_row(line: OrderLine, ctx: RowContext, *, first_of_order: bool, row_erro
     is_refused = line.is_refused
     brand = escape(line.brand_name)
     article = escape(line.article)
-    created = timezone.localtime(order.created_at) if order.created_at else None
+    created = order.created_at.astimezone(ctx.zone) if order.created_at else None
     number = escape(order.number)
 
     archive_form = ""

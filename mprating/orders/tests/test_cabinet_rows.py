@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import html as django_html
+from django.utils import timezone
 
 from mprating.orders import cabinet_rows
 from mprating.orders.hooks import LineAction
@@ -65,3 +66,20 @@ def test_rows_escape_as_django_does(monkeypatch, line, archived):
 
     assert fast == render()
     assert "&lt;b&gt;&quot;O&#x27;Reilly&quot; &amp;" in fast
+
+
+@pytest.mark.parametrize("zone", ["Europe/Moscow", "Asia/Vladivostok", "UTC"])
+def test_row_date_is_in_the_requests_time_zone(zone):
+    # Given: an order placed late in the evening UTC (the next day in Moscow and Vladivostok)
+    created = dt.datetime(2026, 11, 30, 22, 5, tzinfo=dt.UTC)
+    line = _line(refused=False, final=False, returnable=True)
+    line.order = SimpleNamespace(pk=7, number="MP-000007", created_at=created)
+
+    # When: the row is written under the zone
+    with timezone.override(zone):
+        ctx = cabinet_rows.row_context(archived=False, next_url="/", csrf_token="t")
+        row = cabinet_rows.line_row(line, ctx, first_of_order=False)
+        local = timezone.localtime(created)
+
+    # Then: the date and the time are those `timezone.localtime` gives there
+    assert f'title="{local:%d.%m.%Y %H:%M}">{local:%d.%m.%Y}</td>' in row, row
