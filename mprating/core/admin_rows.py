@@ -35,7 +35,17 @@ PLAN_ATTR = "_mp_row_plan"
 
 
 class _Column:
-    __slots__ = ("attr", "classes", "classes_nowrap", "field", "label", "link", "name", "tag")
+    __slots__ = (
+        "attr",
+        "attr_marks",
+        "classes",
+        "classes_nowrap",
+        "field",
+        "label",
+        "link",
+        "name",
+        "tag",
+    )
 
 
 def _resolve(name, model_admin, opts) -> tuple:
@@ -64,6 +74,7 @@ def _plan(cl, unfold_list) -> dict:
         column = _Column()
         column.name = name
         column.field, column.attr = _resolve(name, cl.model_admin, cl.opts)
+        column.attr_marks = None if column.attr is None else _marks(column.attr)
         classes = [f"field-{_coerce_field_name(name, index)}", *unfold_list.ROW_CLASSES]
         column.classes = " ".join(classes)
         column.classes_nowrap = " ".join([*classes, "nowrap"])
@@ -102,6 +113,24 @@ def _plan(cl, unfold_list) -> dict:
     }
     cl.__dict__[PLAN_ATTR] = plan
     return plan
+
+
+_NO_EMPTY = object()
+
+
+def _marks(attr) -> tuple:
+    """The display marks unfold reads off a column's callable for every cell: (its own empty
+    value display or _NO_EMPTY, label, dropdown, header, boolean)."""
+    return (
+        getattr(attr, "empty_value_display", _NO_EMPTY),
+        getattr(attr, "label", False),
+        getattr(attr, "dropdown", False),
+        getattr(attr, "header", False),
+        getattr(attr, "boolean", False),
+    )
+
+
+_NO_MARKS = (_NO_EMPTY, False, False, False, False)
 
 
 class _Marker:
@@ -149,21 +178,28 @@ def items_for_result(cl, result, form, *, unfold_list, original):
         except ObjectDoesNotExist:
             result_repr = empty_value_display
         else:
-            empty_value_display = getattr(attr, "empty_value_display", empty_value_display)
+            if attr is None:
+                marks = _NO_MARKS
+            elif attr is column.attr:
+                marks = column.attr_marks
+            else:
+                marks = _marks(attr)
+            if marks[0] is not _NO_EMPTY:
+                empty_value_display = marks[0]
             if f is None or f.auto_created:
                 checkbox = name == "action_checkbox"
-                label = getattr(attr, "label", False)
+                label = marks[1]
                 if label:
                     result_repr = unfold_list.display_for_label(value, empty_value_display, label)
-                elif getattr(attr, "dropdown", False):
+                elif marks[2]:
                     result_repr = unfold_list.display_for_dropdown(
                         result, name, value, empty_value_display
                     )
-                elif getattr(attr, "header", False):
+                elif marks[3]:
                     result_repr = unfold_list.display_for_header(value, empty_value_display)
                 else:
                     result_repr = unfold_list.display_for_value(
-                        value, empty_value_display, getattr(attr, "boolean", False)
+                        value, empty_value_display, marks[4]
                     )
                 nowrap = isinstance(value, datetime.date | datetime.time)
             else:
