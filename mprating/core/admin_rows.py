@@ -15,9 +15,13 @@ import datetime
 
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import lookup_field
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    lookup_field,
+)
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
@@ -31,7 +35,31 @@ PLAN_ATTR = "_mp_row_plan"
 
 
 class _Column:
-    __slots__ = ("classes", "classes_nowrap", "label", "link", "name", "tag")
+    __slots__ = (
+        "attr",
+        "attr_marks",
+        "classes",
+        "classes_nowrap",
+        "field",
+        "label",
+        "link",
+        "name",
+        "tag",
+    )
+
+
+def _resolve(name, model_admin, opts) -> tuple:
+    """What `lookup_field` finds for the column before it looks at a row: (field, None) for a
+    model field, (None, attr) for a callable or a model admin's method, (None, None) otherwise
+    (the row's own attribute: `lookup_field` per row)."""
+    try:
+        return _get_non_gfk_field(opts, name), None
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        if callable(name):
+            return None, name
+        if hasattr(model_admin, name) and name != "__str__":
+            return None, getattr(model_admin, name)
+        return None, None
 
 
 def _plan(cl, unfold_list) -> dict:
@@ -45,6 +73,8 @@ def _plan(cl, unfold_list) -> dict:
     for index, name in enumerate(cl.list_display):
         column = _Column()
         column.name = name
+        column.field, column.attr = _resolve(name, cl.model_admin, cl.opts)
+        column.attr_marks = None if column.attr is None else _marks(column.attr)
         classes = [f"field-{_coerce_field_name(name, index)}", *unfold_list.ROW_CLASSES]
         column.classes = " ".join(classes)
         column.classes_nowrap = " ".join([*classes, "nowrap"])
@@ -85,6 +115,24 @@ def _plan(cl, unfold_list) -> dict:
     return plan
 
 
+_NO_EMPTY = object()
+
+
+def _marks(attr) -> tuple:
+    """The display marks unfold reads off a column's callable for every cell: (its own empty
+    value display or _NO_EMPTY, label, dropdown, header, boolean)."""
+    return (
+        getattr(attr, "empty_value_display", _NO_EMPTY),
+        getattr(attr, "label", False),
+        getattr(attr, "dropdown", False),
+        getattr(attr, "header", False),
+        getattr(attr, "boolean", False),
+    )
+
+
+_NO_MARKS = (_NO_EMPTY, False, False, False, False)
+
+
 class _Marker:
     id = PK_MARKER
 
@@ -112,31 +160,46 @@ def items_for_result(cl, result, form, *, unfold_list, original):
     model_admin = cl.model_admin
     ordering_field = getattr(model_admin, "ordering_field", None)
     hide_ordering_field = getattr(model_admin, "hide_ordering_field", False)
+    planned = result._meta is cl.opts
     for column in plan["columns"]:
         name = column.name
         empty_value_display = plan["empty"]
         nowrap = False
         checkbox = False
         try:
-            f, attr, value = lookup_field(name, result, model_admin)
+            # `lookup_field` with the column's part worked out once (_resolve).
+            if column.field is not None and planned:
+                f, attr, value = column.field, None, getattr(result, name)
+            elif column.attr is not None and planned:
+                f, attr = None, column.attr
+                value = attr(result)
+            else:
+                f, attr, value = lookup_field(name, result, model_admin)
         except ObjectDoesNotExist:
             result_repr = empty_value_display
         else:
-            empty_value_display = getattr(attr, "empty_value_display", empty_value_display)
+            if attr is None:
+                marks = _NO_MARKS
+            elif attr is column.attr:
+                marks = column.attr_marks
+            else:
+                marks = _marks(attr)
+            if marks[0] is not _NO_EMPTY:
+                empty_value_display = marks[0]
             if f is None or f.auto_created:
                 checkbox = name == "action_checkbox"
-                label = getattr(attr, "label", False)
+                label = marks[1]
                 if label:
                     result_repr = unfold_list.display_for_label(value, empty_value_display, label)
-                elif getattr(attr, "dropdown", False):
+                elif marks[2]:
                     result_repr = unfold_list.display_for_dropdown(
                         result, name, value, empty_value_display
                     )
-                elif getattr(attr, "header", False):
+                elif marks[3]:
                     result_repr = unfold_list.display_for_header(value, empty_value_display)
                 else:
                     result_repr = unfold_list.display_for_value(
-                        value, empty_value_display, getattr(attr, "boolean", False)
+                        value, empty_value_display, marks[4]
                     )
                 nowrap = isinstance(value, datetime.date | datetime.time)
             else:

@@ -357,3 +357,44 @@ def test_kept_pagination_is_unfolds(boss_browser, settings, monkeypatch):
 
     assert 'href="?o=-1&amp;p=4"' in ours[1]
     assert [_page(html) for html in ours] == [_page(html) for html in theirs]
+
+
+def test_planned_cells_keep_the_display_marks(rf):
+    """A column's marks (boolean, its own empty value, label, header) read once per page give
+    unfold's cells; the lists above have no such columns."""
+    from django.contrib.auth.models import Group
+    from unfold.admin import ModelAdmin
+    from unfold.decorators import display
+
+    class MarkedGroups(ModelAdmin):
+        list_display = ["name", "has_e", "nothing", "tagged", "headed", "id"]
+        list_display_links = ["name"]
+
+        @display(boolean=True)
+        def has_e(self, group):
+            return "e" in group.name
+
+        @display(empty_value="— нет —")
+        def nothing(self, group):
+            return None
+
+        @display(label=True)
+        def tagged(self, group):
+            return group.name
+
+        @display(header=True)
+        def headed(self, group):
+            return [group.name, EVIL]
+
+    for name in ("пусто", EVIL):
+        Group.objects.create(name=name)
+    site = UnfoldAdminSite(name="marks")
+    model_admin = MarkedGroups(Group, site)
+    request = rf.get("/")
+    request.user = make_staff(email="marks@example.ru", superuser=True)
+    cl = model_admin.get_changelist_instance(request)
+    original = unfold_list.items_for_result.__wrapped__
+    for group in cl.result_list:
+        assert list(unfold_list.items_for_result(cl, group, None)) == list(
+            original(cl, group, None)
+        )
