@@ -413,9 +413,11 @@ def main() -> None:
     rps = result["requests"] / seconds
     verdict = "held" if not problems and result["s5xx"] == 0 else "; ".join(problems) or "5xx"
     ms = {key: f"{result[key + '_us'] / 1000:.0f}" for key in ("p50", "p95", "p99")}
+    # gunicorn runs «sync» with more than one thread as «gthread»: the row names what ran.
+    ran = "gthread" if args.worker_class == "sync" and args.threads > 1 else args.worker_class
     cells = [
         time.strftime("%d.%m.%Y %H:%M"),
-        f"{args.worker_class} {args.workers}×{args.threads}" + (" + Redis" if args.redis else ""),
+        f"{ran} {args.workers}×{args.threads}" + (" + Redis" if args.redis else ""),
         f"{seconds:.0f} s",
         f"{result['requests']:,}",
         f"{rps:.1f}",
