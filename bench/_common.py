@@ -8,9 +8,11 @@ contain «bench» (the generator truncates the catalog, the measurements write a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -176,3 +178,23 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without importing math
     return ordered[int(rank) - 1]
+
+
+@contextlib.contextmanager
+def sql_spent():
+    """Within the block, `spent[0]` adds up the seconds spent in the database (around each
+    `cursor.execute`, as Django's execute wrappers see it) and `spent[1]` counts the queries."""
+    from django.db import connection
+
+    spent = [0.0, 0]
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+            spent[1] += 1
+
+    with connection.execute_wrapper(wrapper):
+        yield spent

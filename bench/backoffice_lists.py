@@ -194,7 +194,6 @@ def install_vanilla_engine() -> None:
 
 
 def measure_pair(browser, urls: tuple[str, str], runs: int) -> list[dict]:
-    from django.db import connection
 
     for url in urls:
         for _ in range(2):
@@ -204,17 +203,7 @@ def measure_pair(browser, urls: tuple[str, str], runs: int) -> list[dict]:
     samples = [{"totals": [], "db": [], "queries": 0, "kb": 0.0} for _ in urls]
     for _ in range(runs):
         for url, sample in zip(urls, samples, strict=True):
-            spent = [0.0, 0]
-
-            def wrapper(execute, sql, params, many, context, spent=spent):
-                started = time.perf_counter()
-                try:
-                    return execute(sql, params, many, context)
-                finally:
-                    spent[0] += time.perf_counter() - started
-                    spent[1] += 1
-
-            with connection.execute_wrapper(wrapper):
+            with _common.sql_spent() as spent:
                 started = time.perf_counter()
                 response = browser.get(url)
                 sample["totals"].append((time.perf_counter() - started) * 1000)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load
+from bench import _common, load
 
 # bench/load.lua: a client's action by its percentage; a checkout is sent twice.
 CLIENT_MIX = {
@@ -122,7 +122,6 @@ def main() -> None:
         sys.exit("The database's name must contain «bench».")
 
     data = load.prepare(load.environment(args.database_url, None))
-    from django.db import connection
 
     rng = random.Random(args.seed)
     call = Caller(data["csrf"])
@@ -228,17 +227,7 @@ def main() -> None:
         statuses = set()
         for _ in range(args.runs):
             state = prep()
-            spent = [0.0, 0]
-
-            def wrapper(execute, sql, params, many, context, spent=spent):
-                started = time.perf_counter()
-                try:
-                    return execute(sql, params, many, context)
-                finally:
-                    spent[0] += time.perf_counter() - started
-                    spent[1] += 1
-
-            with connection.execute_wrapper(wrapper):
+            with _common.sql_spent() as spent:
                 c0, w0 = time.process_time(), time.perf_counter()
                 status, content = run(state)
                 w1, c1 = time.perf_counter(), time.process_time()

@@ -37,7 +37,6 @@ APPS = ("accounts", "catalog", "cart", "pickup_points", "orders", "notifications
 
 
 def measure(browser, url: str, runs: int) -> dict:
-    from django.db import connection
 
     for _ in range(2):
         response = browser.get(url)
@@ -49,17 +48,7 @@ def measure(browser, url: str, runs: int) -> dict:
     totals: list[float] = []
     queries = 0
     for _ in range(runs):
-        spent = [0.0, 0]
-
-        def wrapper(execute, sql, params, many, context, spent=spent):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent[0] += time.perf_counter() - started
-                spent[1] += 1
-
-        with connection.execute_wrapper(wrapper):
+        with _common.sql_spent() as spent:
             started = time.perf_counter()
             response = browser.get(url)
             totals.append((time.perf_counter() - started) * 1000)

@@ -52,3 +52,18 @@ def grant_permissions(grants: Grants) -> migrations.RunPython:
                 )
 
     return migrations.RunPython(forwards, backwards)
+
+
+def drop_covered_indexes(indexes: list[tuple[str, str, str]]) -> list[migrations.RunSQL]:
+    """Drop single-column indexes that another index already covers, given as
+    (table, column, index name) — only the index: Django's AlterField(db_index=False) on a
+    foreign key would drop the key and add it back, re-checking every row under a lock. The
+    reverse creates each index as Django did. For `SeparateDatabaseAndState`'s
+    database_operations, beside the AlterField in its state_operations."""
+    return [
+        migrations.RunSQL(
+            sql=f'DROP INDEX IF EXISTS "{index}"',
+            reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+        )
+        for table, column, index in indexes
+    ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from mprating.core.migration_ops import drop_covered_indexes
+
 # Django's AlterField would drop each foreign key, drop its index and add the key back, which
 # re-checks every row of the table under a lock; only the index has to go. Its name is Django's
 # (the same on SQLite and PostgreSQL), and the reverse creates it as Django did.
@@ -20,13 +22,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    sql=f'DROP INDEX IF EXISTS "{index}"',
-                    reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-                )
-                for table, column, index in COVERED_INDEXES
-            ],
+            database_operations=drop_covered_indexes(COVERED_INDEXES),
             state_operations=[
                 migrations.AlterField(
                     model_name="cartimportrow",

@@ -13,6 +13,8 @@ PostgreSQL), and the reverse creates each index as Django did.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from mprating.core.migration_ops import drop_covered_indexes
+
 COVERED_INDEXES = [
     ("catalog_offer", "product_id", "catalog_offer_product_id_24aa325e"),
     ("catalog_offer", "warehouse_id", "catalog_offer_warehouse_id_32bf1bf7"),
@@ -27,13 +29,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    sql=f'DROP INDEX IF EXISTS "{index}"',
-                    reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-                )
-                for table, column, index in COVERED_INDEXES
-            ],
+            database_operations=drop_covered_indexes(COVERED_INDEXES),
             state_operations=[
                 migrations.AlterField(
                     model_name="offer",
