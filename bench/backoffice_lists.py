@@ -261,6 +261,7 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM orders_orderline")
         lines_count = cursor.fetchone()[0]
 
+    _common.freeze_like_gunicorn()
     lines = [
         f"\n## {info['date']} — {orders:,} orders, {lines_count:,} order lines"
         + (f" ({args.note})" if args.note else ""),

@@ -191,6 +191,7 @@ def main() -> None:
     if args.only != "cabinet":
         groups.append(("Бэкофис: списки", as_admin, backoffice_lists()))
 
+    _common.freeze_like_gunicorn()
     lines = [
         f"\n## {info['date']} — store {store_lines:,} order lines, bench client {client_lines:,}"
         + (f" ({args.note})" if args.note else ""),
