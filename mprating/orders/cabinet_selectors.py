@@ -43,7 +43,6 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.query import get_related_populators
 from django.http import Http404
 from django.utils import timezone
 
@@ -198,20 +197,125 @@ def _with_row_data(qs: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
     )
 
 
+class PageOrder:
+    """The order of a row: what the row shows of it."""
+
+    __slots__ = ("archived_at", "created_at", "number", "pk")
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+class PageStatus:
+    """The status of a row: what the row and the cabinet's line-actions hook read of it."""
+
+    __slots__ = ("colour", "is_final", "name", "pk", "role")
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+# A row of the page: the line's own columns that the row (`cabinet_rows.line_row`) and the
+# providers of `hooks.line_actions_attach` read (returns: the status's role, the return
+# policy, `status_changed_at`, the quantity), its order's and its status's, and two flags.
+_LINE_COLUMNS = (
+    "id",
+    "order_id",
+    "status_id",
+    "brand_name",
+    "article",
+    "product_name",
+    "quantity",
+    "price",
+    "status_changed_at",
+    "refusal_state",
+    "refusal_seen",
+    "is_returnable",
+    "return_days",
+    "return_deduction_percent",
+    "expected_delivery_date",
+    "manager_comment",
+)
+_ORDER_COLUMNS = ("order__number", "order__created_at", "order__archived_at")
+_STATUS_COLUMNS = ("status__name", "status__colour", "status__is_final", "status__role")
+_FLAG_COLUMNS = ("order_all_final", "is_refused")
+ROW_COLUMNS = (*_LINE_COLUMNS, *_ORDER_COLUMNS, *_STATUS_COLUMNS, *_FLAG_COLUMNS)
+_ORDER_AT = len(_LINE_COLUMNS)
+_STATUS_AT = _ORDER_AT + len(_ORDER_COLUMNS)
+_FLAGS_AT = _STATUS_AT + len(_STATUS_COLUMNS)
+
+
+class PageLine:
+    """A row of the «Заказы» / «Архив» table as plain values (issue 13: a page built ~150
+    model instances — the line, its order, its status — where the row reads 25 values).
+
+    The attributes are the model's names for the same values (`pk`, the fields of
+    `_LINE_COLUMNS`, `order.number`, `status.role`, …), so `cabinet_rows.line_row` and the
+    line-actions providers read an `OrderLine` of `line_row` / `line_with_history` and a
+    `PageLine` alike. Rows of one order share one `PageOrder`, of one status one `PageStatus`.
+    """
+
+    __slots__ = (
+        "pk",
+        *_LINE_COLUMNS[1:],
+        "order",
+        "status",
+        *_FLAG_COLUMNS,
+        "extra_actions",
+    )
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def _line_from_row(row, orders: dict, statuses: dict) -> PageLine:
+    line = PageLine()
+    (
+        line.pk,
+        line.order_id,
+        line.status_id,
+        line.brand_name,
+        line.article,
+        line.product_name,
+        line.quantity,
+        line.price,
+        line.status_changed_at,
+        line.refusal_state,
+        line.refusal_seen,
+        line.is_returnable,
+        line.return_days,
+        line.return_deduction_percent,
+        line.expected_delivery_date,
+        line.manager_comment,
+    ) = row[:_ORDER_AT]
+    order = orders.get(line.order_id)
+    if order is None:
+        order = orders[line.order_id] = PageOrder()
+        order.pk = line.order_id
+        order.number, order.created_at, order.archived_at = row[_ORDER_AT:_STATUS_AT]
+    line.order = order
+    status = statuses.get(line.status_id)
+    if status is None:
+        status = statuses[line.status_id] = PageStatus()
+        status.pk = line.status_id
+        status.name, status.colour, status.is_final, status.role = row[_STATUS_AT:_FLAGS_AT]
+    line.status = status
+    line.order_all_final, line.is_refused = row[_FLAGS_AT:]
+    return line
+
+
 @dataclass(frozen=True)
 class _RowsQuery:
-    """The SQL of `_with_row_data(OrderLine.objects.filter(pk__in=<n ids>))`, compiled once,
-    and what turns its rows into the same instances the queryset gives."""
+    """The SQL of `_with_row_data(OrderLine.objects.filter(pk__in=<n ids>))` reading
+    `ROW_COLUMNS`, compiled once, with the compiler that converts its values."""
 
     sql: str
     params_before: tuple
     params_after: tuple
     compiler: object
-    init_list: tuple[str, ...]
-    fields_start: int
-    fields_end: int
-    related_populators: tuple
-    annotation_col_map: dict
 
 
 # Ids no line has: where the page's ids go among the compiled query's parameters.
@@ -223,42 +327,34 @@ def _rows_query(alias: str, count: int) -> _RowsQuery:
     """Issue 13: building this statement with the ORM cost ~1.3 ms of CPU a page (every page
     the same text but for the ids). Compiled once per process, per database and per number of
     ids (at most PER_PAGE + 1 of them), from the very queryset `_with_row_data` makes, so
-    that its columns, joins, converters and instances stay Django's own."""
+    that its columns, joins and converters stay Django's own."""
     sentinels = [_SENTINEL_BASE - index for index in range(count)]
     queryset = _with_row_data(OrderLine.objects.using(alias).filter(pk__in=sentinels))
-    compiler = queryset.query.get_compiler(using=alias)
+    queryset = queryset.values_list(*ROW_COLUMNS)
+    query = queryset.query
+    compiler = query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     params = tuple(params)
     start = params.index(sentinels[0])
     if (
         list(params[start : start + count]) != sentinels
         or set(params[:start] + params[start + count :]) & set(sentinels)
-        or len(compiler.klass_info["select_fields"]) == 0
-    ):  # pragma: no cover - Django wrote the ids otherwise: the tests fail loudly here
-        raise RuntimeError("the ids of the rows query are not one run of parameters")
-    select_fields = compiler.klass_info["select_fields"]
-    start_field, end_field = select_fields[0], select_fields[-1] + 1
+        # The statement's columns in the order of ROW_COLUMNS (Django puts annotations last).
+        or (*query.values_select, *query.annotation_select) != ROW_COLUMNS
+        or compiler.col_count != len(ROW_COLUMNS)
+    ):  # pragma: no cover - Django wrote the query otherwise: the tests fail loudly here
+        raise RuntimeError("the rows query is not shaped as cabinet_selectors expects")
     return _RowsQuery(
         sql=sql,
         params_before=params[:start],
         params_after=params[start + count :],
         compiler=compiler,
-        init_list=tuple(
-            column[0].target.attname for column in compiler.select[start_field:end_field]
-        ),
-        fields_start=start_field,
-        fields_end=end_field,
-        related_populators=tuple(
-            get_related_populators(compiler.klass_info, compiler.select, alias)
-        ),
-        annotation_col_map=dict(compiler.annotation_col_map),
     )
 
 
-def _page_rows(ids: list[int]) -> list[OrderLine]:
-    """`list(_with_row_data(OrderLine.objects.filter(pk__in=ids)))` (same instances, same
-    one query; none for no ids) over the statement `_rows_query` keeps: what Django's
-    `ModelIterable` does with the rows, without compiling the SQL again."""
+def _page_rows(ids: list[int]) -> list[PageLine]:
+    """The rows of `ids` (in no particular order; none for no ids) as `PageLine`s, in one
+    query over the statement `_rows_query` keeps, with Django's converters of its columns."""
     if not ids:
         return []
     alias = router.db_for_read(OrderLine)
@@ -266,20 +362,14 @@ def _page_rows(ids: list[int]) -> list[OrderLine]:
     with connections[alias].cursor() as cursor:
         cursor.execute(query.sql, (*query.params_before, *ids, *query.params_after))
         results = [cursor.fetchall()]
-    lines = []
-    for row in query.compiler.results_iter(results):
-        line = OrderLine.from_db(alias, query.init_list, row[query.fields_start : query.fields_end])
-        for populator in query.related_populators:
-            populator.populate(row, line)
-        for name, position in query.annotation_col_map.items():
-            setattr(line, name, row[position])
-        lines.append(line)
-    return lines
+    orders: dict[int, PageOrder] = {}
+    statuses: dict[int, PageStatus] = {}
+    return [_line_from_row(row, orders, statuses) for row in query.compiler.results_iter(results)]
 
 
 @dataclass
 class LinesPage:
-    lines: list[OrderLine]
+    lines: list[PageLine]
     number: int
     has_next: bool
     sort: str
