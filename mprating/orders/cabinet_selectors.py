@@ -596,8 +596,34 @@ def line_with_history(*, client: Client, line_id: int) -> OrderLine:
     return line
 
 
-def statuses_for_filter() -> list[OrderStatus]:
-    return list(OrderStatus.objects.only("id", "name", "colour").order_by("sort_order", "name"))
+_STATUS_FIELDS = ("id", "name", "colour", "is_final", "role")
+
+
+@functools.lru_cache(maxsize=8)
+def _statuses_query(alias: str) -> tuple[str, tuple, object]:
+    """The statement of every status in the table's order, compiled once per process and
+    database (issue 13: the ORM built it on every page of «Заказы» and «Архив»)."""
+    queryset = (
+        OrderStatus.objects.using(alias).order_by("sort_order", "name").values_list(*_STATUS_FIELDS)
+    )
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    return sql, tuple(params), compiler
+
+
+def statuses_for_filter() -> list[PageStatus]:
+    """Every status in the table's order (the filter's choices, the API's list): one query."""
+    alias = router.db_for_read(OrderStatus)
+    sql, params, compiler = _statuses_query(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        results = [cursor.fetchall()]
+    statuses = []
+    for row in compiler.results_iter(results):
+        status = PageStatus()
+        status.pk, status.name, status.colour, status.is_final, status.role = row
+        statuses.append(status)
+    return statuses
 
 
 def lines_cursor_page(

@@ -18,10 +18,12 @@ return the same piece twice. `line_actions_provider` answers the orders hook for
 table: «Создать возврат» on eligible lines, one query per page whatever its length.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import connections, router
 from django.db.models import Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
@@ -67,14 +69,7 @@ def returned_quantities(line_ids: Iterable[int]) -> dict[int, int]:
     return {row["line_id"]: row["total"] or 0 for row in rows}
 
 
-def shipped_and_returned(line_ids: Iterable[int]) -> dict[int, tuple[datetime | None, int]]:
-    """When each line entered «Отгружен» (its latest such history row; None without one) and
-    its pieces returned or being returned (`returned_quantities`), in one query (issue 13: a
-    page of the «Заказы» / «Архив» table paid a round trip and an ORM query for each):
-    `{line_id: (shipped_at, pieces)}` for the lines that exist."""
-    ids = list(line_ids)
-    if not ids:
-        return {}
+def _facts_queryset(alias: str, ids: list[int]):
     shipped = (
         StatusChange.objects.filter(line_id=OuterRef("pk"), status__role=OrderStatus.Role.SHIPPED)
         .order_by()
@@ -89,12 +84,49 @@ def shipped_and_returned(line_ids: Iterable[int]) -> dict[int, tuple[datetime | 
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    rows = (
-        OrderLine.objects.filter(pk__in=ids)
+    return (
+        OrderLine.objects.using(alias)
+        .filter(pk__in=ids)
         .order_by()
         .values_list("pk", Subquery(shipped), Subquery(returned))
     )
-    return {pk: (at, total or 0) for pk, at, total in rows}
+
+
+# Ids no line has: where the lines' ids go among the compiled statement's parameters.
+_SENTINEL_BASE = -1_000_000_000
+
+
+@functools.lru_cache(maxsize=128)
+def _facts_query(alias: str, count: int) -> tuple[str, tuple, tuple, object]:
+    """The statement of `shipped_and_returned` for `count` ids, compiled once per process and
+    database (the ORM built it for every page of the «Заказы» / «Архив» table): its SQL, the
+    parameters before and after the ids, and the compiler that converts its values."""
+    sentinels = [_SENTINEL_BASE - index for index in range(count)]
+    compiler = _facts_queryset(alias, sentinels).query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    params = tuple(params)
+    start = params.index(sentinels[0])
+    if list(params[start : start + count]) != sentinels or set(
+        params[:start] + params[start + count :]
+    ) & set(sentinels):  # pragma: no cover - Django wrote the ids otherwise: tests fail here
+        raise RuntimeError("the ids of the facts query are not one run of parameters")
+    return sql, params[:start], params[start + count :], compiler
+
+
+def shipped_and_returned(line_ids: Iterable[int]) -> dict[int, tuple[datetime | None, int]]:
+    """When each line entered «Отгружен» (its latest such history row; None without one) and
+    its pieces returned or being returned (`returned_quantities`), in one query (issue 13: a
+    page of the «Заказы» / «Архив» table paid a round trip and an ORM query for each):
+    `{line_id: (shipped_at, pieces)}` for the lines that exist."""
+    ids = list(dict.fromkeys(line_ids))
+    if not ids:
+        return {}
+    alias = router.db_for_read(OrderLine)
+    sql, before, after, compiler = _facts_query(alias, len(ids))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, (*before, *ids, *after))
+        results = [cursor.fetchall()]
+    return {pk: (at, total or 0) for pk, at, total in compiler.results_iter(results)}
 
 
 def last_return_day(line: OrderLine, shipped_at: datetime) -> date:
