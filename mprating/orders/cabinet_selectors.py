@@ -49,6 +49,7 @@ from django.utils import timezone
 from mprating.accounts.models import Client
 from mprating.catalog.normalize import normalize_article
 from mprating.core.api_paging import keyset_page
+from mprating.orders.compiled import IdsStatement, ids_statement
 from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
 
 PER_PAGE = 50
@@ -307,49 +308,25 @@ def _line_from_row(row, orders: dict, statuses: dict) -> PageLine:
     return line
 
 
-@dataclass(frozen=True)
-class _RowsQuery:
-    """The SQL of `_with_row_data(OrderLine.objects.filter(pk__in=<n ids>))` reading
-    `ROW_COLUMNS`, compiled once, with the compiler that converts its values."""
-
-    sql: str
-    params_before: tuple
-    params_after: tuple
-    compiler: object
-
-
-# Ids no line has: where the page's ids go among the compiled query's parameters.
-_SENTINEL_BASE = -1_000_000_000
-
-
-@functools.lru_cache(maxsize=2 * (PER_PAGE + 1))
-def _rows_query(alias: str, count: int) -> _RowsQuery:
+@functools.lru_cache(maxsize=8)
+def _rows_query(alias: str) -> IdsStatement:
     """Issue 13: building this statement with the ORM cost ~1.3 ms of CPU a page (every page
-    the same text but for the ids). Compiled once per process, per database and per number of
-    ids (at most PER_PAGE + 1 of them), from the very queryset `_with_row_data` makes, so
-    that its columns, joins and converters stay Django's own."""
-    sentinels = [_SENTINEL_BASE - index for index in range(count)]
-    queryset = _with_row_data(OrderLine.objects.using(alias).filter(pk__in=sentinels))
-    queryset = queryset.values_list(*ROW_COLUMNS)
-    query = queryset.query
-    compiler = query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    params = tuple(params)
-    start = params.index(sentinels[0])
+    the same text but for the ids). Compiled once per process and database, from the very
+    queryset `_with_row_data` makes, so that its columns, joins and converters stay Django's
+    own; the ids are one parameter (`orders.compiled`)."""
+
+    def make(ids: set[int]) -> QuerySet:
+        queryset = _with_row_data(OrderLine.objects.using(alias).filter(pk__any_of=ids))
+        return queryset.values_list(*ROW_COLUMNS)
+
+    query = make(set()).query
+    # The statement's columns in the order of ROW_COLUMNS (Django puts annotations last).
     if (
-        list(params[start : start + count]) != sentinels
-        or set(params[:start] + params[start + count :]) & set(sentinels)
-        # The statement's columns in the order of ROW_COLUMNS (Django puts annotations last).
-        or (*query.values_select, *query.annotation_select) != ROW_COLUMNS
-        or compiler.col_count != len(ROW_COLUMNS)
-    ):  # pragma: no cover - Django wrote the query otherwise: the tests fail loudly here
+        *query.values_select,
+        *query.annotation_select,
+    ) != ROW_COLUMNS:  # pragma: no cover - Django wrote the query otherwise: tests fail here
         raise RuntimeError("the rows query is not shaped as cabinet_selectors expects")
-    return _RowsQuery(
-        sql=sql,
-        params_before=params[:start],
-        params_after=params[start + count :],
-        compiler=compiler,
-    )
+    return ids_statement(make, alias)
 
 
 def _page_rows(ids: list[int]) -> list[PageLine]:
@@ -358,13 +335,9 @@ def _page_rows(ids: list[int]) -> list[PageLine]:
     if not ids:
         return []
     alias = router.db_for_read(OrderLine)
-    query = _rows_query(alias, len(ids))
-    with connections[alias].cursor() as cursor:
-        cursor.execute(query.sql, (*query.params_before, *ids, *query.params_after))
-        results = [cursor.fetchall()]
     orders: dict[int, PageOrder] = {}
     statuses: dict[int, PageStatus] = {}
-    return [_line_from_row(row, orders, statuses) for row in query.compiler.results_iter(results)]
+    return [_line_from_row(row, orders, statuses) for row in _rows_query(alias).rows(alias, ids)]
 
 
 @dataclass

@@ -23,11 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from mprating.core.fixed_urls import reverse_object
+from mprating.orders.compiled import IdsStatement, ids_statement
 from mprating.orders.hooks import LineAction
 from mprating.orders.models import OrderLine, OrderStatus, StatusChange
 from mprating.returns.models import ReturnRequest
@@ -69,7 +70,7 @@ def returned_quantities(line_ids: Iterable[int]) -> dict[int, int]:
     return {row["line_id"]: row["total"] or 0 for row in rows}
 
 
-def _facts_queryset(alias: str, ids: list[int]):
+def _facts_queryset(alias: str, ids: set[int]):
     shipped = (
         StatusChange.objects.filter(line_id=OuterRef("pk"), status__role=OrderStatus.Role.SHIPPED)
         .order_by()
@@ -86,31 +87,17 @@ def _facts_queryset(alias: str, ids: list[int]):
     )
     return (
         OrderLine.objects.using(alias)
-        .filter(pk__in=ids)
+        .filter(pk__any_of=ids)
         .order_by()
         .values_list("pk", Subquery(shipped), Subquery(returned))
     )
 
 
-# Ids no line has: where the lines' ids go among the compiled statement's parameters.
-_SENTINEL_BASE = -1_000_000_000
-
-
-@functools.lru_cache(maxsize=128)
-def _facts_query(alias: str, count: int) -> tuple[str, tuple, tuple, object]:
-    """The statement of `shipped_and_returned` for `count` ids, compiled once per process and
-    database (the ORM built it for every page of the «Заказы» / «Архив» table): its SQL, the
-    parameters before and after the ids, and the compiler that converts its values."""
-    sentinels = [_SENTINEL_BASE - index for index in range(count)]
-    compiler = _facts_queryset(alias, sentinels).query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    params = tuple(params)
-    start = params.index(sentinels[0])
-    if list(params[start : start + count]) != sentinels or set(
-        params[:start] + params[start + count :]
-    ) & set(sentinels):  # pragma: no cover - Django wrote the ids otherwise: tests fail here
-        raise RuntimeError("the ids of the facts query are not one run of parameters")
-    return sql, params[:start], params[start + count :], compiler
+@functools.lru_cache(maxsize=8)
+def _facts_query(alias: str) -> IdsStatement:
+    """The statement of `shipped_and_returned`, compiled once per process and database (the
+    ORM built it for every page of the «Заказы» / «Архив» table), the ids one parameter."""
+    return ids_statement(functools.partial(_facts_queryset, alias), alias)
 
 
 def shipped_and_returned(line_ids: Iterable[int]) -> dict[int, tuple[datetime | None, int]]:
@@ -122,11 +109,8 @@ def shipped_and_returned(line_ids: Iterable[int]) -> dict[int, tuple[datetime | 
     if not ids:
         return {}
     alias = router.db_for_read(OrderLine)
-    sql, before, after, compiler = _facts_query(alias, len(ids))
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, (*before, *ids, *after))
-        results = [cursor.fetchall()]
-    return {pk: (at, total or 0) for pk, at, total in compiler.results_iter(results)}
+    rows = _facts_query(alias).rows(alias, ids)
+    return {pk: (at, total or 0) for pk, at, total in rows}
 
 
 def last_return_day(line: OrderLine, shipped_at: datetime) -> date:
