@@ -131,3 +131,40 @@ def test_rows_of_a_page_render_as_the_model_instances_did(archived):
     assert len(ids) == (1 if archived else 4)
     assert ("line-return" in html) is not archived
     assert ("Убрать в архив" in html) is not archived and "line-reorder" in html
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_unfiltered_keys_are_the_orms_keys_for_every_sort_and_offset(archived):
+    # Given: two clients' lines, some refused and one order archived
+    account = make_client(last_name="Ключи", phone="+79035550077")
+    other = make_client(last_name="Другой", phone="+79035550076")
+    manager = make_staff()
+    warehouse = make_warehouse()
+    for buyer in (account, other):
+        for brand, price in (("BOSCH", "10.50"), ("MANN", "10.50"), ("NGK", "7.00")):
+            add_to_cart(buyer, make_offer(make_product(brand=brand), warehouse, price=price))
+            place_order(buyer)
+    orders = list(account.orders.order_by("pk"))
+    services.line_refuse(
+        line_ids=list(orders[0].lines.values_list("pk", flat=True)), actor=manager, reason="Нет"
+    )
+    services.order_archive(client=account, order_id=orders[0].pk)
+
+    for key in cabinet_selectors.SORTS:
+        for sort in (key, f"-{key}"):
+            for offset in (0, 1):
+                # When: the statement kept per process and the ORM's own query
+                kept = cabinet_selectors._unfiltered_keys(account.pk, archived, sort, offset, 3)
+                lines = cabinet_selectors.client_lines(
+                    client=account,
+                    archived=archived,
+                    filters=cabinet_selectors.LineFilters(),
+                    by_order=key in {"date", "number"},
+                )
+                ordering = cabinet_selectors._ordering(sort, archived=archived)
+                columns = cabinet_selectors._columns(ordering)
+                orm = list(lines.order_by(*ordering).values_list(*columns)[offset : offset + 3])
+
+                # Then: the same keys, of this client only
+                assert kept == orm, (sort, offset)
+                assert len(kept) == (max(1 - offset, 0) if archived else 2 - offset)
