@@ -51,6 +51,20 @@ class LineFilterForm(forms.Form):
         self.fields["status"].error_messages["invalid_choice"] = "Выберите статус из списка."
         self.fields["source"].error_messages["invalid_choice"] = "Выберите источник из списка."
 
+    def state(self) -> tuple:
+        """What the form's HTML depends on: its data for its fields (every value, in order)
+        and the status choices; computed once per form."""
+        state = self.__dict__.get("_state")
+        if state is None:
+            data = self.data
+            getlist = getattr(data, "getlist", None)
+            values = tuple(
+                (name, tuple(getlist(name)) if getlist else (data[name],) if name in data else ())
+                for name in self.fields
+            )
+            state = self._state = (values, tuple(self.fields["status"].choices))
+        return state
+
     def clean(self):
         data = super().clean()
         date_from, date_to = data.get("date_from"), data.get("date_to")

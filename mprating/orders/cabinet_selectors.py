@@ -43,13 +43,13 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.query import get_related_populators
 from django.http import Http404
 from django.utils import timezone
 
 from mprating.accounts.models import Client
 from mprating.catalog.normalize import normalize_article
 from mprating.core.api_paging import keyset_page
+from mprating.orders.compiled import IdsStatement, ids_statement
 from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
 
 PER_PAGE = 50
@@ -198,88 +198,151 @@ def _with_row_data(qs: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
     )
 
 
-@dataclass(frozen=True)
-class _RowsQuery:
-    """The SQL of `_with_row_data(OrderLine.objects.filter(pk__in=<n ids>))`, compiled once,
-    and what turns its rows into the same instances the queryset gives."""
+class PageOrder:
+    """The order of a row: what the row shows of it."""
 
-    sql: str
-    params_before: tuple
-    params_after: tuple
-    compiler: object
-    init_list: tuple[str, ...]
-    fields_start: int
-    fields_end: int
-    related_populators: tuple
-    annotation_col_map: dict
+    __slots__ = ("archived_at", "created_at", "number", "pk")
+
+    @property
+    def id(self) -> int:
+        return self.pk
 
 
-# Ids no line has: where the page's ids go among the compiled query's parameters.
-_SENTINEL_BASE = -1_000_000_000
+class PageStatus:
+    """The status of a row: what the row and the cabinet's line-actions hook read of it."""
+
+    __slots__ = ("colour", "is_final", "name", "pk", "role")
+
+    @property
+    def id(self) -> int:
+        return self.pk
 
 
-@functools.lru_cache(maxsize=2 * (PER_PAGE + 1))
-def _rows_query(alias: str, count: int) -> _RowsQuery:
-    """Issue 13: building this statement with the ORM cost ~1.3 ms of CPU a page (every page
-    the same text but for the ids). Compiled once per process, per database and per number of
-    ids (at most PER_PAGE + 1 of them), from the very queryset `_with_row_data` makes, so
-    that its columns, joins, converters and instances stay Django's own."""
-    sentinels = [_SENTINEL_BASE - index for index in range(count)]
-    queryset = _with_row_data(OrderLine.objects.using(alias).filter(pk__in=sentinels))
-    compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    params = tuple(params)
-    start = params.index(sentinels[0])
-    if (
-        list(params[start : start + count]) != sentinels
-        or set(params[:start] + params[start + count :]) & set(sentinels)
-        or len(compiler.klass_info["select_fields"]) == 0
-    ):  # pragma: no cover - Django wrote the ids otherwise: the tests fail loudly here
-        raise RuntimeError("the ids of the rows query are not one run of parameters")
-    select_fields = compiler.klass_info["select_fields"]
-    start_field, end_field = select_fields[0], select_fields[-1] + 1
-    return _RowsQuery(
-        sql=sql,
-        params_before=params[:start],
-        params_after=params[start + count :],
-        compiler=compiler,
-        init_list=tuple(
-            column[0].target.attname for column in compiler.select[start_field:end_field]
-        ),
-        fields_start=start_field,
-        fields_end=end_field,
-        related_populators=tuple(
-            get_related_populators(compiler.klass_info, compiler.select, alias)
-        ),
-        annotation_col_map=dict(compiler.annotation_col_map),
+# A row of the page: the line's own columns that the row (`cabinet_rows.line_row`) and the
+# providers of `hooks.line_actions_attach` read (returns: the status's role, the return
+# policy, `status_changed_at`, the quantity), its order's and its status's, and two flags.
+_LINE_COLUMNS = (
+    "id",
+    "order_id",
+    "status_id",
+    "brand_name",
+    "article",
+    "product_name",
+    "quantity",
+    "price",
+    "status_changed_at",
+    "refusal_state",
+    "refusal_seen",
+    "is_returnable",
+    "return_days",
+    "return_deduction_percent",
+    "expected_delivery_date",
+    "manager_comment",
+)
+_ORDER_COLUMNS = ("order__number", "order__created_at", "order__archived_at")
+_STATUS_COLUMNS = ("status__name", "status__colour", "status__is_final", "status__role")
+_FLAG_COLUMNS = ("order_all_final", "is_refused")
+ROW_COLUMNS = (*_LINE_COLUMNS, *_ORDER_COLUMNS, *_STATUS_COLUMNS, *_FLAG_COLUMNS)
+_ORDER_AT = len(_LINE_COLUMNS)
+_STATUS_AT = _ORDER_AT + len(_ORDER_COLUMNS)
+_FLAGS_AT = _STATUS_AT + len(_STATUS_COLUMNS)
+
+
+class PageLine:
+    """A row of the «Заказы» / «Архив» table as plain values (issue 13: a page built ~150
+    model instances — the line, its order, its status — where the row reads 25 values).
+
+    The attributes are the model's names for the same values (`pk`, the fields of
+    `_LINE_COLUMNS`, `order.number`, `status.role`, …), so `cabinet_rows.line_row` and the
+    line-actions providers read an `OrderLine` of `line_row` / `line_with_history` and a
+    `PageLine` alike. Rows of one order share one `PageOrder`, of one status one `PageStatus`.
+    """
+
+    __slots__ = (
+        "pk",
+        *_LINE_COLUMNS[1:],
+        "order",
+        "status",
+        *_FLAG_COLUMNS,
+        "extra_actions",
     )
 
+    @property
+    def id(self) -> int:
+        return self.pk
 
-def _page_rows(ids: list[int]) -> list[OrderLine]:
-    """`list(_with_row_data(OrderLine.objects.filter(pk__in=ids)))` (same instances, same
-    one query; none for no ids) over the statement `_rows_query` keeps: what Django's
-    `ModelIterable` does with the rows, without compiling the SQL again."""
+
+def _line_from_row(row, orders: dict, statuses: dict) -> PageLine:
+    line = PageLine()
+    (
+        line.pk,
+        line.order_id,
+        line.status_id,
+        line.brand_name,
+        line.article,
+        line.product_name,
+        line.quantity,
+        line.price,
+        line.status_changed_at,
+        line.refusal_state,
+        line.refusal_seen,
+        line.is_returnable,
+        line.return_days,
+        line.return_deduction_percent,
+        line.expected_delivery_date,
+        line.manager_comment,
+    ) = row[:_ORDER_AT]
+    order = orders.get(line.order_id)
+    if order is None:
+        order = orders[line.order_id] = PageOrder()
+        order.pk = line.order_id
+        order.number, order.created_at, order.archived_at = row[_ORDER_AT:_STATUS_AT]
+    line.order = order
+    status = statuses.get(line.status_id)
+    if status is None:
+        status = statuses[line.status_id] = PageStatus()
+        status.pk = line.status_id
+        status.name, status.colour, status.is_final, status.role = row[_STATUS_AT:_FLAGS_AT]
+    line.status = status
+    line.order_all_final, line.is_refused = row[_FLAGS_AT:]
+    return line
+
+
+@functools.lru_cache(maxsize=8)
+def _rows_query(alias: str) -> IdsStatement:
+    """Issue 13: building this statement with the ORM cost ~1.3 ms of CPU a page (every page
+    the same text but for the ids). Compiled once per process and database, from the very
+    queryset `_with_row_data` makes, so that its columns, joins and converters stay Django's
+    own; the ids are one parameter (`orders.compiled`)."""
+
+    def make(ids: set[int]) -> QuerySet:
+        queryset = _with_row_data(OrderLine.objects.using(alias).filter(pk__any_of=ids))
+        return queryset.values_list(*ROW_COLUMNS)
+
+    query = make(set()).query
+    # The statement's columns in the order of ROW_COLUMNS (Django puts annotations last).
+    if (
+        *query.values_select,
+        *query.annotation_select,
+    ) != ROW_COLUMNS:  # pragma: no cover - Django wrote the query otherwise: tests fail here
+        raise RuntimeError("the rows query is not shaped as cabinet_selectors expects")
+    return ids_statement(make, alias)
+
+
+def _page_rows(ids: list[int]) -> list[PageLine]:
+    """The rows of `ids` (in no particular order; none for no ids) as `PageLine`s, in one
+    query over the statement `_rows_query` keeps, with Django's converters of its columns."""
     if not ids:
         return []
     alias = router.db_for_read(OrderLine)
-    query = _rows_query(alias, len(ids))
-    with connections[alias].cursor() as cursor:
-        cursor.execute(query.sql, (*query.params_before, *ids, *query.params_after))
-        results = [cursor.fetchall()]
-    lines = []
-    for row in query.compiler.results_iter(results):
-        line = OrderLine.from_db(alias, query.init_list, row[query.fields_start : query.fields_end])
-        for populator in query.related_populators:
-            populator.populate(row, line)
-        for name, position in query.annotation_col_map.items():
-            setattr(line, name, row[position])
-        lines.append(line)
-    return lines
+    orders: dict[int, PageOrder] = {}
+    statuses: dict[int, PageStatus] = {}
+    return [_line_from_row(row, orders, statuses) for row in _rows_query(alias).rows(alias, ids)]
 
 
 @dataclass
 class LinesPage:
-    lines: list[OrderLine]
+    lines: list[PageLine]
     number: int
     has_next: bool
     sort: str
@@ -402,6 +465,47 @@ def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name[1:] if name.startswith("-") else f"-{name}" for name in ordering)
 
 
+# A client id no client has: where the client goes among `_keys_query`'s parameters.
+_SENTINEL_CLIENT = -1_000_000_007
+
+
+@functools.lru_cache(maxsize=512)
+def _keys_query(alias: str, archived: bool, sort: str, offset: int, limit: int) -> tuple:
+    """The first query of `lines_page` without filters and without a cursor (the page a
+    client opens: «Заказы», «Архив», a column's sort), compiled once per process for every
+    tab, sort and offset (issue 13: the ORM built it on every page, ~1 ms of CPU): its SQL,
+    parameters, the positions of the client's id among them, and the converting compiler."""
+    client = Client(pk=_SENTINEL_CLIENT)
+    client._state.adding = False
+    by_order = sort.removeprefix("-") in {"date", "number"}
+    lines = client_lines(client=client, archived=archived, filters=LineFilters(), by_order=by_order)
+    ordering = _ordering(sort, archived=archived)
+    queryset = lines.using(alias).order_by(*ordering).values_list(*_columns(ordering))
+    compiler = queryset[offset : offset + limit].query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    params = tuple(params)
+    positions = tuple(index for index, param in enumerate(params) if param == _SENTINEL_CLIENT)
+    if not positions or any(  # pragma: no cover - Django wrote the client otherwise
+        str(_SENTINEL_CLIENT) in str(param) for param in params if param != _SENTINEL_CLIENT
+    ):
+        raise RuntimeError("the client of the keys query is not a parameter of its own")
+    return sql, params, positions, compiler
+
+
+def _unfiltered_keys(client_id: int, archived: bool, sort: str, offset: int, limit: int) -> list:
+    """`list(lines.order_by(…).values_list(…)[offset:offset + limit])` of `lines_page` for a
+    tab without filters and without a cursor, over the statement `_keys_query` keeps."""
+    alias = router.db_for_read(OrderLine)
+    sql, params, positions, compiler = _keys_query(alias, archived, sort, offset, limit)
+    values = list(params)
+    for position in positions:
+        values[position] = client_id
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, values)
+        results = [cursor.fetchall()]
+    return [tuple(row) for row in compiler.results_iter(results)]
+
+
 def lines_page(
     *,
     client: Client,
@@ -448,7 +552,11 @@ def lines_page(
     # plus the status for the status sort), then those rows with their order, status and
     # «may go to the archive» flag — the joins and the subquery run for one page, not for
     # every line.
-    keys = list(lines.order_by(*ordering).values_list(*columns)[offset : offset + per_page + 1])
+    if cursor or filters.active:
+        keys = lines.order_by(*ordering).values_list(*columns)[offset : offset + per_page + 1]
+        keys = list(keys)
+    else:
+        keys = _unfiltered_keys(client.pk, archived, sort, offset, per_page + 1)
     more = len(keys) > per_page
     keys = keys[:per_page]
     if before and not after:
@@ -506,8 +614,34 @@ def line_with_history(*, client: Client, line_id: int) -> OrderLine:
     return line
 
 
-def statuses_for_filter() -> list[OrderStatus]:
-    return list(OrderStatus.objects.only("id", "name", "colour").order_by("sort_order", "name"))
+_STATUS_FIELDS = ("id", "name", "colour", "is_final", "role")
+
+
+@functools.lru_cache(maxsize=8)
+def _statuses_query(alias: str) -> tuple[str, tuple, object]:
+    """The statement of every status in the table's order, compiled once per process and
+    database (issue 13: the ORM built it on every page of «Заказы» and «Архив»)."""
+    queryset = (
+        OrderStatus.objects.using(alias).order_by("sort_order", "name").values_list(*_STATUS_FIELDS)
+    )
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    return sql, tuple(params), compiler
+
+
+def statuses_for_filter() -> list[PageStatus]:
+    """Every status in the table's order (the filter's choices, the API's list): one query."""
+    alias = router.db_for_read(OrderStatus)
+    sql, params, compiler = _statuses_query(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        results = [cursor.fetchall()]
+    statuses = []
+    for row in compiler.results_iter(results):
+        status = PageStatus()
+        status.pk, status.name, status.colour, status.is_final, status.role = row
+        statuses.append(status)
+    return statuses
 
 
 def lines_cursor_page(

@@ -14,12 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from mprating.accounts.decorators import client_required
 from mprating.core.errors import ApplicationError, NotFound
+from mprating.orders import cabinet_rows, hooks, services
 from mprating.orders import cabinet_selectors as selectors
-from mprating.orders import hooks, services
 from mprating.orders.cabinet_forms import LineFilterForm
 from mprating.orders.models import OrderStatus
 
@@ -104,6 +105,27 @@ def _headers(params: QueryDict, sort: str) -> list[dict]:
 # The query parameters of a page of the table (not filters): the number shown and the cursors.
 PAGE_PARAMS = ("page", "after", "before")
 
+# Table heads written, by exactly what they depend on (see `_table_head`); emptied when full.
+_heads: dict[tuple, str] = {}
+KEPT_HEADS = 1024
+
+
+def _table_head(params: QueryDict, sort: str) -> SafeString:
+    """The <thead> of `_headers(params, sort)` (`cabinet_rows.thead_html`), kept per process
+    by exactly what it depends on: the sort and the query's parameters but the page's, in
+    their order. The same filters and sort on every page of a walk write it once."""
+    key = (
+        sort,
+        tuple((name, tuple(values)) for name, values in params.lists() if name not in PAGE_PARAMS),
+    )
+    html = _heads.get(key)
+    if html is None:
+        if len(_heads) >= KEPT_HEADS:
+            _heads.clear()
+        html = _heads[key] = cabinet_rows.thead_html(_headers(params, sort))
+    # thead_html escapes every value it writes.
+    return SafeString(html)  # nosec B703
+
 
 def _pager(params: QueryDict, page: selectors.LinesPage) -> dict[str, str]:
     """The query strings of «← Назад» / «Вперёд →»: the filters and the sort stay, the cursor
@@ -176,7 +198,7 @@ def _table(request: HttpRequest, *, archived: bool) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "headers": _headers(params, page.sort),
+        "table_head": _table_head(params, page.sort),
         "pager": _pager(params, page),
         "next_url": request.get_full_path(),
         "refused_role": OrderStatus.Role.REFUSED,

@@ -4,6 +4,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from mprating.core.fast_widgets import field_html
 from mprating.orders import cabinet_rows
 
 register = template.Library()
@@ -43,3 +44,24 @@ def order_line_row(context, line) -> SafeString:
 def order_rows_inherited(next_url: str) -> SafeString:
     """The htmx attributes of the table's <tbody> that every row inherits."""
     return cabinet_rows.tbody_attributes(next_url)
+
+
+# Filter rows written, by exactly what they depend on (see `filter_field_row`); emptied when full.
+_field_rows: dict[tuple, str] = {}
+KEPT_FIELD_ROWS = 4096
+
+
+@register.simple_tag
+def filter_field_row(field) -> SafeString:
+    """`{% field_row %}` of a field of the table's filter form (`LineFilterForm`), kept per
+    process by exactly what its HTML depends on: the field, the form's data and the status
+    choices (`LineFilterForm.state`; errors follow from them). Issue 13: the nine rows were
+    written on every page, the same for every page of a client without filters."""
+    key = (field.name, field.form.state())
+    html = _field_rows.get(key)
+    if html is None:
+        if len(_field_rows) >= KEPT_FIELD_ROWS:
+            _field_rows.clear()
+        html = _field_rows[key] = field_html(field)
+    # field_html escapes every value it writes (the widget is Django's safe HTML).
+    return SafeString(html)  # nosec B703

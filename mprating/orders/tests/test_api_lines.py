@@ -351,3 +351,26 @@ def test_statuses_for_the_filter(client, buyer):
     names = [s["name"] for s in client.get(f"{API}/statuses").json()]
 
     assert "Новый" in names and "Отказ" in names
+
+
+def test_statuses_are_every_status_in_order_in_one_query(client, buyer):
+    from mprating.orders.models import OrderStatus
+
+    # When: the selector (also the cabinet filter's choices) and the API list
+    statuses = []
+    queries = count_queries(lambda: statuses.extend(cabinet_selectors.statuses_for_filter()))
+    listed = []
+    api_queries = count_queries(
+        lambda: listed.extend(client.get(f"{API}/statuses").json())
+    )  # the session, the user, the client and the statuses
+
+    # Then: every status in the table's order, read in one query (is_final included)
+    expected = OrderStatus.objects.order_by("sort_order", "name")
+    assert queries == 1
+    assert [(s.pk, s.name, s.colour, s.is_final, s.role) for s in statuses] == [
+        (s.pk, s.name, s.colour, s.is_final, s.role) for s in expected
+    ]
+    assert listed == [
+        {"id": s.pk, "name": s.name, "colour": s.colour, "is_final": s.is_final} for s in expected
+    ]
+    assert api_queries <= 4

@@ -629,12 +629,14 @@ def test_nav_has_orders_and_archive(client, signed_in):
     assert f'href="{LINES}"' in html and f'href="{ARCHIVE}"' in html
 
 
-def test_lines_objects_are_order_lines(signed_in):
+def test_lines_are_plain_rows_of_the_clients_lines(signed_in):
     _order(signed_in, *_offers(1))
     page = cabinet_selectors.lines_page(
         client=signed_in, archived=False, filters=cabinet_selectors.LineFilters()
     )
-    assert isinstance(page.lines[0], OrderLine)
+    line = OrderLine.objects.get(client=signed_in)
+    assert isinstance(page.lines[0], cabinet_selectors.PageLine)
+    assert page.lines[0].pk == line.pk and page.lines[0].order.number == line.order.number
     assert page.lines[0].order_all_final is False
 
 

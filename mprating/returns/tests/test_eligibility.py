@@ -149,13 +149,48 @@ def test_the_orders_hook_offers_create_return_only_on_eligible_lines(django_asse
     no_return = shipped_line(buyer, returnable=False)
     lines = [eligible, open_line, no_return]
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         hooks.line_actions_attach(lines)
 
     [action] = eligible.extra_actions
     assert action.label == "Создать возврат"
     assert action.url == reverse("returns:create", args=[eligible.pk])
     assert open_line.extra_actions == [] and no_return.extra_actions == []
+
+
+def test_shipped_and_returned_reads_both_facts_of_many_lines_in_one_query(
+    django_assert_num_queries,
+):
+    # Given: a line shipped twice (moved back in between), with a rejected and a held return;
+    # a shipped line without returns; a line not shipped
+    buyer = make_client()
+    twice = _shipped_on_first_of_march(buyer, quantity=5, return_days=30)
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=MSK), tick=False):
+        from mprating.orders import services as order_services
+        from mprating.orders.models import OrderStatus
+
+        back = OrderStatus.objects.get(name="Собран")
+        order_services.line_status_set(
+            line_ids=[twice.pk], status_id=back.pk, actor=None, comment="ошибка"
+        )
+        twice = ship(twice)
+        rejected = make_return(buyer, twice, quantity=2)
+        advance(rejected, ReturnStatus.REVIEW)
+        advance(rejected, ReturnStatus.REJECTED, comment="Следы установки")
+        make_return(buyer, twice, quantity=3)
+    once = _shipped_on_first_of_march(buyer)
+    open_line = placed_line(buyer)
+
+    # When
+    with django_assert_num_queries(1):
+        facts = eligibility.shipped_and_returned([twice.pk, once.pk, open_line.pk, 0])
+
+    # Then: the latest shipping, the pieces of every return but the rejected one
+    assert facts == {
+        twice.pk: (datetime(2026, 3, 10, 12, 0, tzinfo=MSK), 3),
+        once.pk: (SHIPPED_AT, 0),
+        open_line.pk: (None, 0),
+    }
 
 
 def test_the_orders_hook_costs_nothing_when_no_line_is_shipped(django_assert_num_queries):
