@@ -103,6 +103,18 @@ def test_article_under_two_brands_asks_for_the_brand_first(filter_chain):
     assert stranger.status == SearchResult.STATUS_CHOOSE_BRAND
 
 
+def test_brand_choice_follows_brand_names_not_the_order_products_were_made():
+    # given an article made under three brands, added out of alphabetical order
+    for brand in ("ZETA", "ALFA", "MIDI"):
+        make_offer(make_product(brand, "AB-100", "Фильтр"), price="100.00")
+
+    # when no brand is chosen
+    result = search(client=client_with(scheme=3), query="AB100")
+
+    # then the choice lists the brands by name (the statement's lines come in no order)
+    assert [choice.brand for choice in result.brand_choices] == ["ALFA", "MIDI", "ZETA"]
+
+
 def test_display_price_carries_the_markup_rounded_half_up():
     assert display_price(Decimal("1000.00"), Decimal("12.5")) == Decimal("1125.00")
     assert display_price(Decimal("0.99"), Decimal("50")) == Decimal("1.49")  # 1.485 → 1.49
@@ -287,5 +299,7 @@ def test_search_walk_drops_met_products_by_hash_probe_and_checks_warehouses_in_t
     # the statement at scheme 3 on the 1M catalog), and an analog's offers are tested against one
     # array of the active warehouses inside the offer scan, not joined with them offer by offer
     assert not [node for node in nodes if node["Node Type"] == "SetOp"]
+    # and the ~220 lines are not sorted by brand name at the end (Python orders the rows)
+    assert plan["Node Type"] != "Sort"
     offer_scans = [node for node in nodes if node.get("Relation Name") == "catalog_offer"]
     assert "warehouse_id = ANY" in json.dumps(offer_scans)
