@@ -6,8 +6,9 @@ pairs gives, on the bench catalog (issue 13, target 4; catalog migration 0004).
 For `--articles` random products (fixed seed) × cross schemes 1–3 × the stock filter off and on,
 runs the whole search statement twice on PostgreSQL: as the search runs it
 (`catalog_crossneighbours`) and with the walk over `catalog_crosslink` (the statement before
-migration 0004, still the one SQLite runs), and compares every row: products, depths, offers,
-their order and `analogs_total`. Prints the counts and the time of each; exits 1 on a difference.
+migration 0004, still the one SQLite runs), and compares every row: products, depths, offers
+and `analogs_total` (the lines come in no order, so they are compared sorted). Prints the
+counts and the time of each; exits 1 on a difference.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def main() -> None:
                         )
                         started = time.perf_counter()
                         cursor.execute(sql, {"article": article, "brand": brand_id})
-                        lines[vendor] = cursor.fetchall()
+                        # The statement's lines come in no order (the search sorts them).
+                        lines[vendor] = sorted(cursor.fetchall(), key=repr)
                         times[vendor].append((time.perf_counter() - started) * 1000)
                     if lines["postgresql"] != lines["other"]:
                         differences += 1

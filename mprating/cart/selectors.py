@@ -53,11 +53,15 @@ def cart_totals(*, client: Client) -> CartTotals:
 
 
 def cart_quantities_for_offers(*, client: Client, offer_ids: list[int]) -> dict[int, int]:
-    """{offer id: pieces in the client's cart} for the offers shown on a search page."""
+    """{offer id: pieces in the client's cart} for the offers shown on a search page.
+
+    The ~200 ids of a scheme-3 search go as one parameter (`any_of`), unordered: with `__in`
+    Django wrote and psycopg quoted a placeholder per id, ~3.9 ms of Python per page against
+    0.8 ms now, for a statement that runs in 0.02 ms."""
     return dict(
-        CartLine.objects.filter(client=client, offer_id__in=offer_ids).values_list(
-            "offer_id", "quantity"
-        )
+        CartLine.objects.filter(client_id=client.pk, offer_id__any_of=set(offer_ids))
+        .order_by()
+        .values_list("offer_id", "quantity")
     )
 
 
