@@ -18,6 +18,11 @@ Measured with pyinstrument/cProfile on «Заявки» (bench/backoffice_lists.
   always False), so it is rendered once per language with a marker value and the row's
   escaped pk put in its place: the same HTML, without the template engine.
 
+- A list that shows its total (`show_full_result_count`, Django's default) counted its rows
+  twice when nothing filters them: the page's count and the «total» count over the same rows,
+  each statement compiled and sent (~0.7 ms a page). When the list's query filters exactly
+  as the root one (same WHERE, joins, DISTINCT, annotations), the total is the page's count.
+
 `install()` runs from `CoreConfig.ready()`; `test_admin_lists_speed` checks the HTML is the
 same as unfold's own and that both replacements are in place (so an unfold upgrade that moves
 them fails a test instead of silently undoing this).
@@ -53,12 +58,63 @@ def row_checkbox(pk) -> SafeString:
     return mark_safe(f'{before}value="{escape(pk)}"{after}')  # nosec B308 B703: pk escaped
 
 
+def same_rows(query, root) -> bool:
+    """Do the ORM queries `query` and `root` select the same rows (ordering aside)? Only when
+    they filter alike; anything else that could change the rows makes the answer «no»."""
+    return (
+        query.where == root.where
+        and query.alias_map.keys() == root.alias_map.keys()
+        and query.distinct == root.distinct
+        and query.distinct_fields == root.distinct_fields
+        and query.annotations.keys() == root.annotations.keys()
+        and query.group_by == root.group_by
+        and query.extra == root.extra
+        and query.combinator is None
+        and root.combinator is None
+        and (query.low_mark, query.high_mark) == (root.low_mark, root.high_mark)
+    )
+
+
+def _install_full_count() -> None:
+    from django.contrib.admin.views.main import ChangeList
+
+    original = ChangeList.get_results
+
+    @wraps(original)
+    def get_results(self, request):
+        if not self.model_admin.show_full_result_count or not same_rows(
+            self.queryset.query, self.root_queryset.query
+        ):
+            return original(self, request)
+        # Django's get_results with the total taken from the page's count.
+        root_queryset = self.root_queryset
+        self.root_queryset = _CountedRows()
+        try:
+            original(self, request)
+        finally:
+            self.root_queryset = root_queryset
+        self.full_result_count = self.result_count
+        self.show_admin_actions = bool(self.result_count)
+
+    get_results.mp_full_count_once = True
+    ChangeList.get_results = get_results
+
+
+class _CountedRows:
+    """Stands for the root queryset while Django's `get_results` runs: its count is the page's
+    (set right after), so no second statement is sent."""
+
+    def count(self) -> int:
+        return 0
+
+
 def install() -> None:
     from unfold import admin as unfold_admin
     from unfold.templatetags import unfold_list
 
     if getattr(unfold_list.result_headers, "mp_once_per_changelist", False):
         return
+    _install_full_count()
     from mprating.core import admin_filters_html
 
     admin_filters_html.install()

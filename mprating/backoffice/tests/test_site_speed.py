@@ -398,3 +398,49 @@ def test_planned_cells_keep_the_display_marks(rf):
         assert list(unfold_list.items_for_result(cl, group, None)) == list(
             original(cl, group, None)
         )
+
+
+def test_badges_compiled_once_still_count_every_new_request(
+    boss_browser, django_assert_num_queries
+):
+    """The badges' statement is compiled once per process (issue 13); its numbers are counted
+    on every page: a new VIN request shows at once, with the page's queries unchanged."""
+    from mprating.backoffice import navigation
+    from mprating.garage.tests.vin_factories import make_vin_request
+
+    url = "/backoffice/finance/statement/"
+    badge = re.compile(r"VIN-запросы</span>\s*(<span[^>]*>\s*(\d+)\s*</span>)?")
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) is None
+    compiled = navigation._badges_statement.cache_info().currsize
+    assert compiled >= 1
+
+    client = make_client()
+    make_vin_request(client)
+    with django_assert_num_queries(4):  # user, badges, count, rows
+        html = boss_browser.get(url).content.decode()
+    assert badge.search(html).group(2) == "1"
+    make_vin_request(client)
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) == "2"
+    assert navigation._badges_statement.cache_info().currsize == compiled  # not compiled anew
+
+
+def test_one_badge_alone_is_counted_exactly(client, django_assert_num_queries):
+    """A person who sees one work queue only: its badge through the same kept statement."""
+    from django.contrib.auth.models import Permission
+
+    from mprating.garage.tests.vin_factories import make_vin_request
+
+    staff = make_staff(email="vin@example.ru")
+    staff.user_permissions.add(
+        Permission.objects.get(codename="process_vinrequest"),
+        Permission.objects.get(codename="view_statement"),
+    )
+    client.force_login(staff)
+    url = "/backoffice/finance/statement/"
+    make_vin_request(make_client())
+    html = client.get(url).content.decode()
+    assert "Отказы на рассмотрении" not in html
+    assert re.search(r"VIN-запросы</span>\s*<span[^>]*>\s*1\s*</span>", html)
+    make_vin_request(make_client(email="second@example.ru"))
+    html = client.get(url).content.decode()
+    assert re.search(r"VIN-запросы</span>\s*<span[^>]*>\s*2\s*</span>", html)
