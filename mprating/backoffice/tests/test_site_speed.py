@@ -262,6 +262,9 @@ PAGES = [
     "/backoffice/accounts/user/",
     "/backoffice/accounts/client/",
     "/backoffice/auth/group/",
+    "/backoffice/auth/group/?q=%3Cscript",  # «1 результат (N всего)» beside the title
+    "/backoffice/finance/statement/",  # an empty list
+    "/backoffice/finance/statement/?status=failed&o=2",
 ]
 # The project's pagination says «2 пользователя» where unfold says «2 пользователи».
 OWN_PAGINATION = re.compile(r'<div class="py-4">[^<]*</div>')
@@ -289,6 +292,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "actions",
         "filter_actions",  # «Заявки»' filters, kept before this page
         "pagination",
+        "header",
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
@@ -444,3 +448,36 @@ def test_one_badge_alone_is_counted_exactly(client, django_assert_num_queries):
     make_vin_request(make_client(email="second@example.ru"))
     html = client.get(url).content.decode()
     assert re.search(r"VIN-запросы</span>\s*<span[^>]*>\s*2\s*</span>", html)
+
+
+def _header(html: str) -> str:
+    return _between(html, 'id="header-inner"', 'id="content"')
+
+
+def test_kept_header_follows_counts_and_permissions(client):
+    """The list header is kept per state: a new row changes «N всего», and a person who may
+    not add does not get the «add» button kept for one who may."""
+    from django.contrib.auth.models import Group, Permission
+
+    boss = make_staff(email="boss@example.ru", superuser=True)
+    viewer = make_staff(email="viewer@example.ru")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_group"))
+    Group.objects.create(name="Бета")
+    url = "/backoffice/auth/group/?q=Бета"
+    add_link = 'href="/backoffice/auth/group/add/?_changelist_filters=q%3D'
+    backoffice_tags._frame_html.clear()
+
+    client.force_login(boss)
+    first = _header(client.get(url).content.decode())
+    total = Group.objects.count()
+    assert f'1 результат (<a href="?">{total} всего</a>)' in first
+    assert add_link in first
+    Group.objects.create(name="Гамма")
+    second = _header(client.get(url).content.decode())
+    assert f'1 результат (<a href="?">{total + 1} всего</a>)' in second
+
+    client.force_login(viewer)
+    theirs = _header(client.get(url).content.decode())
+    assert f"{total + 1} всего" in theirs
+    assert "/backoffice/auth/group/add/" not in theirs
+    assert any(key[0] == "header" for key in backoffice_tags._frame_html)
