@@ -253,6 +253,41 @@ def _header_key(context) -> tuple | None:
     )
 
 
+def _empty_results_key(context) -> tuple | None:
+    """unfold's «Ничего не найдено» box of an empty list (rendered inside the list's inclusion
+    tag, whose context holds `cl` and little else): its «add» link, when the context offers
+    one, and «Сбросить фильтры»."""
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    opts = context.get("opts")
+    texts = tuple(
+        _text(context.get(name))
+        for name in ("has_add_permission", "is_popup", "to_field", "preserved_filters")
+    )
+    if None in texts or context.get("preserved_qsl") or opts not in (None, cl.opts):
+        return None
+    request = getattr(context, "request", None)
+    return (
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        getattr(request, "current_app", None),
+        opts is None,
+        cl.opts.label_lower,
+        str(cl.opts.verbose_name),
+        *texts,
+        *(
+            str(value)
+            for value in (
+                bool(cl.search_fields),
+                getattr(cl, "is_dataset", None),
+                bool(cl.has_filters),
+                bool(cl.query),
+            )
+        ),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -261,6 +296,7 @@ _FRAME_KEYS = {
     "filter_actions": _filter_actions_key,
     "pagination": _pagination_key,
     "header": _header_key,
+    "empty_results": _empty_results_key,
 }
 
 

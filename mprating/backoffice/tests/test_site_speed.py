@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from unfold.sites import UnfoldAdminSite
 from unfold.templatetags import unfold_list
 
@@ -281,7 +282,11 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
     another list and from the second page on, the page unfold's own templates make."""
     order_with_lines(make_client(last_name=EVIL))
     backoffice_tags._frame_html.clear()
-    for other in ("/backoffice/orders/order/", "/backoffice/auth/group/"):  # other actions
+    for other in (  # other actions, another empty list
+        "/backoffice/orders/order/",
+        "/backoffice/auth/group/",
+        "/backoffice/finance/statement/?status=failed",
+    ):
         assert boss_browser.get(other).status_code == 200
     first = boss_browser.get(url).content.decode()
     kept = boss_browser.get(url).content.decode()
@@ -293,6 +298,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "filter_actions",  # «Заявки»' filters, kept before this page
         "pagination",
         "header",
+        "empty_results",  # «Акты сверки», empty
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
@@ -481,3 +487,36 @@ def test_kept_header_follows_counts_and_permissions(client):
     assert f"{total + 1} всего" in theirs
     assert "/backoffice/auth/group/add/" not in theirs
     assert any(key[0] == "header" for key in backoffice_tags._frame_html)
+
+
+def test_kept_empty_results_follow_the_list_state():
+    """What the «Ничего не найдено» box shows is in its key: another list, a search, filters,
+    an «add» permission; a context it cannot name is rendered, not kept."""
+    from types import SimpleNamespace
+
+    from django.template import Context
+
+    from mprating.finance.models import Statement
+
+    def key(**changes):
+        cl = SimpleNamespace(
+            opts=Statement._meta, search_fields=(), has_filters=True, query="", is_dataset=False
+        )
+        values = {"cl": cl}
+        for name, value in changes.items():
+            if hasattr(cl, name):
+                setattr(cl, name, value)
+            else:
+                values[name] = value
+        return backoffice_tags._empty_results_key(Context(values))
+
+    base = key()
+    assert base is not None
+    assert key(opts=Group._meta) != base
+    assert key(query="x") != base
+    assert key(has_filters=False) != base
+    assert key(search_fields=("name",)) != base
+    assert key(has_add_permission=True) != base
+    assert key(preserved_filters="q=x") != base
+    assert key(preserved_qsl=[("q", "x")]) is None
+    assert key(to_field=object()) is None
