@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -304,9 +304,11 @@ BADGE_ROWS = {
 _links: dict[tuple, str] = {}
 
 
-def _link(url_name: str) -> str:
-    """`reverse(url_name)`, kept per script prefix and URL configuration."""
-    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+def _link(url_name: str, where: tuple[str, str] | None = None) -> str:
+    """`reverse(url_name)`, kept per script prefix and URL configuration (`where`, when the
+    caller has read them once for all its links)."""
+    prefix, urlconf = where or (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = (url_name, prefix, urlconf)
     link = _links.get(key)
     if link is None:
         link = _links[key] = reverse(url_name)
@@ -328,6 +330,11 @@ def waiting(request: HttpRequest, count: Callable[[], int]) -> int:
     return counted[count]
 
 
+@functools.cache
+def _badge_model(count: Callable[[], int]) -> type:
+    return BADGE_ROWS[count]().model
+
+
 @functools.lru_cache(maxsize=64)
 def _badges_statement(
     counts: tuple[Callable[[], int], ...], using: str, vendor: str
@@ -345,14 +352,14 @@ def _count_badges(request: HttpRequest, counts: list[Callable[[], int]]) -> None
     missing = tuple(c for c in dict.fromkeys(counts) if c not in counted and c in BADGE_ROWS)
     if not missing:
         return
-    using = BADGE_ROWS[missing[0]]().db
+    using = router.db_for_read(_badge_model(missing[0]))
     sql, params = _badges_statement(missing, using, connections[using].vendor)
     numbers = counts_run(using, sql, params)
     counted.update(zip(missing, numbers, strict=True))
 
 
-def _entry(request: HttpRequest, item: Item) -> dict:
-    entry = {"title": item.title, "icon": item.icon, "link": _link(item.url_name)}
+def _entry(request: HttpRequest, item: Item, where: tuple[str, str]) -> dict:
+    entry = {"title": item.title, "icon": item.icon, "link": _link(item.url_name, where)}
     if item.badge is not None and (number := waiting(request, item.badge)):
         # Not a string: unfold shows the number itself (a string would be a callback path).
         entry.update(badge=number, badge_variant="primary")
@@ -366,8 +373,9 @@ def sidebar(request: HttpRequest) -> list[dict]:
     ]
     _count_badges(request, [i.badge for _, items in allowed for i in items if i.badge])
     groups = []
+    where = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     for section, allowed_items in allowed:
-        items = [_entry(request, item) for item in allowed_items]
+        items = [_entry(request, item, where) for item in allowed_items]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
     _mark_active(request, groups)
