@@ -159,6 +159,12 @@ def install() -> None:
     # each). An empty default (what later unfold versions declare) answers the same «none».
     if not hasattr(unfold_admin.ModelAdmin, "list_sections"):
         unfold_admin.ModelAdmin.list_sections = ()
+    # Likewise `cl.is_dataset`, asked four times a list page (search form, empty results) in
+    # `{% if %}` only: unfold's dataset lists say True, its other lists have no such attribute.
+    from unfold.views import ChangeList as UnfoldChangeList
+
+    if not hasattr(UnfoldChangeList, "is_dataset"):
+        UnfoldChangeList.is_dataset = False
 
     from unfold import utils as unfold_utils
 

@@ -21,6 +21,7 @@ def test_both_replacements_are_in_place():
     assert getattr(unfold_list.result_headers, "mp_once_per_changelist", False)
     assert getattr(unfold_admin.ModelAdmin.action_checkbox, "mp_row_checkbox", False)
     assert unfold_admin.ModelAdmin.list_sections == ()  # asked by the row template
+    assert ChangeList.is_dataset is False  # asked by the search form and the empty list
     assert getattr(unfold_utils._boolean_icon, "mp_cached", False)
     assert getattr(unfold_list.display_for_label, "mp_cached", False)
 
