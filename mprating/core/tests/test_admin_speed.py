@@ -175,3 +175,30 @@ def test_same_rows_tells_filters_apart():
     ):
         assert not admin_speed.same_rows(other.query, root.query)
     assert not admin_speed.same_rows(root.filter(name="x").query, root.filter(name="y").query)
+
+
+def _django_media(media, monkeypatch):
+    from django.forms.widgets import Media
+
+    merge, render_js, render_css = admin_speed.DJANGO_MEDIA
+    with monkeypatch.context() as patched:
+        patched.setattr(Media, "merge", staticmethod(merge))
+        patched.setattr(Media, "render_js", render_js)
+        patched.setattr(Media, "render_css", render_css)
+        return str(media)
+
+
+def test_kept_media_is_djangos_media(settings, monkeypatch):
+    from django.forms.widgets import Media, Script
+
+    first = Media(js=["admin/js/a.js", "/abs.js", "https://x.ru/b.js"], css={"all": ["c.css"]})
+    second = Media(js=["admin/js/a.js", "d.js"], css={"print": ["p.css"], "all": ["c.css"]})
+    scripted = Media(js=[Script("s.js", defer=True), "admin/js/a.js"])
+    for media in (first, second, first + second, second + first, scripted, (first + second)["js"]):
+        ours = [str(media), str(media)]  # the second from what is kept
+        assert ours[0] == ours[1] == _django_media(media, monkeypatch)
+    assert admin_speed._media_kept
+
+    settings.STATIC_URL = "/elsewhere/"
+    assert not admin_speed._media_kept  # static settings changed: nothing kept holds
+    assert 'src="/elsewhere/admin/js/a.js"' in str(first["js"])
