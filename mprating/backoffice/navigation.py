@@ -11,10 +11,12 @@ A work queue's item carries a badge with the number of things waiting in it (Â«Ð
 configuration, not on every page (issue 13).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections, router
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -22,7 +24,7 @@ from mprating.accounts.personal_data import (
     deletion_requests_waiting,
     deletion_requests_waiting_rows,
 )
-from mprating.core.counting import counts_together
+from mprating.core.counting import counts_run, counts_statement
 from mprating.garage.selectors import vin_requests_waiting, vin_requests_waiting_rows
 from mprating.orders.selectors import refusal_requests_waiting, refusal_requests_waiting_rows
 
@@ -302,9 +304,11 @@ BADGE_ROWS = {
 _links: dict[tuple, str] = {}
 
 
-def _link(url_name: str) -> str:
-    """`reverse(url_name)`, kept per script prefix and URL configuration."""
-    key = (url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+def _link(url_name: str, where: tuple[str, str] | None = None) -> str:
+    """`reverse(url_name)`, kept per script prefix and URL configuration (`where`, when the
+    caller has read them once for all its links)."""
+    prefix, urlconf = where or (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = (url_name, prefix, urlconf)
     link = _links.get(key)
     if link is None:
         link = _links[key] = reverse(url_name)
@@ -326,18 +330,36 @@ def waiting(request: HttpRequest, count: Callable[[], int]) -> int:
     return counted[count]
 
 
+@functools.cache
+def _badge_model(count: Callable[[], int]) -> type:
+    return BADGE_ROWS[count]().model
+
+
+@functools.lru_cache(maxsize=64)
+def _badges_statement(
+    counts: tuple[Callable[[], int], ...], using: str, vendor: str
+) -> tuple[str, tuple]:
+    """The one statement counting `counts`, compiled once per process, database and set of
+    badges: the querysets are the same on every page (no per-request value in them), and
+    building and compiling them cost ~1.3 ms of a back office page (issue 13). The count runs
+    on every page: the numbers stay exact."""
+    return counts_statement(*(BADGE_ROWS[count]().using(using) for count in counts))
+
+
 def _count_badges(request: HttpRequest, counts: list[Callable[[], int]]) -> None:
     """The badges `counts` not counted yet in this request, in one statement."""
     counted = request.__dict__.setdefault("_backoffice_waiting", {})
-    missing = [c for c in dict.fromkeys(counts) if c not in counted and c in BADGE_ROWS]
-    if len(missing) < 2:
-        return  # `waiting` counts it alone
-    numbers = counts_together(*(BADGE_ROWS[count]() for count in missing))
+    missing = tuple(c for c in dict.fromkeys(counts) if c not in counted and c in BADGE_ROWS)
+    if not missing:
+        return
+    using = router.db_for_read(_badge_model(missing[0]))
+    sql, params = _badges_statement(missing, using, connections[using].vendor)
+    numbers = counts_run(using, sql, params)
     counted.update(zip(missing, numbers, strict=True))
 
 
-def _entry(request: HttpRequest, item: Item) -> dict:
-    entry = {"title": item.title, "icon": item.icon, "link": _link(item.url_name)}
+def _entry(request: HttpRequest, item: Item, where: tuple[str, str]) -> dict:
+    entry = {"title": item.title, "icon": item.icon, "link": _link(item.url_name, where)}
     if item.badge is not None and (number := waiting(request, item.badge)):
         # Not a string: unfold shows the number itself (a string would be a callback path).
         entry.update(badge=number, badge_variant="primary")
@@ -351,8 +373,9 @@ def sidebar(request: HttpRequest) -> list[dict]:
     ]
     _count_badges(request, [i.badge for _, items in allowed for i in items if i.badge])
     groups = []
+    where = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     for section, allowed_items in allowed:
-        items = [_entry(request, item) for item in allowed_items]
+        items = [_entry(request, item, where) for item in allowed_items]
         if items:
             groups.append({"title": section.title, "separator": True, "items": items})
     _mark_active(request, groups)

@@ -21,6 +21,10 @@ class CoreConfig(AppConfig):
         from mprating.core import admin_speed
 
         admin_speed.install()
+        # Column identities of the ORM built without `inspect` (core/orm_speed.py).
+        from mprating.core import orm_speed
+
+        orm_speed.install()
         # `field__any_of=[…]`: a long list as one parameter (core/lookups.py).
         from mprating.core import lookups
 

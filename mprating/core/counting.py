@@ -9,10 +9,9 @@ from django.db import connections
 from django.db.models import QuerySet
 
 
-def counts_together(*querysets: QuerySet) -> list[int]:
-    if not querysets:
-        return []
-    using = querysets[0].db
+def counts_statement(*querysets: QuerySet) -> tuple[str, tuple]:
+    """The SQL and parameters of `counts_together(*querysets)`: a caller whose querysets never
+    change (the sidebar's badges) compiles it once and runs it with `counts_run`."""
     parts: list[str] = []
     params: list = []
     for number, queryset in enumerate(querysets):
@@ -20,6 +19,16 @@ def counts_together(*querysets: QuerySet) -> list[int]:
         # The ORM's own compiled SQL with its parameters kept apart; no input in the text.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # nosec B608
         params.extend(part_params)
+    return "SELECT " + ", ".join(parts), tuple(params)
+
+
+def counts_run(using: str, sql: str, params: tuple) -> list[int]:
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, params)
         return [int(value) for value in cursor.fetchone()]
+
+
+def counts_together(*querysets: QuerySet) -> list[int]:
+    if not querysets:
+        return []
+    return counts_run(querysets[0].db, *counts_statement(*querysets))

@@ -1,4 +1,7 @@
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -178,6 +181,113 @@ def _pagination_key(context) -> tuple | None:
     )
 
 
+def _text(value) -> str | None:
+    """A context value named by its text: None, a string (lazy ones translated) or a number;
+    anything else cannot be named safely (its repr may hold an address) — None then."""
+    if value is None or isinstance(value, str | int | bool | Promise):
+        return f"{type(value).__name__}:{value}"
+    return None
+
+
+def _header_key(context) -> tuple | None:
+    """unfold's page header on a list (welcomemsg.html, header_title, userlinks.html): the
+    breadcrumb of the list's model, the counts beside it, the captured «add» button and the
+    user links. Any other page (a form, an object, a list with its own header actions or
+    title) is rendered as unfold renders it."""
+    cl = context.get("cl")
+    opts = context.get("opts")
+    request = context.get("request")
+    if (
+        cl is None
+        or request is None
+        or opts is not cl.opts
+        or context.get("original")
+        or context.get("object")
+        or context.get("adminform") is not None
+        or any(
+            context.get(name)
+            for name in ("actions_list", "actions_detail", "actions_items", "nav_global")
+        )
+    ):
+        return None
+    texts = tuple(
+        _text(context.get(name))
+        for name in (
+            "has_permission",
+            "is_nav_sidebar_enabled",
+            "is_popup",
+            "show_back_button",
+            "is_fullwidth",
+            "nav_global_side",
+            "actions_list_hide_default",
+            "actions_detail_hide_default",
+        )
+    )
+    environment = context.get("environment")
+    if None in (_text(item) for item in (environment or ())):
+        return None
+    classes = context.get("element_classes") or {}
+    return (
+        context.template.name,  # a child template may override the header's blocks
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        getattr(request, "current_app", "admin"),
+        opts.label_lower,
+        str(opts.app_config.verbose_name),
+        str(opts.verbose_name_plural),
+        type(cl.paginator).__name__,
+        *(
+            str(value)
+            for value in (
+                cl.result_count,
+                cl.full_result_count,
+                cl.show_full_result_count,
+                cl.is_popup,
+                getattr(cl.model_admin, "list_fullwidth", None),
+            )
+        ),
+        *texts,
+        None if environment is None else tuple(str(item) for item in environment),
+        repr(classes.get("header")),
+        repr(classes.get("header_inner")),
+    )
+
+
+def _empty_results_key(context) -> tuple | None:
+    """unfold's «Ничего не найдено» box of an empty list (rendered inside the list's inclusion
+    tag, whose context holds `cl` and little else): its «add» link, when the context offers
+    one, and «Сбросить фильтры»."""
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    opts = context.get("opts")
+    texts = tuple(
+        _text(context.get(name))
+        for name in ("has_add_permission", "is_popup", "to_field", "preserved_filters")
+    )
+    if None in texts or context.get("preserved_qsl") or opts not in (None, cl.opts):
+        return None
+    request = getattr(context, "request", None)
+    return (
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        getattr(request, "current_app", None),
+        opts is None,
+        cl.opts.label_lower,
+        str(cl.opts.verbose_name),
+        *texts,
+        *(
+            str(value)
+            for value in (
+                bool(cl.search_fields),
+                getattr(cl, "is_dataset", None),
+                bool(cl.has_filters),
+                bool(cl.query),
+            )
+        ),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -185,6 +295,8 @@ _FRAME_KEYS = {
     "actions": _action_form_key,
     "filter_actions": _filter_actions_key,
     "pagination": _pagination_key,
+    "header": _header_key,
+    "empty_results": _empty_results_key,
 }
 
 

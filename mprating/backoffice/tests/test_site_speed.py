@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from unfold.sites import UnfoldAdminSite
 from unfold.templatetags import unfold_list
 
@@ -262,6 +263,9 @@ PAGES = [
     "/backoffice/accounts/user/",
     "/backoffice/accounts/client/",
     "/backoffice/auth/group/",
+    "/backoffice/auth/group/?q=%3Cscript",  # «1 результат (N всего)» beside the title
+    "/backoffice/finance/statement/",  # an empty list
+    "/backoffice/finance/statement/?status=failed&o=2",
 ]
 # The project's pagination says «2 пользователя» where unfold says «2 пользователи».
 OWN_PAGINATION = re.compile(r'<div class="py-4">[^<]*</div>')
@@ -278,7 +282,11 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
     another list and from the second page on, the page unfold's own templates make."""
     order_with_lines(make_client(last_name=EVIL))
     backoffice_tags._frame_html.clear()
-    for other in ("/backoffice/orders/order/", "/backoffice/auth/group/"):  # other actions
+    for other in (  # other actions, another empty list
+        "/backoffice/orders/order/",
+        "/backoffice/auth/group/",
+        "/backoffice/finance/statement/?status=failed",
+    ):
         assert boss_browser.get(other).status_code == 200
     first = boss_browser.get(url).content.decode()
     kept = boss_browser.get(url).content.decode()
@@ -289,6 +297,8 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "actions",
         "filter_actions",  # «Заявки»' filters, kept before this page
         "pagination",
+        "header",
+        "empty_results",  # «Акты сверки», empty
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
@@ -398,3 +408,115 @@ def test_planned_cells_keep_the_display_marks(rf):
         assert list(unfold_list.items_for_result(cl, group, None)) == list(
             original(cl, group, None)
         )
+
+
+def test_badges_compiled_once_still_count_every_new_request(
+    boss_browser, django_assert_num_queries
+):
+    """The badges' statement is compiled once per process (issue 13); its numbers are counted
+    on every page: a new VIN request shows at once, with the page's queries unchanged."""
+    from mprating.backoffice import navigation
+    from mprating.garage.tests.vin_factories import make_vin_request
+
+    url = "/backoffice/finance/statement/"
+    badge = re.compile(r"VIN-запросы</span>\s*(<span[^>]*>\s*(\d+)\s*</span>)?")
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) is None
+    compiled = navigation._badges_statement.cache_info().currsize
+    assert compiled >= 1
+
+    client = make_client()
+    make_vin_request(client)
+    with django_assert_num_queries(4):  # user, badges, count, rows
+        html = boss_browser.get(url).content.decode()
+    assert badge.search(html).group(2) == "1"
+    make_vin_request(client)
+    assert badge.search(boss_browser.get(url).content.decode()).group(2) == "2"
+    assert navigation._badges_statement.cache_info().currsize == compiled  # not compiled anew
+
+
+def test_one_badge_alone_is_counted_exactly(client, django_assert_num_queries):
+    """A person who sees one work queue only: its badge through the same kept statement."""
+    from django.contrib.auth.models import Permission
+
+    from mprating.garage.tests.vin_factories import make_vin_request
+
+    staff = make_staff(email="vin@example.ru")
+    staff.user_permissions.add(
+        Permission.objects.get(codename="process_vinrequest"),
+        Permission.objects.get(codename="view_statement"),
+    )
+    client.force_login(staff)
+    url = "/backoffice/finance/statement/"
+    make_vin_request(make_client())
+    html = client.get(url).content.decode()
+    assert "Отказы на рассмотрении" not in html
+    assert re.search(r"VIN-запросы</span>\s*<span[^>]*>\s*1\s*</span>", html)
+    make_vin_request(make_client(email="second@example.ru"))
+    html = client.get(url).content.decode()
+    assert re.search(r"VIN-запросы</span>\s*<span[^>]*>\s*2\s*</span>", html)
+
+
+def _header(html: str) -> str:
+    return _between(html, 'id="header-inner"', 'id="content"')
+
+
+def test_kept_header_follows_counts_and_permissions(client):
+    """The list header is kept per state: a new row changes «N всего», and a person who may
+    not add does not get the «add» button kept for one who may."""
+    from django.contrib.auth.models import Group, Permission
+
+    boss = make_staff(email="boss@example.ru", superuser=True)
+    viewer = make_staff(email="viewer@example.ru")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_group"))
+    Group.objects.create(name="Бета")
+    url = "/backoffice/auth/group/?q=Бета"
+    add_link = 'href="/backoffice/auth/group/add/?_changelist_filters=q%3D'
+    backoffice_tags._frame_html.clear()
+
+    client.force_login(boss)
+    first = _header(client.get(url).content.decode())
+    total = Group.objects.count()
+    assert f'1 результат (<a href="?">{total} всего</a>)' in first
+    assert add_link in first
+    Group.objects.create(name="Гамма")
+    second = _header(client.get(url).content.decode())
+    assert f'1 результат (<a href="?">{total + 1} всего</a>)' in second
+
+    client.force_login(viewer)
+    theirs = _header(client.get(url).content.decode())
+    assert f"{total + 1} всего" in theirs
+    assert "/backoffice/auth/group/add/" not in theirs
+    assert any(key[0] == "header" for key in backoffice_tags._frame_html)
+
+
+def test_kept_empty_results_follow_the_list_state():
+    """What the «Ничего не найдено» box shows is in its key: another list, a search, filters,
+    an «add» permission; a context it cannot name is rendered, not kept."""
+    from types import SimpleNamespace
+
+    from django.template import Context
+
+    from mprating.finance.models import Statement
+
+    def key(**changes):
+        cl = SimpleNamespace(
+            opts=Statement._meta, search_fields=(), has_filters=True, query="", is_dataset=False
+        )
+        values = {"cl": cl}
+        for name, value in changes.items():
+            if hasattr(cl, name):
+                setattr(cl, name, value)
+            else:
+                values[name] = value
+        return backoffice_tags._empty_results_key(Context(values))
+
+    base = key()
+    assert base is not None
+    assert key(opts=Group._meta) != base
+    assert key(query="x") != base
+    assert key(has_filters=False) != base
+    assert key(search_fields=("name",)) != base
+    assert key(has_add_permission=True) != base
+    assert key(preserved_filters="q=x") != base
+    assert key(preserved_qsl=[("q", "x")]) is None
+    assert key(to_field=object()) is None

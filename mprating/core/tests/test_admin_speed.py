@@ -21,6 +21,7 @@ def test_both_replacements_are_in_place():
     assert getattr(unfold_list.result_headers, "mp_once_per_changelist", False)
     assert getattr(unfold_admin.ModelAdmin.action_checkbox, "mp_row_checkbox", False)
     assert unfold_admin.ModelAdmin.list_sections == ()  # asked by the row template
+    assert ChangeList.is_dataset is False  # asked by the search form and the empty list
     assert getattr(unfold_utils._boolean_icon, "mp_cached", False)
     assert getattr(unfold_list.display_for_label, "mp_cached", False)
 
@@ -110,3 +111,94 @@ def test_the_row_template_gives_unfolds_markup(client, settings):
 
     assert _table(ours) == _table(theirs)
     assert len(ours) < len(theirs)  # the rows' indentation is gone
+
+
+def _groups_page(client, query=""):
+    from django.contrib.auth.models import Group
+
+    for name in ("Альфа", "Бета", "Гамма"):
+        Group.objects.get_or_create(name=name)
+    boss = get_user_model().objects.create_superuser(
+        email="boss@example.ru", password="x-Pass-2026-long"
+    )
+    client.force_login(boss)
+    return client.get("/backoffice/auth/group/" + query)
+
+
+@pytest.mark.django_db
+def test_an_unfiltered_list_counts_its_rows_once(client, django_assert_num_queries, monkeypatch):
+    from django.contrib.admin.views.main import ChangeList as DjangoChangeList
+
+    assert getattr(DjangoChangeList.get_results, "mp_full_count_once", False)
+    _groups_page(client)
+    with django_assert_num_queries(4):  # user, badges, one count, rows
+        response = client.get("/backoffice/auth/group/")
+    cl = response.context["cl"]
+    total = cl.root_queryset.count()
+    assert (cl.result_count, cl.full_result_count, cl.show_admin_actions) == (total, total, True)
+
+    # Django's own get_results: the same numbers with a second count.
+    monkeypatch.setattr(DjangoChangeList, "get_results", DjangoChangeList.get_results.__wrapped__)
+    with django_assert_num_queries(5):
+        theirs = client.get("/backoffice/auth/group/")
+    assert (theirs.context["cl"].result_count, theirs.context["cl"].full_result_count) == (
+        total,
+        total,
+    )
+
+
+@pytest.mark.django_db
+def test_a_searched_list_still_counts_the_total(client):
+    response = _groups_page(client, "?q=Бета")
+    cl = response.context["cl"]
+    assert (cl.result_count, cl.full_result_count) == (1, cl.root_queryset.count())
+    assert cl.full_result_count >= 3
+    assert f'1 результат (<a href="?">{cl.full_result_count} всего</a>)' in (
+        response.content.decode()
+    )
+
+
+def test_same_rows_tells_filters_apart():
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    root = Group.objects.all()
+    assert admin_speed.same_rows(root.order_by("name").query, root.query)
+    assert admin_speed.same_rows(root.select_related().query, root.query)
+    for other in (
+        root.filter(name="x"),
+        root.exclude(name="x"),
+        root.distinct(),
+        root.annotate(n=Count("user")),
+        root.filter(permissions__codename="x"),
+        root.union(root),
+    ):
+        assert not admin_speed.same_rows(other.query, root.query)
+    assert not admin_speed.same_rows(root.filter(name="x").query, root.filter(name="y").query)
+
+
+def _django_media(media, monkeypatch):
+    from django.forms.widgets import Media
+
+    merge, render_js, render_css = admin_speed.DJANGO_MEDIA
+    with monkeypatch.context() as patched:
+        patched.setattr(Media, "merge", staticmethod(merge))
+        patched.setattr(Media, "render_js", render_js)
+        patched.setattr(Media, "render_css", render_css)
+        return str(media)
+
+
+def test_kept_media_is_djangos_media(settings, monkeypatch):
+    from django.forms.widgets import Media, Script
+
+    first = Media(js=["admin/js/a.js", "/abs.js", "https://x.ru/b.js"], css={"all": ["c.css"]})
+    second = Media(js=["admin/js/a.js", "d.js"], css={"print": ["p.css"], "all": ["c.css"]})
+    scripted = Media(js=[Script("s.js", defer=True), "admin/js/a.js"])
+    for media in (first, second, first + second, second + first, scripted, (first + second)["js"]):
+        ours = [str(media), str(media)]  # the second from what is kept
+        assert ours[0] == ours[1] == _django_media(media, monkeypatch)
+    assert admin_speed._media_kept
+
+    settings.STATIC_URL = "/elsewhere/"
+    assert not admin_speed._media_kept  # static settings changed: nothing kept holds
+    assert 'src="/elsewhere/admin/js/a.js"' in str(first["js"])
