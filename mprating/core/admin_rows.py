@@ -12,6 +12,7 @@ display helpers for its value. A row with a form (`list_editable`) goes to unfol
 """
 
 import datetime
+import re
 
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -25,9 +26,10 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from mprating.core import admin_row_styles as styles
 from mprating.core.fixed_urls import MARKER as PK_MARKER
 from mprating.core.fixed_urls import reverse_object
 
@@ -75,9 +77,8 @@ def _plan(cl, unfold_list) -> dict:
         column.name = name
         column.field, column.attr = _resolve(name, cl.model_admin, cl.opts)
         column.attr_marks = None if column.attr is None else _marks(column.attr)
-        classes = [f"field-{_coerce_field_name(name, index)}", *unfold_list.ROW_CLASSES]
-        column.classes = " ".join(classes)
-        column.classes_nowrap = " ".join([*classes, "nowrap"])
+        column.classes = f"field-{_coerce_field_name(name, index)} {styles.CELL}"
+        column.classes_nowrap = f"{column.classes} nowrap"
         # unfold: «link_in_col» — the first column when list_display_links is empty.
         if links is None:
             column.link = False
@@ -109,7 +110,7 @@ def _plan(cl, unfold_list) -> dict:
         "columns": columns,
         "empty": cl.model_admin.get_empty_value_display(),
         "url": url,
-        "link_classes": " ".join(unfold_list.LINK_CLASSES),
+        "link_classes": styles.LINK,
     }
     cl.__dict__[PLAN_ATTR] = plan
     return plan
@@ -166,6 +167,7 @@ def items_for_result(cl, result, form, *, unfold_list, original):
         empty_value_display = plan["empty"]
         nowrap = False
         checkbox = False
+        compact = False
         try:
             # `lookup_field` with the column's part worked out once (_resolve).
             if column.field is not None and planned:
@@ -191,6 +193,7 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                 label = marks[1]
                 if label:
                     result_repr = unfold_list.display_for_label(value, empty_value_display, label)
+                    compact = True
                 elif marks[2]:
                     result_repr = unfold_list.display_for_dropdown(
                         result, name, value, empty_value_display
@@ -201,6 +204,7 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                     result_repr = unfold_list.display_for_value(
                         value, empty_value_display, marks[4]
                     )
+                    compact = marks[4] or checkbox
                 nowrap = isinstance(value, datetime.date | datetime.time)
             else:
                 if isinstance(f.remote_field, models.ManyToOneRel):
@@ -208,13 +212,12 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                     result_repr = empty_value_display if field_val is None else field_val
                 else:
                     result_repr = unfold_list.display_for_field(value, f, empty_value_display)
+                    compact = isinstance(f, models.BooleanField)
                 nowrap = isinstance(f, models.DateField | models.TimeField | models.ForeignKey)
+        if compact:
+            result_repr = _compact(result_repr, checkbox)
         if checkbox:
-            classes = " ".join(
-                [*unfold_list.CHECKBOX_CLASSES, "nowrap"]
-                if nowrap
-                else unfold_list.CHECKBOX_CLASSES
-            )
+            classes = _CHECKBOX_CELL_NOWRAP if nowrap else _CHECKBOX_CELL
         else:
             classes = column.classes_nowrap if nowrap else column.classes
         if column.link:
@@ -237,6 +240,37 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                 f'<td class="{classes}" data-label="{column.label}">'
                 f"{conditional_escape(result_repr)}</td>"
             )
+
+
+_CHECKBOX_CELL = f"action-checkbox {styles.CHECKBOX_CELL}"
+_CHECKBOX_CELL_NOWRAP = f"{_CHECKBOX_CELL} nowrap"
+_CHECKBOX_CLASS = f'class="{escape(styles.STYLES[styles.CHECKBOX])} '
+_CHECKBOX_SHORT = f'class="{styles.CHECKBOX} '
+_LINES = re.compile(r"\s*\n\s*")
+_OUTER_OPEN = re.compile(r"^(<[^>]*>) ")
+_OUTER_CLOSE = re.compile(r" (</[a-z]+>)$")
+_compacted: dict[str, SafeString] = {}
+COMPACTED_KEPT = 500
+
+
+def _compact(html, checkbox: bool):
+    """A cell's markup from unfold's helpers (a yes/no icon, a badge, the row checkbox) with
+    the short classes (admin_row_styles) and without the template's line breaks and
+    indentation: a line break and its indentation become one space (the same text on screen),
+    and the space just inside the outer element's tags goes (it starts or ends the line
+    there, where a browser does not show it). Templates' outputs are kept per text."""
+    if not isinstance(html, SafeString):
+        return html
+    if checkbox:  # the row's pk in it: one replacement, nothing kept
+        return mark_safe(html.replace(_CHECKBOX_CLASS, _CHECKBOX_SHORT, 1))  # nosec B308 B703
+    short = _compacted.get(html)
+    if short is None:
+        text = _LINES.sub(" ", styles.shorten(html)).strip()
+        text = _OUTER_CLOSE.sub(r"\1", _OUTER_OPEN.sub(r"\1", text))
+        short = mark_safe(text)  # nosec B308 B703: unfold's escaped markup, only spaced anew
+        if len(_compacted) < COMPACTED_KEPT:
+            _compacted[html] = short
+    return short
 
 
 # `reverse(url_name, args=[pk])` for a cell that links every row somewhere, reversed once.
