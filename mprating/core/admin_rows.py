@@ -12,8 +12,10 @@ display helpers for its value. A row with a form (`list_editable`) goes to unfol
 """
 
 import datetime
+import html
 import re
 
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
@@ -25,11 +27,15 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from unfold import utils as unfold_utils
 
 from mprating.core import admin_row_styles as styles
+from mprating.core.admin_speed import row_checkbox
 from mprating.core.fixed_urls import MARKER as PK_MARKER
 from mprating.core.fixed_urls import reverse_object
 
@@ -40,8 +46,10 @@ class _Column:
     __slots__ = (
         "attr",
         "attr_marks",
+        "cache",
         "classes",
         "classes_nowrap",
+        "fast",
         "field",
         "label",
         "link",
@@ -92,6 +100,8 @@ def _plan(cl, unfold_list) -> dict:
         column.label = conditional_escape(
             headers[index]["text"] if index != 0 or column.link else gettext("Select record")
         )
+        column.fast = _fast_kind(column)
+        column.cache = {}
         columns.append(column)
     url = None
     if type(cl).url_for_result is ChangeList.url_for_result and cl.pk_attname == "id":
@@ -106,11 +116,19 @@ def _plan(cl, unfold_list) -> dict:
             before, found, after = marked.partition(str(PK_MARKER))
             if found and str(PK_MARKER) not in after:
                 url = (before, after)
+    empty = cl.model_admin.get_empty_value_display()
+    checkbox = _compact(row_checkbox(CHECKBOX_MARKER), True).partition(f'value="{CHECKBOX_MARKER}"')
     plan = {
         "columns": columns,
-        "empty": cl.model_admin.get_empty_value_display(),
+        "empty": empty,
+        "empty_html": conditional_escape(empty),
         "url": url,
+        "url_html": None if url is None else (escape(url[0]), escape(url[1])),
         "link_classes": styles.LINK,
+        "checkbox": (checkbox[0] + 'value="', '"' + checkbox[2]) if checkbox[1] else None,
+        "datetime": _compiled_format(get_format("DATETIME_FORMAT")),
+        "date": _compiled_format(get_format("DATE_FORMAT")),
+        "timezone": timezone.get_current_timezone() if settings.USE_TZ else None,
     }
     cl.__dict__[PLAN_ATTR] = plan
     return plan
@@ -153,6 +171,110 @@ def _change_url(cl, plan, result) -> str | None:
     )
 
 
+CHECKBOX_MARKER = "mp-row-checkbox-pk"
+_TEXT_FIELDS = (models.CharField, models.TextField)
+# Django's date format characters that are a number of the date, as str.format fields.
+_FORMAT_FIELDS = {
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "m": "{0.month:02d}",
+    "n": "{0.month}",
+    "Y": "{0.year:04d}",
+    "H": "{0.hour:02d}",
+    "G": "{0.hour}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
+}
+_FORMAT_CHARS = set("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+
+
+def _compiled_format(django_format: str) -> str | None:
+    """A `str.format` pattern giving what `dateformat.format(value, django_format)` gives, when
+    the format has only numbers of the date (d.m.Y H:i); None for anything else (names of
+    months, time zones, escapes): those cells are formatted by Django."""
+    parts = []
+    for char in django_format:
+        if char in _FORMAT_FIELDS:
+            parts.append(_FORMAT_FIELDS[char])
+        elif char in _FORMAT_CHARS or char == "\\":
+            return None
+        else:
+            parts.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
+def _fast_kind(column) -> str | None:
+    """Columns whose cell is worked out here without unfold's display helpers (same text):
+    the row checkbox, a plain text field, a yes/no field or column, a date or date-time field.
+    """
+    field, attr = column.field, column.attr
+    if field is None:
+        if attr is None:
+            return None
+        if getattr(attr, "mp_row_checkbox", False) and column.name == "action_checkbox":
+            return "checkbox"
+        marks = column.attr_marks
+        if marks[4] and not (marks[1] or marks[2] or marks[3]):
+            return "boolean"
+        return None
+    # In the order of unfold's `display_for_field`: choices first.
+    if field.auto_created or field.remote_field is not None or getattr(field, "flatchoices", None):
+        return None
+    if isinstance(field, models.BooleanField):
+        return "boolean"
+    if isinstance(field, _TEXT_FIELDS):
+        return "text"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    return None
+
+
+def _escape(text) -> str:
+    if type(text) is str:
+        return html.escape(text)
+    return conditional_escape(text)
+
+
+def _fast_cell(column, plan, result):
+    """The cell's escaped HTML and whether it does not wrap, or None: unfold's path."""
+    kind = column.fast
+    if kind == "checkbox":
+        parts = plan["checkbox"]
+        pk = result.pk
+        if parts is None or type(pk) is not int:
+            return None
+        return f"{parts[0]}{pk}{parts[1]}", False
+    value = getattr(result, column.name) if column.field is not None else column.attr(result)
+    if kind == "text":
+        if value is None or value == "":
+            return plan["empty_html"], False
+        if type(value) is str:
+            return html.escape(value), False
+        return None
+    if kind == "boolean":
+        if value is None or type(value) is bool:
+            cell = column.cache.get(value)
+            if cell is None:
+                cell = column.cache[value] = _compact(unfold_utils._boolean_icon(value), False)
+            return cell, False
+        return None
+    if value is None or value == "":
+        return plan["empty_html"], True
+    if kind == "datetime":
+        pattern = plan["datetime"]
+        if pattern is None or type(value) is not datetime.datetime:
+            return None
+        if plan["timezone"] is not None and value.utcoffset() is not None:
+            value = value.astimezone(plan["timezone"])
+        return html.escape(pattern.format(value)), True
+    pattern = plan["date"]
+    if pattern is None or type(value) is not datetime.date:
+        return None
+    return html.escape(pattern.format(value)), True
+
+
 def items_for_result(cl, result, form, *, unfold_list, original):
     if form is not None or cl.is_popup:
         yield from original(cl, result, form)
@@ -164,6 +286,22 @@ def items_for_result(cl, result, form, *, unfold_list, original):
     planned = result._meta is cl.opts
     for column in plan["columns"]:
         name = column.name
+        fast = None
+        if column.fast is not None and planned:
+            try:
+                fast = _fast_cell(column, plan, result)
+            except ObjectDoesNotExist:
+                fast = None
+        if fast is not None:
+            inner, nowrap = fast
+            if column.fast == "checkbox":
+                classes = _CHECKBOX_CELL
+            else:
+                classes = column.classes_nowrap if nowrap else column.classes
+            yield _cell(
+                cl, plan, result, column, classes, inner, ordering_field, hide_ordering_field
+            )
+            continue
         empty_value_display = plan["empty"]
         nowrap = False
         checkbox = False
@@ -220,26 +358,37 @@ def items_for_result(cl, result, form, *, unfold_list, original):
             classes = _CHECKBOX_CELL_NOWRAP if nowrap else _CHECKBOX_CELL
         else:
             classes = column.classes_nowrap if nowrap else column.classes
-        if column.link:
-            url = _change_url(cl, plan, result)
-            if url is None:
-                inner = conditional_escape(result_repr)
-            else:
-                inner = (
-                    f'<a href="{escape(url)}" class="{plan["link_classes"]}" >'
-                    f"{conditional_escape(result_repr)}</a>"
-                )
-            yield mark_safe(  # nosec B308 B703: every value escaped above
-                f'<{column.tag} class="{classes}" data-label="{column.label}">{inner}'
-                f"</{column.tag}>"
-            )
+        yield _cell(
+            cl,
+            plan,
+            result,
+            column,
+            classes,
+            _escape(result_repr),
+            ordering_field,
+            hide_ordering_field,
+        )
+
+
+def _cell(cl, plan, result, column, classes, inner, ordering_field, hide_ordering_field):
+    if column.link:
+        url = plan["url_html"]
+        pk = result.id if url is not None else None
+        if type(pk) is int:
+            href = f"{url[0]}{pk}{url[1]}"
         else:
-            if ordering_field and name == ordering_field and hide_ordering_field:
-                classes += " !hidden"
-            yield mark_safe(  # nosec B308 B703: every value escaped above
-                f'<td class="{classes}" data-label="{column.label}">'
-                f"{conditional_escape(result_repr)}</td>"
-            )
+            change = _change_url(cl, plan, result)
+            href = None if change is None else escape(change)
+        if href is not None:
+            inner = f'<a href="{href}" class="{plan["link_classes"]}" >{inner}</a>'
+        return mark_safe(  # nosec B308 B703: every value escaped by the caller
+            f'<{column.tag} class="{classes}" data-label="{column.label}">{inner}</{column.tag}>'
+        )
+    if ordering_field and column.name == ordering_field and hide_ordering_field:
+        classes += " !hidden"
+    return mark_safe(  # nosec B308 B703: every value escaped by the caller
+        f'<td class="{classes}" data-label="{column.label}">{inner}</td>'
+    )
 
 
 _CHECKBOX_CELL = f"action-checkbox {styles.CHECKBOX_CELL}"
