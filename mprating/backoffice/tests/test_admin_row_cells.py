@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import dateformat, timezone, translation
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.sites import UnfoldAdminSite
@@ -26,14 +27,20 @@ def _normal(html) -> str:
     return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)))
 
 
-def _cells_both_ways(rf, monkeypatch, model_admin_class, model, rows) -> tuple[list, list]:
-    """Our cells (with none of unfold's display helpers called) and unfold's."""
+def _cells_both_ways(rf, monkeypatch, model_admin_class, model, rows, calls=None) -> tuple:
+    """Our cells (with none of unfold's display helpers called; with `calls`, what
+    `display_for_value` is called with is put there) and unfold's."""
     request = rf.get("/")
     request.user = make_staff(email="cells@example.ru", superuser=True)
     cl = model_admin_class(model, UnfoldAdminSite(name="cells")).get_changelist_instance(request)
+    value_for = unfold_list.display_for_value
     with monkeypatch.context() as patched:
         for helper in ("display_for_field", "display_for_value", "display_for_label"):
             patched.setattr(unfold_list, helper, None)  # calling one fails
+        if calls is not None:
+            patched.setattr(
+                unfold_list, "display_for_value", lambda *a: calls.append(a[0]) or value_for(*a)
+            )
         ours = [[_normal(c) for c in unfold_list.items_for_result(cl, row, None)] for row in rows]
     original = unfold_list.items_for_result.__wrapped__
     theirs = [[_normal(c) for c in original(cl, row, None)] for row in rows]
@@ -76,9 +83,32 @@ def test_text_yes_no_and_date_time_cells_are_unfolds(rf, monkeypatch, zone, show
 
 
 @pytest.mark.django_db
-def test_date_cells_are_unfolds(rf, monkeypatch):
+def test_date_choice_number_and_computed_cells_are_unfolds(rf, monkeypatch):
     class Statements(ModelAdmin):
-        list_display = ["period_start", "period_end", "source", "data_as_of"]
+        list_display = [
+            "period_start",
+            "period_end",
+            "source",
+            "data_as_of",
+            "status",
+            "progress",
+            "movements_count",
+            "shown",
+            "count",
+            "nothing",
+        ]
+
+        @display(description="показано")
+        def shown(self, statement):
+            return format_html("<i>{}</i>", statement.source) if statement.pk == 7 else EVIL
+
+        @display(description="число")
+        def count(self, statement):
+            return 1234567 if statement.pk == 7 else None
+
+        @display(description="пусто", empty_value="нет")
+        def nothing(self, statement):
+            return None
 
     rows = [
         Statement(
@@ -88,11 +118,27 @@ def test_date_cells_are_unfolds(rf, monkeypatch):
             status="done",
             source=EVIL,
             data_as_of=None,
-        )
+            progress=100,
+            movements_count=None,
+        ),
+        Statement(
+            pk=8,
+            period_start=datetime.date(999, 1, 1),
+            period_end=datetime.date(2026, 12, 31),
+            status="nonsense",
+            source="",
+            data_as_of=datetime.datetime(2026, 1, 31, 21, 5, 9, tzinfo=datetime.UTC),
+            progress=0,
+            movements_count=-1234567,
+        ),
     ]
-    ours, theirs = _cells_both_ways(rf, monkeypatch, Statements, Statement, rows)
+    calls = []
+    ours, theirs = _cells_both_ways(rf, monkeypatch, Statements, Statement, rows, calls)
+    assert calls == [1234567]  # a computed column's number: unfold's display, the rest ours
     assert ours == theirs
     assert ">01.01.2026</a>" in ours[0][1] and ">-</td>" in ours[0][4]
+    assert ">Готов</td>" in ours[0][5] and ">-</td>" in ours[1][5]  # a value not in the choices
+    assert ">-1234567</td>" in ours[1][7] and ">нет</td>" in ours[0][10]
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
