@@ -55,6 +55,7 @@ def _unfold_rows(monkeypatch):
         "/backoffice/accounts/user/",
         "/backoffice/accounts/client/",
         "/backoffice/auth/group/",
+        "/backoffice/vehicles/make/",  # editable rows: the row template's general loop
     ],
 )
 def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
@@ -66,6 +67,10 @@ def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
     from django.contrib.auth.models import Group
 
     Group.objects.create(name=EVIL)
+    from mprating.vehicles.models import Make
+
+    Make.objects.create(name=EVIL)
+    Make.objects.create(name="ВАЗ", sort_order=1)
 
     ours = boss_browser.get(url).content.decode()
     _unfold_rows(monkeypatch)
@@ -74,6 +79,7 @@ def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
     table = ('<table id="result_list"', "</table>")
     assert 'data-label="' in _between(ours, *table)
     assert ROWS_CSS in ours
+    assert _between(ours, *table).count('<tr class="data-row mp-r">') >= 2
     assert _between(ours, *table) == _between(theirs, *table)
 
 
