@@ -1,14 +1,21 @@
 """unfold's changelist cells, built with what is the same for every row worked out once per
-page (issue 13, target 3). The HTML is unfold 0.91's `items_for_result`, character for character
-(`test_admin_rows` renders lists both ways and compares).
+page (issue 13, target 3). The markup is unfold 0.91's `items_for_result` with unfold's long
+lists of utility classes replaced by one short class each (`admin_row_styles`: the stylesheet
+with unfold's own rules for them) and the helpers' templates without their indentation;
+`test_admin_row_cells` and `test_site_speed` render cells and lists both ways and compare
+through `shorten`.
 
 unfold builds each cell with `format_html` over the column's 26 CSS classes, its title (a lazy
 translation, cast and escaped per cell), the empty value's display, and for the linked column a
-`reverse()` and `add_preserved_filters` per row. Here, per page and column: the class string,
-the escaped title, whether the column carries the row's link; per page: the change URL around a
-marker primary key (an integer primary key is put in its place) and «Выбрать запись». Per cell
-there remain only what depends on the row: `lookup_field` (the column's own code) and unfold's
-display helpers for its value. A row with a form (`list_editable`) goes to unfold's own code.
+`reverse()` and `add_preserved_filters` per row. Here, per page and column: the class, the
+escaped title, whether the column carries the row's link, what kind of cell it is; per page:
+the change URL around a marker primary key (an integer primary key is put in its place),
+«Выбрать запись», the row checkbox's HTML around its value, the date formats. Most cells are
+then made without unfold's display helpers (`_fast_cell`: the checkbox, text, choices,
+integers, yes/no icons once per value, dates through a compiled pattern, a computed column's
+text or HTML); what they do not cover (other values, labels, dropdowns, headers) goes through
+`lookup_field` and unfold's helpers as before. A row with a form (`list_editable`) goes to
+unfold's own code.
 """
 
 import datetime
