@@ -33,10 +33,11 @@ from django.contrib.admin.utils import (
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.formats import get_format, number_format
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from unfold import utils as unfold_utils
@@ -317,8 +318,11 @@ def _fast_cell(column, plan, result):
 
 
 def items_for_result(cl, result, form, *, unfold_list, original):
-    if form is not None or cl.is_popup:
+    if cl.is_popup:
         yield from original(cl, result, form)
+        return
+    if form is not None:
+        yield from _editable_row(cl, result, form, unfold_list=unfold_list, original=original)
         return
     plan = _plan(cl, unfold_list)
     model_admin = cl.model_admin
@@ -409,6 +413,40 @@ def items_for_result(cl, result, form, *, unfold_list, original):
             ordering_field,
             hide_ordering_field,
         )
+
+
+_CLASS_ATTR = re.compile(r'^<(t[dh]) class="([^"]*)"')
+
+
+def _editable_row(cl, result, form, *, unfold_list, original):
+    """A row with a form (`list_editable`): the cells as on other rows, the editable columns'
+    value replaced by the field and its errors, as unfold does."""
+    plan = _plan(cl, unfold_list)
+    pk_name = cl.model._meta.pk.name
+    cells = items_for_result(cl, result, None, unfold_list=unfold_list, original=original)
+    for column, cell in zip(plan["columns"], cells, strict=True):
+        name = column.name
+        if column.link or name not in form.fields or (name == pk_name and form[pk_name].is_hidden):
+            yield cell
+            continue
+        tag, classes = _CLASS_ATTR.match(cell).groups()
+        bound = form[name]
+        errors = bound.errors
+        if errors:
+            shown = render_to_string("unfold/helpers/form_errors.html", {"errors": errors})
+            hidden = classes.endswith(" !hidden")  # unfold adds it last
+            classes = classes.removesuffix(" !hidden") + " group errors"
+            if hidden:
+                classes += " !hidden"
+        else:
+            shown = plan.setdefault(
+                "no_errors", render_to_string("unfold/helpers/form_errors.html", {"errors": errors})
+            )
+        yield SafeString(  # nosec B703: the form's widget and unfold's errors template
+            f'<{tag} class="{classes}" data-label="{column.label}">{bound}{shown}</{tag}>'
+        )
+    if not form[pk_name].is_hidden:
+        yield format_html("<td>{}</td>", form[pk_name])
 
 
 def _cell(cl, plan, result, column, classes, inner, ordering_field, hide_ordering_field):

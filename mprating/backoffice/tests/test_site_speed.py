@@ -98,6 +98,35 @@ def test_sidebar_is_unfolds_sidebar(boss_browser, settings):
     assert _between(ours, *nav) == _between(theirs, *nav)
 
 
+def test_editable_rows_with_errors_are_unfolds_rows(boss_browser, monkeypatch):
+    """«Марки» saved with a wrong «порядок»: the rows come back with the fields and their
+    errors, as unfold makes them."""
+    from mprating.vehicles.models import Make
+
+    makes = [Make.objects.create(name=EVIL, sort_order=5), Make.objects.create(name="ВАЗ")]
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(makes[1].pk),
+        "form-0-sort_order": "не число",
+        "form-1-id": str(makes[0].pk),
+        "form-1-sort_order": "7",
+        "_save": "Сохранить",
+    }
+    ours = boss_browser.post("/backoffice/vehicles/make/", data).content.decode()
+    _unfold_rows(monkeypatch)
+    theirs = boss_browser.post("/backoffice/vehicles/make/", data).content.decode()
+
+    table = ('<table id="result_list"', "</table>")
+    assert "group errors" in _between(ours, *table)
+    assert '<td class="field-sort_order mp-c group errors"' in ours  # our cells, short classes
+    assert 'name="form-0-sort_order"' in _between(ours, *table)
+    assert _between(ours, *table) == _between(theirs, *table)
+    assert Make.objects.get(pk=makes[0].pk).sort_order == 5  # nothing saved
+
+
 def test_badge_follows_the_count(boss_browser):
     """The sidebar's HTML is kept per navigation, and the badge number is part of it."""
     url = "/backoffice/auth/group/"
