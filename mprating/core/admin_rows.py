@@ -14,8 +14,8 @@ the change URL around a marker primary key (an integer primary key is put in its
 then made without unfold's display helpers (`_fast_cell`: the checkbox, text, choices,
 integers, yes/no icons once per value, dates through a compiled pattern, a computed column's
 text or HTML); what they do not cover (other values, labels, dropdowns, headers) goes through
-`lookup_field` and unfold's helpers as before. A row with a form (`list_editable`) goes to
-unfold's own code.
+`lookup_field` and unfold's helpers as before. A row with a form (`list_editable`) is the same
+cells with the editable columns' fields in them (`_editable_row`); a popup's rows are unfold's.
 """
 
 import datetime
