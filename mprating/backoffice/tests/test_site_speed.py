@@ -13,6 +13,7 @@ from mprating.accounts import personal_data
 from mprating.accounts.models import DeletionRequest
 from mprating.accounts.tests.factories import PASSWORD, make_client, make_staff
 from mprating.backoffice.templatetags import backoffice as backoffice_tags
+from mprating.core import admin_row_styles
 from mprating.core.counting import counts_together
 from mprating.orders.models import Order, OrderLine
 from mprating.orders.tests.status_helpers import order_with_lines
@@ -20,6 +21,7 @@ from mprating.orders.tests.status_helpers import order_with_lines
 pytestmark = pytest.mark.django_db
 
 EVIL = '<script>alert("x")</script> & «ё»'
+ROWS_CSS = '<link href="/static/css/backoffice-rows.css" rel="stylesheet">'
 
 
 @pytest.fixture
@@ -29,9 +31,16 @@ def boss_browser(client):
 
 
 def _between(html: str, start: str, end: str) -> str:
+    """The part, unfold's class lists as our short classes (admin_row_styles), whitespace and
+    the rows' stylesheet aside."""
+    html = html.replace(ROWS_CSS, "")
     part = html[html.index(start) :]
-    part = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", part[: part.index(end)])
-    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", part)))
+    return _normal(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", part[: part.index(end)]))
+
+
+def _normal(html: str) -> str:
+    html = admin_row_styles.shorten(str(html))
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)))
 
 
 def _unfold_rows(monkeypatch):
@@ -47,6 +56,7 @@ def _unfold_rows(monkeypatch):
         "/backoffice/accounts/user/",
         "/backoffice/accounts/client/",
         "/backoffice/auth/group/",
+        "/backoffice/vehicles/make/",  # editable rows: the row template's general loop
     ],
 )
 def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
@@ -58,6 +68,10 @@ def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
     from django.contrib.auth.models import Group
 
     Group.objects.create(name=EVIL)
+    from mprating.vehicles.models import Make
+
+    Make.objects.create(name=EVIL)
+    Make.objects.create(name="ВАЗ", sort_order=1)
 
     ours = boss_browser.get(url).content.decode()
     _unfold_rows(monkeypatch)
@@ -65,6 +79,8 @@ def test_rows_are_unfolds_rows(boss_browser, monkeypatch, url):
 
     table = ('<table id="result_list"', "</table>")
     assert 'data-label="' in _between(ours, *table)
+    assert ROWS_CSS in ours
+    assert _between(ours, *table).count('<tr class="data-row mp-r">') >= 2
     assert _between(ours, *table) == _between(theirs, *table)
 
 
@@ -81,6 +97,35 @@ def test_sidebar_is_unfolds_sidebar(boss_browser, settings):
     nav = ('<nav id="nav-sidebar-inner"', "</nav>")
     assert "Отказы на рассмотрении" in _between(ours, *nav)
     assert _between(ours, *nav) == _between(theirs, *nav)
+
+
+def test_editable_rows_with_errors_are_unfolds_rows(boss_browser, monkeypatch):
+    """«Марки» saved with a wrong «порядок»: the rows come back with the fields and their
+    errors, as unfold makes them."""
+    from mprating.vehicles.models import Make
+
+    makes = [Make.objects.create(name=EVIL, sort_order=5), Make.objects.create(name="ВАЗ")]
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(makes[1].pk),
+        "form-0-sort_order": "не число",
+        "form-1-id": str(makes[0].pk),
+        "form-1-sort_order": "7",
+        "_save": "Сохранить",
+    }
+    ours = boss_browser.post("/backoffice/vehicles/make/", data).content.decode()
+    _unfold_rows(monkeypatch)
+    theirs = boss_browser.post("/backoffice/vehicles/make/", data).content.decode()
+
+    table = ('<table id="result_list"', "</table>")
+    assert "group errors" in _between(ours, *table)
+    assert '<td class="field-sort_order mp-c group errors"' in ours  # our cells, short classes
+    assert 'name="form-0-sort_order"' in _between(ours, *table)
+    assert _between(ours, *table) == _between(theirs, *table)
+    assert Make.objects.get(pk=makes[0].pk).sort_order == 5  # nothing saved
 
 
 def test_badge_follows_the_count(boss_browser):
@@ -405,9 +450,9 @@ def test_planned_cells_keep_the_display_marks(rf):
     cl = model_admin.get_changelist_instance(request)
     original = unfold_list.items_for_result.__wrapped__
     for group in cl.result_list:
-        assert list(unfold_list.items_for_result(cl, group, None)) == list(
-            original(cl, group, None)
-        )
+        ours = [_normal(cell) for cell in unfold_list.items_for_result(cl, group, None)]
+        theirs = [_normal(cell) for cell in original(cl, group, None)]
+        assert ours == theirs
 
 
 def test_badges_compiled_once_still_count_every_new_request(
