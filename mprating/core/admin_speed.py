@@ -35,6 +35,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from mprating.core.kept import Kept
+
 MARKER = "mp-row-pk-marker"
 LABELS_KEPT = 500
 HEADERS_ATTR = "_mp_result_headers"
@@ -113,8 +115,7 @@ class _CountedRows:
 # topological sort) and turning each path into a <script>/<link> through `static()` gave the
 # same text on every page of a list, ~0.3 ms a page. Kept per list of plain string paths; a
 # change of the static files' settings (tests) drops what is kept.
-MEDIA_KEPT = 500
-_media_kept: dict[tuple, object] = {}
+_media_kept = Kept(limit=500)
 DJANGO_MEDIA: tuple = ()
 
 
@@ -130,13 +131,7 @@ def _media_settings_changed(*, setting, **kwargs) -> None:
 
 
 def _keep_media(key: tuple, make):
-    value = _media_kept.get(key)
-    if value is None:
-        value = make()
-        if len(_media_kept) >= MEDIA_KEPT:
-            _media_kept.clear()
-        _media_kept[key] = value
-    return value
+    return _media_kept.get_or_make(key, make)
 
 
 def _plain(paths) -> bool:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mprating.accounts.decorators import client_required
 from mprating.core.errors import ApplicationError, NotFound
+from mprating.core.kept import Kept
 from mprating.orders import cabinet_rows, hooks, services
 from mprating.orders import cabinet_selectors as selectors
 from mprating.orders.cabinet_forms import LineFilterForm
@@ -106,8 +107,7 @@ def _headers(params: QueryDict, sort: str) -> list[dict]:
 PAGE_PARAMS = ("page", "after", "before")
 
 # Table heads written, by exactly what they depend on (see `_table_head`); emptied when full.
-_heads: dict[tuple, str] = {}
-KEPT_HEADS = 1024
+_heads = Kept(limit=1024)
 
 
 def _table_head(params: QueryDict, sort: str) -> SafeString:
@@ -118,11 +118,7 @@ def _table_head(params: QueryDict, sort: str) -> SafeString:
         sort,
         tuple((name, tuple(values)) for name, values in params.lists() if name not in PAGE_PARAMS),
     )
-    html = _heads.get(key)
-    if html is None:
-        if len(_heads) >= KEPT_HEADS:
-            _heads.clear()
-        html = _heads[key] = cabinet_rows.thead_html(_headers(params, sort))
+    html = _heads.get_or_make(key, lambda: cabinet_rows.thead_html(_headers(params, sort)))
     # thead_html escapes every value it writes.
     return SafeString(html)  # nosec B703
 

@@ -5,6 +5,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from mprating.core.fast_widgets import field_html
+from mprating.core.kept import Kept
 from mprating.orders import cabinet_rows
 
 register = template.Library()
@@ -47,8 +48,7 @@ def order_rows_inherited(next_url: str) -> SafeString:
 
 
 # Filter rows written, by exactly what they depend on (see `filter_field_row`); emptied when full.
-_field_rows: dict[tuple, str] = {}
-KEPT_FIELD_ROWS = 4096
+_field_rows = Kept(limit=4096)
 
 
 @register.simple_tag
@@ -58,10 +58,6 @@ def filter_field_row(field) -> SafeString:
     choices (`LineFilterForm.state`; errors follow from them). Issue 13: the nine rows were
     written on every page, the same for every page of a client without filters."""
     key = (field.name, field.form.state())
-    html = _field_rows.get(key)
-    if html is None:
-        if len(_field_rows) >= KEPT_FIELD_ROWS:
-            _field_rows.clear()
-        html = _field_rows[key] = field_html(field)
+    html = _field_rows.get_or_make(key, lambda: field_html(field))
     # field_html escapes every value it writes (the widget is Django's safe HTML).
     return SafeString(html)  # nosec B703
