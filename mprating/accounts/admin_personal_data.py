@@ -3,13 +3,15 @@ personal data (read-only; managers and superusers), and «Запросы на у
 «Подтвердить удаление» (operators and managers with `accounts.confirm_deletionrequest`).
 """
 
+from html import escape
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter

@@ -4,6 +4,7 @@ with its history. Both go through `finance.services`."""
 
 import uuid
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from unfold.admin import TabularInline
 from unfold.decorators import action, display

@@ -2,12 +2,13 @@
 pending refusal requests, at its own address for the sidebar. The bulk actions are the line
 actions of `line_actions`, each one service call for all the ticked lines (all or nothing)."""
 
+from html import escape
+
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter

@@ -14,6 +14,7 @@ from mprating.orders.admin.common import status_badge, statuses_of
 from mprating.orders.models import OrderLine, OrderStatus
 
 LISTED_LINES = "_listed_lines"
+LISTED_STATUS = "_listed_status"
 LISTED_LINE_FIELDS = (
     "order_id",
     "brand_name",
@@ -59,14 +60,26 @@ def attach_lines(orders: list, request: HttpRequest) -> None:
             by_order[order_id].append(
                 ListedLine(brand, article, name, quantity, comment, status_id, status)
             )
+    summaries = {}  # a page shows a few combinations of statuses: each written once
     for order in orders:
-        order.__dict__[LISTED_LINES] = by_order[order.pk]
+        lines = order.__dict__[LISTED_LINES] = by_order[order.pk]
+        key = tuple(line.status_id for line in lines)
+        summary = summaries.get(key)
+        if summary is None:
+            summary = summaries[key] = status_summary_html(lines)
+        order.__dict__[LISTED_STATUS] = summary
 
 
 def lines_of(order) -> list:
     """The lines `attach_lines` put on the order, or its lines from the database."""
     lines = order.__dict__.get(LISTED_LINES)
     return list(order.lines.all()) if lines is None else lines
+
+
+def status_cell(order) -> SafeString:
+    """«Текущий статус» of the order: as `attach_lines` wrote it, or from its lines."""
+    summary = order.__dict__.get(LISTED_STATUS)
+    return status_summary_html(lines_of(order)) if summary is None else summary
 
 
 def status_summary_html(lines) -> SafeString:

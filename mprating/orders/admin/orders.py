@@ -52,7 +52,7 @@ from mprating.orders.admin.listed import (
     attach_lines,
     composition_html,
     lines_of,
-    status_summary_html,
+    status_cell,
 )
 from mprating.orders.admin.order_page import readonly_fieldsets_html, readonly_inline_rows_html
 from mprating.orders.models import NUMBER_PREFIX, Order, OrderLine, OrderStatus, StatusChange
@@ -415,7 +415,7 @@ class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
 
     @display(description="текущий статус")
     def current_status(self, obj: Order):
-        return status_summary_html(lines_of(obj))
+        return status_cell(obj)
 
     @display(description="клиент", ordering="client__user__last_name")
     def client_display(self, obj: Order):
