@@ -351,6 +351,13 @@ class ClientAdmin(ModelAdmin):
         return TemplateResponse(request, "accounts/admin/client_status_confirm.html", context)
 
 
+class UserChangeList(ListedRowsChangeList):
+    """The page's users with only the fields the list shows (no password hash, no dates)."""
+
+    listed_fields = ("email", "last_name", "first_name", "middle_name", "phone")
+    listed_fields += ("is_staff", "is_superuser", "is_active")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ModelAdmin):
     """Staff accounts and roles; superuser only (nobody else is granted these permissions)."""
@@ -379,6 +386,9 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return UserChangeList
 
     @display(description="ФИО", ordering="last_name")
     def full_name(self, obj: User) -> str:

@@ -1,8 +1,9 @@
 """Back office lists whose page is read as plain values (issue 13): «Заявки», «Позиции
-заказов», «Клиенты», «Журнал просмотров персональных данных», «Балансы клиентов». Their cells
-read the annotated name, the page's lines and the page's URL prefix instead of related
-objects; each test here checks a cell gives what it gives for the object read as before (the
-object's page, the export), and that the page really carries no related objects."""
+заказов», «Клиенты», «Журнал просмотров персональных данных», «Балансы клиентов»,
+«Пользователи». Their cells read the annotated name, the page's lines and the page's URL
+prefix instead of related objects, and only the fields they show: each test here checks a cell
+gives what it gives for the object read as before (the object's page, the export), and that
+the page really carries no related objects and no other fields."""
 
 import pytest
 from django.contrib import admin
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from mprating.accounts import personal_data
 from mprating.accounts.admin_people import listed_person
-from mprating.accounts.models import Client, PersonalDataView
+from mprating.accounts.models import Client, PersonalDataView, User
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.core.admin_rows import PAGE_URLS, PageUrls, row_object_url
 from mprating.finance.models import ClientAccount
@@ -37,6 +38,7 @@ COMPUTED = {
     Client: ["full_name", "email", "phone", "access"],
     PersonalDataView: ["viewer_display", "client_display"],
     ClientAccount: ["full_name", "balance_column", "limit_column", "updated_column"],
+    User: ["full_name"],
 }
 
 
@@ -104,6 +106,8 @@ def test_the_pages_rows_carry_no_related_objects(boss, listed_data, django_asser
             assert client.get_deferred_fields() >= {"inn", "markup_percent"}
     for view in lists[PersonalDataView]:
         assert view._state.fields_cache == {}
+    for person in lists[User]:
+        assert person.get_deferred_fields() == {"password", "last_login", "date_joined"}
 
 
 def test_listed_order_lines_are_in_line_order_with_the_filters_statuses(boss, listed_data):
