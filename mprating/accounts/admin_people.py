@@ -62,15 +62,33 @@ class ListedRowsChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        self.result_list = listed_rows(self.result_list, self.listed_values, self.listed_fields)
+        self.result_list = listed_rows(
+            self.result_list,
+            self.listed_values,
+            self.listed_fields,
+            then=lambda rows: self.rows_read(rows, request),
+        )
+
+    def rows_read(self, rows: list, request) -> None:
+        """What a list adds to its page's rows once they are read (e.g. their lines)."""
 
 
-def listed_rows(queryset, values: dict[str, F], fields: tuple[str, ...] = ()) -> list:
+def listed_rows(queryset, values: dict[str, F], fields: tuple[str, ...] = (), *, then=None):
     """The page's rows: `queryset` without its joins and prefetches, with `values` annotated
-    (and only `fields` of the model, when given), sharing one `PageUrls` for their links."""
+    (and only `fields` of the model, when given), sharing one `PageUrls` for their links and
+    given to `then` once read. Still a queryset, read when the page is shown (an action's POST
+    builds the list and never shows it)."""
     queryset = queryset.select_related(None).prefetch_related(None).annotate(**values)
     if fields:
         queryset = queryset.only(*fields)
-    rows = list(queryset)
-    put_page_urls(rows)
-    return rows
+
+    class ListedIterable(queryset._iterable_class):
+        def __iter__(self):
+            rows = list(super().__iter__())
+            put_page_urls(rows)
+            if then is not None:
+                then(rows)
+            return iter(rows)
+
+    queryset._iterable_class = ListedIterable
+    return queryset

@@ -133,3 +133,11 @@ def test_a_row_without_page_urls_is_reversed_too():
     assert row_object_url(order, "admin:orders_order_change", 5) == reverse(
         "admin:orders_order_change", args=[5]
     )
+
+
+@pytest.mark.parametrize("model", list(COMPUTED))
+def test_the_page_is_read_only_when_shown(boss, listed_data, model):
+    """An action's POST builds the list without showing it: nothing of the page is read."""
+    changelist = admin.site._registry[model].get_changelist_instance(boss)
+
+    assert changelist.result_list._result_cache is None
