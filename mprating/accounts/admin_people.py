@@ -20,6 +20,8 @@ PERSON_FIELDS = ("last_name", "first_name", "middle_name", "email")
 
 
 class ListedPerson:
+    """The annotated fields of a row's user, with `User`'s own name and phone display."""
+
     __slots__ = ("email", "first_name", "is_active", "last_name", "middle_name", "phone")
 
     get_full_name = User.get_full_name
