@@ -1,5 +1,7 @@
 """Back office «Пользователи» (seed 000): clients, their access, and staff accounts."""
 
+from html import escape
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -13,13 +15,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from mprating.accounts import personal_data, services
+from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
 from mprating.accounts.models import Client, ClientStatusChange, PersonalDataView, User
 from mprating.accounts.phones import try_normalize_phone
 from mprating.accounts.selectors import clients_for_backoffice
@@ -82,6 +85,11 @@ class StatusChangeInline(TabularInline):
         return obj.comment
 
 
+class ClientChangeList(ListedRowsChangeList):
+    listed_values = person_values("user", "client", ("phone", "is_active"))
+    listed_fields = ("company_name", "created_at")
+
+
 @admin.register(Client)
 class ClientAdmin(ModelAdmin):
     list_display = ["full_name", "email", "phone", "company_name", "created_at", "access"]
@@ -142,6 +150,9 @@ class ClientAdmin(ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
         return clients_for_backoffice()
 
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return ClientChangeList
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Clients register themselves; the back office never types in someone's consent.
         return False
@@ -199,17 +210,21 @@ class ClientAdmin(ModelAdmin):
             queryset |= self.get_queryset(request).filter(user__phone=phone)
         return queryset, may_have_duplicates
 
+    # The list's rows carry their user's fields (`ClientChangeList`); the client's page reads
+    # `obj.user`.
+
     @display(description="ФИО", ordering="user__last_name")
     def full_name(self, obj: Client) -> str:
-        return obj.user.get_full_name() or "—"
+        return (listed_person(obj, "client") or obj.user).get_full_name() or "—"
 
     @display(description="e-mail", ordering="user__email")
     def email(self, obj: Client) -> str:
-        return obj.user.email
+        return (listed_person(obj, "client") or obj.user).email
 
     @display(description="телефон", ordering="user__phone")
     def phone(self, obj: Client) -> str:
-        return format_html('<span style="white-space: nowrap">{}</span>', obj.user.phone_display)
+        phone = escape((listed_person(obj, "client") or obj.user).phone_display)
+        return SafeString(f'<span style="white-space: nowrap">{phone}</span>')  # nosec B703
 
     @display(
         description="доступ",
@@ -217,7 +232,8 @@ class ClientAdmin(ModelAdmin):
         label={"Активен": "success", "Заблокирован": "danger"},
     )
     def access(self, obj: Client) -> str:
-        return "Активен" if obj.user.is_active else "Заблокирован"
+        active = (listed_person(obj, "client") or obj.user).is_active
+        return "Активен" if active else "Заблокирован"
 
     # ---- access: seed 000 «Управлять статусом пользователя: активен или нет» ---------------
 
@@ -335,6 +351,13 @@ class ClientAdmin(ModelAdmin):
         return TemplateResponse(request, "accounts/admin/client_status_confirm.html", context)
 
 
+class UserChangeList(ListedRowsChangeList):
+    """The page's users with only the fields the list shows (no password hash, no dates)."""
+
+    listed_fields = ("email", "last_name", "first_name", "middle_name", "phone")
+    listed_fields += ("is_staff", "is_superuser", "is_active")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ModelAdmin):
     """Staff accounts and roles; superuser only (nobody else is granted these permissions)."""
@@ -363,6 +386,9 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return UserChangeList
 
     @display(description="ФИО", ordering="last_name")
     def full_name(self, obj: User) -> str:

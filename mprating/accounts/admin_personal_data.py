@@ -3,6 +3,8 @@ personal data (read-only; managers and superusers), and «Запросы на у
 «Подтвердить удаление» (operators and managers with `accounts.confirm_deletionrequest`).
 """
 
+from html import escape
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -10,14 +12,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import action, display
 
 from mprating.accounts import personal_data
+from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
 from mprating.accounts.models import DeletionRequest, PersonalDataView, User
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_filters import DateRangeFilter
+from mprating.core.admin_rows import row_object_url
 
 
 class StaffViewerFilter(admin.SimpleListFilter):
@@ -35,6 +40,13 @@ class StaffViewerFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(viewer_id=int(value))
         return queryset
+
+
+class PersonalDataViewChangeList(ListedRowsChangeList):
+    listed_values = {
+        **person_values("viewer", "viewer"),
+        **person_values("client__user", "client"),
+    }
 
 
 @admin.register(PersonalDataView)
@@ -64,6 +76,9 @@ class PersonalDataViewAdmin(ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[PersonalDataView]:
         return super().get_queryset(request).select_related("viewer", "client__user")
 
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return PersonalDataViewChangeList
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -75,15 +90,17 @@ class PersonalDataViewAdmin(ModelAdmin):
 
     @display(description="кто смотрел", ordering="viewer__last_name")
     def viewer_display(self, obj: PersonalDataView) -> str:
-        if obj.viewer is None:
+        if obj.viewer_id is None:
             return "—"
-        return obj.viewer.get_full_name() or obj.viewer.email
+        viewer = listed_person(obj, "viewer") or obj.viewer
+        return viewer.get_full_name() or viewer.email
 
     @display(description="клиент", ordering="client__user__last_name")
     def client_display(self, obj: PersonalDataView) -> str:
-        url = reverse("admin:accounts_client_change", args=[obj.client_id])
-        user = obj.client.user
-        return format_html('<a href="{}">{}</a>', url, user.get_full_name() or user.email)
+        url = escape(row_object_url(obj, "admin:accounts_client_change", obj.client_id))
+        user = listed_person(obj, "client") or obj.client.user
+        name = escape(user.get_full_name() or user.email)
+        return SafeString(f'<a href="{url}">{name}</a>')  # nosec B703: every value escaped
 
 
 def _confirm(*, request, objects, data) -> str:

@@ -4,6 +4,7 @@ with its history. Both go through `finance.services`."""
 
 import uuid
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,11 +13,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
+from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
 from mprating.finance import selectors, services
@@ -123,6 +125,13 @@ class BalanceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClientAccountChangeList(ListedRowsChangeList):
+    """The page's clients with their user's name and e-mail annotated, no `User` objects."""
+
+    listed_values = person_values("user", "client")
+    listed_fields = ("company_name",)
+
+
 @admin.register(ClientAccount)
 class ClientAccountAdmin(ReadOnlyAdmin):
     list_display = ["full_name", "company_name", "balance_column", "limit_column", "updated_column"]
@@ -154,17 +163,20 @@ class ClientAccountAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return selectors.client_accounts_for_backoffice(super().get_queryset(request))
 
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return ClientAccountChangeList
+
     @display(description="клиент", ordering="user__last_name")
     def full_name(self, obj) -> str:
-        return obj.user.get_full_name() or obj.user.email
+        user = listed_person(obj, "client") or obj.user
+        return user.get_full_name() or user.email
 
     @display(description="баланс", ordering="balance_value")
     def balance_column(self, obj) -> str:
         colour = "#b91c1c" if obj.balance_value < 0 else "inherit"
-        return format_html(
-            '<span style="white-space:nowrap; color:{}">{}</span>',
-            colour,
-            format_rub(obj.balance_value),
+        shown = escape(format_rub(obj.balance_value))
+        return SafeString(  # nosec B703: a constant colour and the escaped sum
+            f'<span style="white-space:nowrap; color:{colour}">{shown}</span>'
         )
 
     @display(description="кредитный лимит", ordering="credit_limit_value")

@@ -5,6 +5,7 @@
 - `line_actions`: «Сменить статус», «Подтвердить отказ», «Отклонить отказ», «Отказать (по
   другой причине)», «Комментарий менеджера» — described once for `core.admin_actions` and used
   from the order's page and from the lists alike, each calling one service;
+- `listed`: the page of «Заявки» read for its cells only — the lines as plain values (issue 13);
 - `statuses`: «Настройки → Статусы»;
 - `common`: the status badge, the paginator that does not count a million orders.
 

@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from mprating.orders.models import OrderLine, OrderStatus, Source
+from mprating.orders.models import OrderLine, OrderStatus, RefusalState, Source
 
 
 def status_badge(
@@ -164,12 +164,23 @@ def refusal_cell(line: OrderLine) -> SafeString:
     the client has seen it), then the manager's comment — unless the comment only repeats the
     state, as it does when the client's column reads «Отказ клиента» or «Отказ от заказа на
     рассмотрении» (`transitions`)."""
-    label = line.get_refusal_state_display() if line.refusal_state else ""
+    # Kept per value: most lines of a page have no refusal and no comment (issue 13).
+    return _refusal_html(
+        line.refusal_state,
+        line.status.role == OrderStatus.Role.REFUSED,
+        line.refusal_seen,
+        line.manager_comment,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _refusal_html(refusal_state: str, refused: bool, seen: bool, manager_comment: str):
+    label = str(REFUSAL_LABELS.get(refusal_state, refusal_state)) if refusal_state else ""
     state = label
-    if line.status.role == OrderStatus.Role.REFUSED:
-        seen = "клиент просмотрел" if line.refusal_seen else "клиент не просмотрел"
-        state = f"{state}, {seen}" if state else seen.capitalize()
-    comment = "" if line.manager_comment == label else line.manager_comment
+    if refused:
+        seen_text = "клиент просмотрел" if seen else "клиент не просмотрел"
+        state = f"{state}, {seen_text}" if state else seen_text.capitalize()
+    comment = "" if manager_comment == label else manager_comment
     # Built without the template engine: a cell of every row of «Позиции заказов».
     if state and comment:
         inner = f"<b>{conditional_escape(state)}</b><br>{conditional_escape(comment)}"
@@ -178,3 +189,7 @@ def refusal_cell(line: OrderLine) -> SafeString:
     else:
         inner = conditional_escape(comment) if comment else "—"
     return mark_safe(f'<div style="min-width:160px">{inner}</div>')  # nosec B308 B703
+
+
+# `get_refusal_state_display()`'s labels.
+REFUSAL_LABELS = dict(RefusalState.choices)

@@ -2,21 +2,23 @@
 pending refusal requests, at its own address for the sidebar. The bulk actions are the line
 actions of `line_actions`, each one service call for all the ticked lines (all or nothing)."""
 
+from html import escape
+
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
-from unfold.views import ChangeList
 
+from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
-from mprating.core.admin_rows import object_url
+from mprating.core.admin_rows import row_object_url
 from mprating.orders.admin.common import (
     LineStatusFilter,
     refusal_cell,
@@ -56,9 +58,19 @@ class LineOwnStatusFilter(LineStatusFilter):
         return queryset
 
 
-class LineChangeList(ChangeList):
+class LineChangeList(ListedRowsChangeList):
     """The list with the lines' statuses shared from the status filter's read (`with_statuses`),
-    not one status object joined per line."""
+    not one status object joined per line; the page itself with its order's number and date
+    and its client's name annotated (no `Order`, `Client`, `User` objects per line) and only
+    the fields the cells read (`ListedRowsChangeList`, issue 13)."""
+
+    listed_values = {
+        "listed_order_number": F("order__number"),
+        "listed_order_created_at": F("order__created_at"),
+        **person_values("client__user", "client"),
+    }
+    listed_fields = ("order_id", "client_id", "brand_name", "article", "product_name")
+    listed_fields += ("quantity", "status_id", "refusal_state", "refusal_seen", "manager_comment")
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -183,16 +195,19 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
 
     @display(description="заказ", ordering="order_id")
     def order_link(self, obj: OrderLine):
-        url = object_url("admin:orders_order_change", obj.order_id)
-        return format_html('<a href="{}">{}</a>', url, obj.order.number)
+        url = escape(row_object_url(obj, "admin:orders_order_change", obj.order_id))
+        number = obj.__dict__.get("listed_order_number") or obj.order.number
+        return SafeString(f'<a href="{url}">{escape(number)}</a>')  # nosec B703: escaped
 
     @display(description="дата заказа", ordering="order__created_at")
     def created(self, obj: OrderLine) -> str:
-        return timezone.localtime(obj.order.created_at).strftime("%d.%m.%Y %H:%M")
+        created_at = obj.__dict__.get("listed_order_created_at") or obj.order.created_at
+        return timezone.localtime(created_at).strftime("%d.%m.%Y %H:%M")
 
     @display(description="клиент", ordering="client__user__last_name")
     def client_display(self, obj: OrderLine) -> str:
-        return obj.client.user.get_full_name() or obj.client.user.email
+        person = listed_person(obj, "client") or obj.client.user
+        return person.get_full_name() or person.email
 
     @display(description="статус", ordering="status__sort_order")
     def status_display(self, obj: OrderLine):

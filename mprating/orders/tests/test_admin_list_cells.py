@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.orders.admin.common import refusal_cell, status_badge
-from mprating.orders.models import Order, OrderLine, OrderStatus
+from mprating.orders.models import Order, OrderLine, OrderStatus, RefusalState
 from mprating.orders.tests.status_helpers import order_with_lines, role
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,39 @@ def test_refusal_cell_escapes_the_comment():
     assert str(refusal_cell(OrderLine(status=OrderStatus(role=OrderStatus.Role.NEW)))) == (
         '<div style="min-width:160px">—</div>'
     )
+
+
+def _refusal_cell_as_before(line: OrderLine) -> str:
+    """The cell as it was written before it was kept per value (issue 13)."""
+    from django.utils.html import conditional_escape
+
+    label = line.get_refusal_state_display() if line.refusal_state else ""
+    state = label
+    if line.status.role == OrderStatus.Role.REFUSED:
+        seen = "клиент просмотрел" if line.refusal_seen else "клиент не просмотрел"
+        state = f"{state}, {seen}" if state else seen.capitalize()
+    comment = "" if line.manager_comment == label else line.manager_comment
+    if state and comment:
+        inner = f"<b>{conditional_escape(state)}</b><br>{conditional_escape(comment)}"
+    elif state:
+        inner = f"<b>{conditional_escape(state)}</b>"
+    else:
+        inner = conditional_escape(comment) if comment else "—"
+    return f'<div style="min-width:160px">{inner}</div>'
+
+
+@pytest.mark.parametrize("state", ["", *RefusalState.values])
+@pytest.mark.parametrize("refused", [False, True])
+@pytest.mark.parametrize("seen", [False, True])
+def test_refusal_cell_kept_per_value_is_the_cell(state, refused, seen):
+    status = OrderStatus(role=OrderStatus.Role.REFUSED if refused else OrderStatus.Role.NEW)
+    labels = dict(RefusalState.choices)
+    for comment in ("", EVIL, "Нет в наличии", labels.get(state, "")):
+        line = OrderLine(
+            refusal_state=state, refusal_seen=seen, manager_comment=comment, status=status
+        )
+        for _ in range(2):  # made, then kept
+            assert str(refusal_cell(line)) == _refusal_cell_as_before(line)
 
 
 def test_both_lists_keep_their_queries_from_one_order_to_twenty(
