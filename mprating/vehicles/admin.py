@@ -50,7 +50,12 @@ class KeptDropdown:
 
 def titled(base: type, title: str) -> type:
     """A related-field filter with a Russian title (the foreign keys have no verbose_name)."""
-    bases = (KeptDropdown, base) if issubclass(base, RelatedDropdownFilter) else (base,)
+    kept = (
+        issubclass(base, RelatedDropdownFilter)
+        and base.choices is RelatedDropdownFilter.choices  # not an autocomplete filter
+        and not getattr(base, "multiple", False)
+    )
+    bases = (KeptDropdown, base) if kept else (base,)
 
     class Filter(*bases):
         def __init__(self, *args, **kwargs) -> None:
