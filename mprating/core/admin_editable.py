@@ -69,12 +69,13 @@ class PlannedRowsFormSet(BaseModelFormSet):
     def forms(self):
         if not _plannable(self):
             return super().forms
-        count = self.total_form_count()
-        rows = [RowForm(self, index) for index in range(count)]
+        objects = self.get_queryset()
+        count = self.total_form_count()  # evaluates the page's rows (their count)
+        rows = [RowForm(self, index, objects[index]) for index in range(count)]
         if rows:
             first = rows[0].real
             self._mp_fields = first.fields
-            self._mp_columns = _columns(first, self.get_queryset()[0])
+            self._mp_columns = _columns(first, objects[0])
         return rows
 
 
@@ -82,9 +83,10 @@ class RowForm:
     """A row's form as far as the changelist asks it: its editable fields' and its primary
     key's HTML from the first row's plan; anything else from the real form, built then."""
 
-    def __init__(self, formset, index: int):
+    def __init__(self, formset, index: int, instance):
         self._formset = formset
         self._index = index
+        self._instance = instance
         self.prefix = formset.add_prefix(index)
 
     @cached_property
@@ -111,8 +113,14 @@ class RowForm:
         column = self._formset._mp_columns.get(name)
         if column is None or not column.hidden:
             return self.real[name]
+        hidden = self.__dict__.get("_hidden")  # asked three times a row for the primary key
+        if hidden is not None and hidden[0] == name:
+            return hidden[1]
         planned = self.field_html(name)
-        return self.real[name] if planned is None else _HiddenField(planned)
+        if planned is None:
+            return self.real[name]
+        self._hidden = (name, _HiddenField(planned))
+        return self._hidden[1]
 
     def non_field_errors(self):
         return self.real.non_field_errors() if "real" in self.__dict__ else ()
@@ -122,8 +130,7 @@ class RowForm:
         column = self._formset._mp_columns.get(name)
         if column is None or "real" in self.__dict__:
             return None
-        instance = self._formset.get_queryset()[self._index]
-        return column.html(f"{self.prefix}-{name}", column.value(instance))
+        return column.html(f"{self.prefix}-{name}", column.value(self._instance))
 
 
 class _HiddenField:

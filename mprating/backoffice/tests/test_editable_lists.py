@@ -3,6 +3,7 @@ brands' spellings read in one query (issue 13, target 1): each page is compared 
 Django and unfold make, and saving through an editable list stays Django's."""
 
 import contextlib
+import html
 import re
 
 import pytest
@@ -279,3 +280,45 @@ def count_queries_of_aliases():
     with CaptureQueriesContext(connection) as context:
         yield asked
     asked.append(sum("catalog_brandalias" in query["sql"] for query in context.captured_queries))
+
+
+# ---- the vehicles' computed columns -------------------------------------------------------
+
+
+def test_vehicle_columns_show_the_names_without_loading_the_related_rows(boss_browser):
+    from django.db.models.signals import post_init
+
+    from mprating.vehicles.models import Generation, Modification
+
+    make = Make.objects.create(name=EVIL)
+    model = VehicleModel.objects.create(make=make, name="Веста & <b>")
+    generation = Generation.objects.create(model=model, name="I «рест»", year_from=2015)
+    modification = Modification.objects.create(generation=generation, name="1.6 MT")
+
+    def page_and_related(url, related):
+        made = []
+
+        def count(sender, **kwargs):
+            made.append(sender)
+
+        for sender in related:
+            post_init.connect(count, sender=sender, dispatch_uid=f"count-{sender.__name__}")
+        try:
+            return _page(boss_browser, url), made
+        finally:
+            for sender in related:
+                post_init.disconnect(sender=sender, dispatch_uid=f"count-{sender.__name__}")
+
+    cars, made_cars = page_and_related(
+        "/backoffice/vehicles/modification/", (VehicleModel, Generation)
+    )
+    models, made_models = page_and_related("/backoffice/vehicles/generation/", (VehicleModel,))
+
+    def cell(page, field):
+        return re.search(rf'<td class="field-{field} mp-c"[^>]*>(.*?)</td>', page).group(1)
+
+    assert cell(cars, "car") == html.escape(str(modification.generation))
+    assert cell(models, "model_name") == html.escape(str(generation.model))
+    makes = _page(boss_browser, "/backoffice/vehicles/vehiclemodel/")
+    assert cell(makes, "make_name") == html.escape(make.name)
+    assert made_cars == made_models == []
