@@ -1,8 +1,13 @@
-"""`{{ result|cells }}` and `{{ results|rows }}` in admin/change_list_results.html (issue 13)."""
+"""`{{ result|cells }}`, `{{ results|rows }}` and `{% change_list_headers %}` in
+admin/change_list_results.html (issue 13)."""
 
 from django import template
+from django.template.loader import get_template
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
+
+from mprating.core.kept import Kept
 
 register = template.Library()
 
@@ -42,3 +47,51 @@ def rows(results, kind: str) -> SafeString:
         parts.append("</tr></tbody>")
         parts.append(after)
     return mark_safe("".join(parts))  # nosec B308 B703: unfold's cells, marked safe
+
+
+HEADERS_TEMPLATE = "unfold/helpers/change_list_headers.html"
+# What unfold's header template reads of each column's header.
+HEADER_KEYS = (
+    "text",
+    "class_attrib",
+    "sortable",
+    "url_primary",
+    "sort_priority",
+    "ascending",
+    "url_toggle",
+    "url_remove",
+)
+_headers_kept = Kept(limit=500)
+
+
+def _shown(value):
+    if value is None or type(value) is bool or type(value) is int:
+        return value
+    return (str(value), isinstance(value, SafeData))
+
+
+@register.simple_tag(takes_context=True)
+def change_list_headers(context) -> str:
+    """`{% include 'unfold/helpers/change_list_headers.html' %}` (~2,000 Python calls through
+    the template engine for a list's head), kept by everything the template reads: whether the
+    list has a drag handle and row sections, the number of sorted columns and each column's
+    header."""
+    cl = context["cl"]
+    headers = context["result_headers"]
+    sorted_fields = context.get("num_sorted_fields")
+    model_admin = cl.model_admin
+    sections = len(getattr(model_admin, "list_sections", None) or ())
+    key = (
+        get_language(),
+        bool(getattr(model_admin, "ordering_field", None)),
+        sections > 0,
+        _shown(sorted_fields),
+        tuple(tuple(_shown(header.get(name)) for name in HEADER_KEYS) for header in headers),
+    )
+
+    def make():
+        return get_template(HEADERS_TEMPLATE).render(
+            {"cl": cl, "result_headers": headers, "num_sorted_fields": sorted_fields}
+        )
+
+    return mark_safe(_headers_kept.get_or_make(key, make))  # nosec B308 B703: unfold's template
