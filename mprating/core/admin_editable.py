@@ -21,6 +21,7 @@ A model admin opts in with `PlannedEditableAdmin`; `admin_rows._editable_row` pr
 import datetime
 import html
 
+from django.core.exceptions import FieldDoesNotExist
 from django.forms import BaseModelForm, BaseModelFormSet, Field
 from django.forms.formsets import BaseFormSet
 from django.forms.widgets import CheckboxInput, FileInput, Input
@@ -222,7 +223,7 @@ def _columns(form, instance) -> dict:
         else:
             try:
                 model_field = opts.get_field(name)
-            except Exception:
+            except FieldDoesNotExist:  # a form-only field: Django renders it
                 continue
             if not model_field.concrete or model_field.is_relation:
                 continue
