@@ -96,6 +96,8 @@ class RowForm:
         return formset._construct_form(self._index, **formset.get_form_kwargs(self._index))
 
     def __getattr__(self, name):
+        if name == "real" or name.startswith("__"):  # building it failed; copy/pickle probes
+            raise AttributeError(name)
         return getattr(self.real, name)
 
     @property
