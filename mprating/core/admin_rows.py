@@ -420,18 +420,28 @@ _CLASS_ATTR = re.compile(r'^<(t[dh]) class="([^"]*)"')
 
 def _editable_row(cl, result, form, *, unfold_list, original):
     """A row with a form (`list_editable`): the cells as on other rows, the editable columns'
-    value replaced by the field and its errors, as unfold does."""
+    value replaced by the field and its errors, as unfold does. A row of a planned editable
+    list (`admin_editable.RowForm`) has its fields' HTML from the plan, with no errors (the
+    formset is unbound)."""
     plan = _plan(cl, unfold_list)
     pk_name = cl.model._meta.pk.name
+    planned = getattr(form, "field_html", None)
+    fields = form.fields
+    pk_hidden = form[pk_name].is_hidden
     cells = items_for_result(cl, result, None, unfold_list=unfold_list, original=original)
     for column, cell in zip(plan["columns"], cells, strict=True):
         name = column.name
-        if column.link or name not in form.fields or (name == pk_name and form[pk_name].is_hidden):
+        if column.link or name not in fields or (name == pk_name and pk_hidden):
             yield cell
             continue
         tag, classes = _CLASS_ATTR.match(cell).groups()
-        bound = form[name]
-        errors = bound.errors
+        widget = None if planned is None else planned(name)
+        if widget is not None:
+            errors = None
+        else:
+            bound = form[name]
+            widget = bound
+            errors = bound.errors
         if errors:
             shown = render_to_string("unfold/helpers/form_errors.html", {"errors": errors})
             hidden = classes.endswith(" !hidden")  # unfold adds it last
@@ -439,13 +449,15 @@ def _editable_row(cl, result, form, *, unfold_list, original):
             if hidden:
                 classes += " !hidden"
         else:
-            shown = plan.setdefault(
-                "no_errors", render_to_string("unfold/helpers/form_errors.html", {"errors": errors})
-            )
+            shown = plan.get("no_errors")
+            if shown is None:
+                shown = plan["no_errors"] = render_to_string(
+                    "unfold/helpers/form_errors.html", {"errors": ()}
+                )
         yield SafeString(  # nosec B703: the form's widget and unfold's errors template
-            f'<{tag} class="{classes}" data-label="{column.label}">{bound}{shown}</{tag}>'
+            f'<{tag} class="{classes}" data-label="{column.label}">{widget}{shown}</{tag}>'
         )
-    if not form[pk_name].is_hidden:
+    if not pk_hidden:
         yield format_html("<td>{}</td>", form[pk_name])
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
+from unfold.views import ChangeList
 
 from mprating.catalog import services
 from mprating.catalog.models import Brand, BrandAlias
@@ -75,6 +76,29 @@ class BrandAliasInline(TabularInline):
         return request.user.has_perm("catalog.add_brandalias")
 
 
+ALIAS_NAMES = "_mp_alias_names"
+
+
+class BrandChangeList(ChangeList):
+    """The page's brands with their spellings' texts, read in one query of (brand, alias)
+    pairs: a prefetch made a related manager and a queryset per brand, twice (~9,000 Python
+    calls a page of 100)."""
+
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        brands = list(self.result_list)
+        if not brands:
+            return
+        names: dict[int, list[str]] = {brand.pk: [] for brand in brands}
+        pairs = BrandAlias.objects.filter(brand_id__in=names).order_by(
+            *BrandAlias._meta.ordering, "pk"
+        )
+        for brand_id, alias in pairs.values_list("brand_id", "alias"):
+            names[brand_id].append(alias)
+        for brand in brands:
+            setattr(brand, ALIAS_NAMES, names[brand.pk])
+
+
 @admin.register(Brand)
 class BrandAdmin(ModelAdmin):
     form = BrandForm
@@ -86,8 +110,8 @@ class BrandAdmin(ModelAdmin):
     show_full_result_count = False
     inlines = [BrandAliasInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("aliases")
+    def get_changelist(self, request, **kwargs):
+        return BrandChangeList
 
     def get_inline_instances(self, request, obj=None):
         # Aliases are added to a saved brand (the service needs it).
@@ -102,7 +126,10 @@ class BrandAdmin(ModelAdmin):
 
     @display(description="синонимы")
     def alias_list(self, obj: Brand) -> str:
-        return ", ".join(alias.alias for alias in obj.aliases.all()) or "—"
+        names = getattr(obj, ALIAS_NAMES, None)
+        if names is None:
+            names = [alias.alias for alias in obj.aliases.all()]
+        return ", ".join(names) or "—"
 
     def save_model(self, request, obj: Brand, form, change) -> None:
         obj.name_normalized = normalize_brand(obj.name)

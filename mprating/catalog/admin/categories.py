@@ -9,6 +9,7 @@ from unfold.decorators import display
 
 from mprating.catalog.admin.common import titled
 from mprating.catalog.models import Category, Warehouse
+from mprating.core.admin_editable import PlannedEditableAdmin
 
 
 class CategoryForm(forms.ModelForm):
@@ -41,7 +42,7 @@ class TopLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(ModelAdmin):
+class CategoryAdmin(PlannedEditableAdmin, ModelAdmin):
     form = CategoryForm
     list_display = ["name", "code", "parent_name", "sort_order"]
     list_editable = ["sort_order"]

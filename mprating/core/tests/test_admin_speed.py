@@ -205,3 +205,92 @@ def test_kept_media_is_djangos_media(settings, monkeypatch):
     settings.STATIC_URL = "/elsewhere/"
     assert not admin_speed._media_kept  # static settings changed: nothing kept holds
     assert 'src="/elsewhere/admin/js/a.js"' in str(first["js"])
+
+
+class _Row(list):
+    """A row of cells as unfold's results give them, with the row's form."""
+
+    def __init__(self, cells, form=None):
+        super().__init__(cells)
+        self.form = form
+
+
+class _UnboundForm:
+    def non_field_errors(self):
+        return ""
+
+
+# The plain loop `{{ results|rows:"plain" }}` replaced in admin/change_list_results.html.
+PLAIN_LOOP = (
+    "{% for result in results %}<tbody class=\"mp-b{% cycle '' ' mp-z' %}\" "
+    'x-data="{rowOpen: false}" ><tr class="data-row mp-r">{{ result|cells }}</tr></tbody>\n'
+    "                {% endfor %}"
+)
+
+
+def _general_loop() -> str:
+    """The template's general loop (rows with a drag handle, sections, actions or errors),
+    which editable rows took before `{{ results|rows:"editable" }}`."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (
+        Path(settings.BASE_DIR) / "mprating/templates/admin/change_list_results.html"
+    ).read_text()
+    start = "actions_row or cl.formset.is_bound %}"
+    return text[text.index(start) + len(start) : text.index("{% elif cl.formset %}")]
+
+
+@pytest.mark.parametrize(("kind", "count"), [("plain", 0), ("plain", 3), ("editable", 3)])
+def test_the_rows_filter_writes_the_loops_markup(kind, count):
+    from django.template import Context, Template
+    from django.utils.html import format_html
+
+    cells = ['<td class="mp-c">&lt;b&gt; «ё»</td>', format_html("<td>{}</td>", "<b>")]
+    results = [_Row(cells, _UnboundForm() if kind == "editable" else None) for _ in range(count)]
+    loop = PLAIN_LOOP if kind == "plain" else _general_loop()
+    context = {"results": results, "ordering_field": None, "has_sections": 0, "actions_row": []}
+
+    theirs = Template("{% load admin_cells i18n unfold %}" + loop).render(Context(context))
+    ours = Template('{% load admin_cells %}{{ results|rows:"' + kind + '" }}').render(
+        Context(context)
+    )
+
+    assert ours == theirs
+    assert ours.count('<tr class="data-row mp-r">') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", ["", "?o=2", "?o=-3.2", "?o=1.-2.3"])
+def test_the_kept_list_head_is_unfolds(client, monkeypatch, order):
+    from django.template import Context, Template
+
+    from mprating.core.templatetags import admin_cells
+
+    User = get_user_model()
+    boss = User.objects.create_superuser(email="boss@example.ru", password="x-Pass-2026-long")
+    User.objects.create_user(email="u@example.ru", password=None, last_name="<b>Ф</b>")
+    client.force_login(boss)
+    response = client.get(USERS + order)
+    context = {
+        name: response.context[name] for name in ("cl", "result_headers", "num_sorted_fields")
+    }
+    admin_cells._headers_kept.clear()
+    rendered = []
+    original = admin_cells.get_template
+    monkeypatch.setattr(
+        admin_cells, "get_template", lambda name: rendered.append(name) or original(name)
+    )
+
+    ours = [
+        Template("{% load admin_cells %}{% change_list_headers %}").render(Context(context))
+        for _ in range(2)
+    ]
+    theirs = Template("{% include 'unfold/helpers/change_list_headers.html' %}").render(
+        Context(context)
+    )
+
+    assert "<thead>" in theirs
+    assert ours == [theirs, theirs]
+    assert rendered == [admin_cells.HEADERS_TEMPLATE]  # the second from what is kept

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 
+from mprating.core.admin_editable import PlannedEditableAdmin
 from mprating.returns.models import ReturnReason
 
 
 @admin.register(ReturnReason)
-class ReturnReasonAdmin(ModelAdmin):
+class ReturnReasonAdmin(PlannedEditableAdmin, ModelAdmin):
     """«Причины возврата»: managers add, rename, switch off and reorder them; a reason that
     returns refer to is never deleted (switch it off)."""
 
