@@ -1,0 +1,109 @@
+"""Pieces of a back office list kept per what they print (issue 13, target 1): the table's
+headers and unfold's related dropdown filter. Each test renders them our way and unfold's
+(or Django's) way and compares."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
+
+from mprating.accounts.tests.factories import make_staff
+from mprating.catalog.models import Offer
+from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
+from mprating.core import admin_filters_html, admin_row_styles
+from mprating.core.templatetags import admin_cells
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '<script>alert("x")</script> & «ё»'
+
+
+@pytest.fixture
+def boss_browser(client):
+    client.force_login(make_staff(email="boss@example.ru", superuser=True))
+    return client
+
+
+def _head(html: str) -> str:
+    part = html[html.index("<thead>") :]
+    part = admin_row_styles.shorten(part[: part.index("</thead>")])
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", part)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/backoffice/catalog/offer/",
+        "/backoffice/catalog/offer/?o=3.-5",  # two sorted columns: priorities and links
+        "/backoffice/catalog/product/?o=-2",
+        "/backoffice/catalog/warehouse/",
+    ],
+)
+def test_kept_headers_are_unfolds_headers(boss_browser, settings, url):
+    first = make_warehouse(name=EVIL)
+    make_offer(product=make_product(name=EVIL), warehouse=first)
+    make_offer(warehouse=make_warehouse())
+    admin_cells._headers.clear()
+
+    ours = boss_browser.get(url).content.decode()
+    assert admin_cells._headers  # made once, kept
+    again = boss_browser.get(url).content.decode()
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = boss_browser.get(url).content.decode()
+
+    assert "<th" in _head(ours)
+    assert _head(ours) == _head(again) == _head(theirs)
+
+
+def test_headers_follow_the_sorting(boss_browser):
+    make_offer()
+    make_offer()
+    plain = _head(boss_browser.get("/backoffice/catalog/offer/").content.decode())
+    sorted_by_price = _head(boss_browser.get("/backoffice/catalog/offer/?o=5").content.decode())
+
+    assert plain != sorted_by_price
+    assert "sortremove" in sorted_by_price
+
+
+@pytest.mark.parametrize("chosen", [None, "first", "missing"])
+def test_kept_related_dropdown_filter_is_unfolds(rf, chosen):
+    first = make_warehouse(name=EVIL)
+    make_offer(warehouse=first)
+    make_offer(warehouse=make_warehouse(name="Транзит"))
+    query = {
+        None: "",
+        "first": f"?warehouse__id__exact={first.pk}",
+        "missing": "?warehouse__id__exact=999999",
+    }[chosen]
+    request = rf.get("/backoffice/catalog/offer/" + query)
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[Offer].get_changelist_instance(request)
+    [spec] = [
+        spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "warehouse"
+    ]
+    admin_filters_html._html.clear()
+
+    expected = admin_list.admin_list_filter(changelist, spec)  # Django's own tag function
+    for _ in range(2):  # the second answer is the kept one
+        assert admin_filters_html.admin_list_filter(changelist, spec) == expected
+    assert admin_filters_html._form_filter_key(spec) in admin_filters_html._html
+    assert "&lt;script&gt;" in expected
+
+
+def test_related_dropdown_filter_follows_the_names(rf):
+    warehouse = make_warehouse(name="Склад до")
+    make_offer(warehouse=warehouse)
+    make_offer(warehouse=make_warehouse(name="Транзит"))
+    request = rf.get("/backoffice/catalog/offer/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+
+    def shown():
+        changelist = admin.site._registry[Offer].get_changelist_instance(request)
+        [spec] = [s for s in changelist.filter_specs if getattr(s, "field_path", "") == "warehouse"]
+        return admin_filters_html.admin_list_filter(changelist, spec)
+
+    assert "Склад до" in shown()
+    warehouse.name = "Склад после"
+    warehouse.save(update_fields=["name"])
+    assert "Склад после" in shown()
