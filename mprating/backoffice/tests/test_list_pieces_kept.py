@@ -107,3 +107,96 @@ def test_related_dropdown_filter_follows_the_names(rf):
     warehouse.name = "Склад после"
     warehouse.save(update_fields=["name"])
     assert "Склад после" in shown()
+
+
+@pytest.mark.parametrize(
+    ("url", "table"),
+    [
+        ("/backoffice/returns/returnrequest/", "returns_returnrequest"),
+        ("/backoffice/garage/vinrequest/", "garage_vinrequest"),
+        ("/backoffice/garage/originalcataloglink/", "garage_originalcataloglink"),
+        ("/backoffice/partners/partnerapplication/", "partners_partnerapplication"),
+        ("/backoffice/marketplaces/marketplaceaccount/", "marketplaces_marketplaceaccount"),
+        ("/backoffice/pickup_points/pickuppoint/", "pickup_points_pickuppoint"),
+        ("/backoffice/catalog/importjob/", "catalog_importjob"),
+    ],
+)
+def test_an_empty_list_does_not_ask_for_its_rows(boss_browser, url, table):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = boss_browser.get(url)
+
+    assert page.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert statements  # the count
+    assert all("COUNT(" in sql.upper() for sql in statements), statements
+
+
+def test_a_list_with_rows_still_shows_them(boss_browser):
+    from mprating.pickup_points.models import PickupPoint
+
+    assert (
+        "data-row"
+        not in boss_browser.get("/backoffice/pickup_points/pickuppoint/").content.decode()
+    )
+    PickupPoint.objects.create(name=EVIL, address="Москва, ул. Ленина, 1")
+    html = boss_browser.get("/backoffice/pickup_points/pickuppoint/").content.decode()
+
+    assert html.count('<tr class="data-row mp-r">') == 1
+    assert "&lt;script&gt;" in html
+
+
+def _table(html: str) -> str:
+    part = html[html.index('<table id="result_list"') :]
+    return part[: part.index("</table>")]
+
+
+def test_axes_log_rows_are_djangos_rows(boss_browser, monkeypatch):
+    from axes.models import AccessLog
+    from django.contrib.admin.options import ModelAdmin
+
+    for name in (EVIL, "ivan@example.ru"):
+        AccessLog.objects.create(username=name, user_agent=EVIL, ip_address="10.0.0.1")
+    url = "/backoffice/axes/accesslog/"
+
+    registered = type(admin.site._registry[AccessLog])
+    assert registered.action_checkbox is not ModelAdmin.action_checkbox  # ours, not the widget's
+    ours = boss_browser.get(url).content.decode()
+    monkeypatch.setattr(registered, "action_checkbox", ModelAdmin.action_checkbox)
+    theirs = boss_browser.get(url).content.decode()
+
+    assert _table(ours).count('name="_selected_action"') == AccessLog.objects.count()
+    assert "&lt;script&gt;" in _table(ours)
+    assert _table(ours) == _table(theirs)
+
+
+@pytest.mark.parametrize("pk", [1, 123456, "a&b"])
+def test_django_action_checkbox_is_djangos(pk):
+    from axes.models import AccessLog
+    from django.contrib.admin.options import ModelAdmin
+
+    from mprating.core.admin_rows import django_action_checkbox
+
+    model_admin = admin.site._registry[AccessLog]
+    row = AccessLog(pk=pk, username=EVIL, ip_address="10.0.0.1")
+    for _ in range(2):
+        assert django_action_checkbox(model_admin, row) == ModelAdmin.action_checkbox(
+            model_admin, row
+        )
+
+
+def test_an_empty_axes_log_asks_for_no_dates(boss_browser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = boss_browser.get("/backoffice/axes/accessfailurelog/")
+
+    assert page.status_code == 200
+    sql = " ".join(
+        q["sql"] for q in queries.captured_queries if "axes_accessfailurelog" in q["sql"]
+    )
+    assert "COUNT(" in sql
+    assert "MIN(" not in sql and '"attempt_time"' not in sql
