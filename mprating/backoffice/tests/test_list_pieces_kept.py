@@ -200,3 +200,24 @@ def test_an_empty_axes_log_asks_for_no_dates(boss_browser):
     )
     assert "COUNT(" in sql
     assert "MIN(" not in sql and '"attempt_time"' not in sql
+
+
+@pytest.mark.parametrize("model_name", ["offer", "product"])
+def test_catalog_lists_read_names_not_related_objects(rf, model_name):
+    from mprating.catalog.models import Product
+
+    make_offer(product=make_product(brand="BOSCH", name=EVIL), warehouse=make_warehouse(name="Юг"))
+    model = {"offer": Offer, "product": Product}[model_name]
+    request = rf.get(f"/backoffice/catalog/{model_name}/")
+    request.user = make_staff(email="root@example.ru", superuser=True)
+    changelist = admin.site._registry[model].get_changelist_instance(request)
+
+    [row] = list(changelist.result_list)
+    assert not any(
+        field.is_cached(row) for field in model._meta.concrete_fields if field.is_relation
+    )
+    assert row.brand_shown == "BOSCH"
+    if model is Offer:
+        assert (row.product_shown, row.warehouse_shown) == (EVIL, "Юг")
+    # The count has no joins for the names.
+    assert "JOIN" not in str(changelist.queryset.query)

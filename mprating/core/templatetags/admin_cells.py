@@ -17,8 +17,11 @@ _headers = Kept(500)
 @register.filter
 def cells(result) -> SafeString:
     """A changelist row's cells as `{% for item in result %}{{ item }}{% endfor %}` writes
-    them (the cells are HTML unfold built and marked safe), in one join."""
-    return mark_safe("".join(conditional_escape(cell) for cell in result))  # nosec B308 B703
+    them (the cells are HTML unfold built and marked safe), in one join; a cell that is a
+    SafeString (all planned cells) is taken as it is, what `conditional_escape` returns for it."""
+    return mark_safe(  # nosec B308 B703
+        "".join(cell if type(cell) is SafeString else conditional_escape(cell) for cell in result)
+    )
 
 
 @register.simple_tag(takes_context=True)
