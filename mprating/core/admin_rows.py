@@ -190,7 +190,7 @@ def _change_url(cl, plan, result) -> str | None:
 
 
 CHECKBOX_MARKER = "mp-row-checkbox-pk"
-_TEXT_FIELDS = (models.CharField, models.TextField)
+_TEXT_FIELDS = (models.CharField, models.TextField, models.GenericIPAddressField)
 _HASHABLE = (str, int, bool, type(None))
 # Django's date format characters that are a number of the date, as str.format fields.
 _FORMAT_FIELDS = {
@@ -230,8 +230,9 @@ def _fast_kind(column) -> str | None:
     if field is None:
         if attr is None:
             return None
-        if getattr(attr, "mp_row_checkbox", False) and column.name == "action_checkbox":
-            return "checkbox"
+        if column.name == "action_checkbox":
+            # unfold's own checkbox, or Django's (a plain ModelAdmin's): a checkbox cell both.
+            return "checkbox" if getattr(attr, "mp_row_checkbox", False) else "django_checkbox"
         marks = column.attr_marks
         if marks[1] or marks[2] or marks[3]:  # label, dropdown, header
             return None
@@ -270,6 +271,8 @@ def _fast_cell(column, plan, result):
             return None
         return f"{parts[0]}{pk}{parts[1]}", False
     value = getattr(result, column.name) if column.field is not None else column.attr(result)
+    if kind == "django_checkbox":
+        return (value, False) if type(value) is SafeString else None
     if kind == "callable":  # unfold's `display_for_value` for text; anything else: unfold's
         value_type = type(value)
         if value_type is SafeString:
@@ -339,7 +342,7 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                 fast = None
         if fast is not None:
             inner, nowrap = fast
-            if column.fast == "checkbox":
+            if column.fast == "checkbox" or column.fast == "django_checkbox":
                 classes = _CHECKBOX_CELL
             else:
                 classes = column.classes_nowrap if nowrap else column.classes

@@ -221,3 +221,36 @@ def test_catalog_lists_read_names_not_related_objects(rf, model_name):
         assert (row.product_shown, row.warehouse_shown) == (EVIL, "Юг")
     # The count has no joins for the names.
     assert "JOIN" not in str(changelist.queryset.query)
+
+
+def test_axes_log_cells_are_unfolds_cells(boss_browser, monkeypatch):
+    """The address column (a GenericIPAddressField) is a planned text cell: unfold's text."""
+    from axes.models import AccessLog
+    from unfold.templatetags import unfold_list
+
+    from mprating.core import admin_rows
+
+    AccessLog.objects.create(username=EVIL, user_agent=EVIL, ip_address="2001:db8::1")
+    AccessLog.objects.create(username="", user_agent="", ip_address=None)
+    url = "/backoffice/axes/accesslog/"
+    plan = admin_rows._plan
+
+    def planned(cl, unfold_list_module):
+        found = plan(cl, unfold_list_module)
+        kinds = {column.name: column.fast for column in found["columns"]}
+        assert kinds["ip_address"] == "text"
+        return found
+
+    monkeypatch.setattr(admin_rows, "_plan", planned)
+    ours = boss_browser.get(url).content.decode()
+    monkeypatch.setattr(unfold_list, "items_for_result", unfold_list.items_for_result.__wrapped__)
+    theirs = boss_browser.get(url).content.decode()
+
+    assert "2001:db8::1" in _table(ours)
+    a, b = _spaced(_table(ours)), _spaced(_table(theirs))
+    assert a == b
+
+
+def _spaced(html: str) -> str:
+    html = admin_row_styles.shorten(html)
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)))
