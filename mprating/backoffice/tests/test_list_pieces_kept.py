@@ -254,3 +254,40 @@ def test_axes_log_cells_are_unfolds_cells(boss_browser, monkeypatch):
 def _spaced(html: str) -> str:
     html = admin_row_styles.shorten(html)
     return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)))
+
+
+ADD_LINK = re.compile(
+    r'<div class="flex flex-row items-center">\s*<a href="[^"]*" class="addlink[^>]*>'
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/backoffice/catalog/offer/",
+        "/backoffice/catalog/offer/?is_returnable__exact=1&q=abc",  # the filters preserved
+        "/backoffice/pickup_points/pickuppoint/",
+    ],
+)
+def test_kept_add_link_is_unfolds(boss_browser, settings, url):
+    from mprating.core.templatetags import admin_cells
+
+    admin_cells._object_tools.clear()
+    ours = boss_browser.get(url).content.decode()
+    assert admin_cells._object_tools  # kept
+    again = boss_browser.get(url).content.decode()
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    theirs = boss_browser.get(url).content.decode()
+
+    assert len(ADD_LINK.findall(ours)) == 1
+    assert ADD_LINK.findall(ours) == ADD_LINK.findall(again) == ADD_LINK.findall(theirs)
+
+
+def test_no_add_link_without_the_permission(client):
+    from django.contrib.auth.models import Permission
+
+    staff = make_staff(email="viewer@example.ru")
+    staff.user_permissions.add(Permission.objects.get(codename="view_offer"))
+    client.force_login(staff)
+
+    assert "addlink" not in client.get("/backoffice/catalog/offer/").content.decode()
