@@ -4,8 +4,8 @@ Django's changelist counts the rows and then, when they fit on one page, fetches
 empty queue («Возвраты», «VIN-запросы», «Заявки партнёров» on a quiet day) still compiled and
 sent the page's statement (its joins, annotations and ordering: 0.3–1.5 ms) to get nothing back.
 With a count of 0 the rows are an empty queryset: the same page, one statement less (three on
-a list with a date hierarchy). A row
-added between the two statements is shown on the next page load, as one added after them.
+a list with a date hierarchy). A row added between the two statements is shown on the next
+page load, as one added after them.
 
 Not for lists with an estimated count (`admin_paging.EstimatedCountMixin`): an estimate of 0
 does not say the list is empty.
