@@ -190,7 +190,7 @@ def _change_url(cl, plan, result) -> str | None:
 
 
 CHECKBOX_MARKER = "mp-row-checkbox-pk"
-_TEXT_FIELDS = (models.CharField, models.TextField)
+_TEXT_FIELDS = (models.CharField, models.TextField, models.GenericIPAddressField)
 _HASHABLE = (str, int, bool, type(None))
 # Django's date format characters that are a number of the date, as str.format fields.
 _FORMAT_FIELDS = {
@@ -230,8 +230,9 @@ def _fast_kind(column) -> str | None:
     if field is None:
         if attr is None:
             return None
-        if getattr(attr, "mp_row_checkbox", False) and column.name == "action_checkbox":
-            return "checkbox"
+        if column.name == "action_checkbox":
+            # unfold's own checkbox, or Django's (a plain ModelAdmin's): a checkbox cell both.
+            return "checkbox" if getattr(attr, "mp_row_checkbox", False) else "django_checkbox"
         marks = column.attr_marks
         if marks[1] or marks[2] or marks[3]:  # label, dropdown, header
             return None
@@ -270,6 +271,8 @@ def _fast_cell(column, plan, result):
             return None
         return f"{parts[0]}{pk}{parts[1]}", False
     value = getattr(result, column.name) if column.field is not None else column.attr(result)
+    if kind == "django_checkbox":
+        return (value, False) if type(value) is SafeString else None
     if kind == "callable":  # unfold's `display_for_value` for text; anything else: unfold's
         value_type = type(value)
         if value_type is SafeString:
@@ -339,7 +342,7 @@ def items_for_result(cl, result, form, *, unfold_list, original):
                 fast = None
         if fast is not None:
             inner, nowrap = fast
-            if column.fast == "checkbox":
+            if column.fast == "checkbox" or column.fast == "django_checkbox":
                 classes = _CHECKBOX_CELL
             else:
                 classes = column.classes_nowrap if nowrap else column.classes
@@ -553,3 +556,40 @@ def row_object_url(row, name: str, pk) -> str:
     list put one on it, else `object_url`."""
     urls = row.__dict__.get(PAGE_URLS)
     return object_url(name, pk) if urls is None else urls(name, pk)
+
+
+# Django's own `ModelAdmin.action_checkbox` (lists of plain ModelAdmins: django-axes'), rendered
+# once per language around two markers instead of through the widget's template per row.
+_DJANGO_PK = "mpDjangoRowPk7"
+_DJANGO_LABEL = "mpDjangoRowLabel7"
+_django_checkbox: dict = {}
+
+
+def django_action_checkbox(model_admin, obj) -> SafeString:
+    """What `django.contrib.admin.ModelAdmin.action_checkbox(obj)` returns, the same HTML."""
+    from django.contrib.admin.options import ModelAdmin
+    from django.utils.translation import get_language
+
+    language = get_language()
+    marked = _django_checkbox.get(language)
+    if marked is None:
+        marked = str(ModelAdmin.action_checkbox(model_admin, _Marked(_DJANGO_PK, _DJANGO_LABEL)))
+        if marked.count(_DJANGO_PK) != 1 or marked.count(_DJANGO_LABEL) != 1:
+            marked = ""  # the widget changed: Django renders it every time
+        _django_checkbox[language] = marked
+    if not marked:
+        return ModelAdmin.action_checkbox(model_admin, obj)
+    return SafeString(  # nosec B703: the widget's HTML with the escaped pk and label
+        marked.replace(_DJANGO_PK, html.escape(str(obj.pk)), 1).replace(
+            _DJANGO_LABEL, html.escape(str(obj)), 1
+        )
+    )
+
+
+class _Marked:
+    def __init__(self, pk: str, label: str):
+        self.pk = pk
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label

@@ -3,12 +3,12 @@ exported to XLSX; a product shows its offers (they come from price lists)."""
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import F, Q
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
-from mprating.catalog.admin.common import article_filter, titled
+from mprating.catalog.admin.common import ListedColumnsMixin, article_filter, titled
 from mprating.catalog.models import Offer, Product
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_paging import EstimatedCountMixin
@@ -67,7 +67,7 @@ def _returns(offer: Offer) -> str:
 
 
 @admin.register(Product)
-class ProductAdmin(EstimatedCountMixin, ModelAdmin):
+class ProductAdmin(ListedColumnsMixin, EstimatedCountMixin, ModelAdmin):
     form = ProductForm
     list_display = ["article", "brand_name", "name", "category_name"]
     list_display_links = ["article"]
@@ -76,7 +76,10 @@ class ProductAdmin(EstimatedCountMixin, ModelAdmin):
         ("category", titled(AutocompleteSelectFilter, "категория")),
     ]
     list_filter_submit = True
-    list_select_related = ["brand", "category"]
+    # Issue 13: the names as columns of the list's statement, not 100 related objects a page.
+    list_select_related = ()
+    listed_columns = {"brand_shown": F("brand__name"), "category_shown": F("category__name")}
+    export_related = ("brand", "category")
     search_fields = ["article_normalized"]
     search_help_text = "Артикул в любом написании («0 986 452 041», «0986-452-041») или название"
     autocomplete_fields = ["brand", "category"]
@@ -116,11 +119,11 @@ class ProductAdmin(EstimatedCountMixin, ModelAdmin):
 
     @display(description="бренд", ordering="brand__name")
     def brand_name(self, obj: Product) -> str:
-        return obj.brand.name
+        return obj.brand_shown
 
     @display(description="категория", ordering="category__name")
     def category_name(self, obj: Product) -> str:
-        return obj.category.name if obj.category else "—"
+        return obj.category_shown if obj.category_id else "—"
 
     def save_model(self, request, obj: Product, form, change) -> None:
         obj.article = obj.article.strip()
@@ -159,7 +162,7 @@ class OfferForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(EstimatedCountMixin, ModelAdmin):
+class OfferAdmin(ListedColumnsMixin, EstimatedCountMixin, ModelAdmin):
     form = OfferForm
     list_display = [
         "article",
@@ -178,7 +181,15 @@ class OfferAdmin(EstimatedCountMixin, ModelAdmin):
         "is_returnable",
     ]
     list_filter_submit = True
-    list_select_related = ["product__brand", "warehouse"]
+    # Issue 13: the names as columns of the list's statement, not 150 related objects a page.
+    list_select_related = ()
+    listed_columns = {
+        "article_shown": F("product__article"),
+        "brand_shown": F("product__brand__name"),
+        "product_shown": F("product__name"),
+        "warehouse_shown": F("warehouse__name"),
+    }
+    export_related = ("product__brand", "warehouse")
     search_fields = ["product__article_normalized"]
     search_help_text = "Артикул в любом написании"
     autocomplete_fields = ["product"]
@@ -214,19 +225,19 @@ class OfferAdmin(EstimatedCountMixin, ModelAdmin):
 
     @display(description="артикул", ordering="product__article_normalized")
     def article(self, obj: Offer) -> str:
-        return obj.product.article
+        return obj.article_shown
 
     @display(description="бренд", ordering="product__brand__name")
     def brand(self, obj: Offer) -> str:
-        return obj.product.brand.name
+        return obj.brand_shown
 
     @display(description="наименование")
     def product_name(self, obj: Offer) -> str:
-        return obj.product.name
+        return obj.product_shown
 
     @display(description="склад", ordering="warehouse__name")
     def warehouse_name(self, obj: Offer) -> str:
-        return obj.warehouse.name
+        return obj.warehouse_shown
 
     @display(description="цена", ordering="price")
     def price_rub(self, obj: Offer) -> str:

@@ -35,6 +35,7 @@ from mprating.catalog.imports.importers import IMPORTERS, may_import
 from mprating.catalog.models import ImportJob
 from mprating.core import ratelimits
 from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import XLSX_MIME, build_xlsx, looks_like_formula
@@ -75,7 +76,7 @@ RESTART = AdminAction(
 )
 
 
-class ImportJobAdmin(ModelAdmin):
+class ImportJobAdmin(NoRowsNoQueryMixin, ModelAdmin):
     list_display = [
         "created_at",
         "kind",

@@ -259,38 +259,3 @@ def test_the_rows_filter_writes_the_loops_markup(kind, count):
 
     assert ours == theirs
     assert ours.count('<tr class="data-row mp-r">') == count
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("order", ["", "?o=2", "?o=-3.2", "?o=1.-2.3"])
-def test_the_kept_list_head_is_unfolds(client, monkeypatch, order):
-    from django.template import Context, Template
-
-    from mprating.core.templatetags import admin_cells
-
-    User = get_user_model()
-    boss = User.objects.create_superuser(email="boss@example.ru", password="x-Pass-2026-long")
-    User.objects.create_user(email="u@example.ru", password=None, last_name="<b>Ф</b>")
-    client.force_login(boss)
-    response = client.get(USERS + order)
-    context = {
-        name: response.context[name] for name in ("cl", "result_headers", "num_sorted_fields")
-    }
-    admin_cells._headers_kept.clear()
-    rendered = []
-    original = admin_cells.get_template
-    monkeypatch.setattr(
-        admin_cells, "get_template", lambda name: rendered.append(name) or original(name)
-    )
-
-    ours = [
-        Template("{% load admin_cells %}{% change_list_headers %}").render(Context(context))
-        for _ in range(2)
-    ]
-    theirs = Template("{% include 'unfold/helpers/change_list_headers.html' %}").render(
-        Context(context)
-    )
-
-    assert "<thead>" in theirs
-    assert ours == [theirs, theirs]
-    assert rendered == [admin_cells.HEADERS_TEMPLATE]  # the second from what is kept

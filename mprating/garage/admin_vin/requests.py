@@ -21,6 +21,7 @@ from unfold.decorators import action, display
 from mprating.accounts.admin_journal import ClientDataViewJournal
 from mprating.accounts.models import PersonalDataView
 from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.errors import ApplicationError
 from mprating.core.models import OutgoingEmail
@@ -87,7 +88,7 @@ DETAIL_STATUS_ACTIONS = {
 
 
 @admin.register(VinRequest)
-class VinRequestAdmin(ClientDataViewJournal, ChatAdminMixin, ModelAdmin):
+class VinRequestAdmin(NoRowsNoQueryMixin, ClientDataViewJournal, ChatAdminMixin, ModelAdmin):
     journal_what = PersonalDataView.What.VIN_REQUEST
 
     list_display = [

@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from unfold.admin import ModelAdmin
 
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.errors import ApplicationError
 from mprating.garage import services
 from mprating.garage.models import OriginalCatalogLink, VinSettings
@@ -78,7 +79,7 @@ class OriginalCatalogLinkForm(forms.ModelForm):
 
 
 @admin.register(OriginalCatalogLink)
-class OriginalCatalogLinkAdmin(ModelAdmin):
+class OriginalCatalogLinkAdmin(NoRowsNoQueryMixin, ModelAdmin):
     """Special original catalogs: seed 004 «оригинальный каталог ВАЗ»."""
 
     form = OriginalCatalogLinkForm

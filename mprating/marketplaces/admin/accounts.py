@@ -26,6 +26,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.text import days_ru
 from mprating.marketplaces import selectors, services
@@ -60,7 +61,7 @@ BUYOUTS_URL = "admin:marketplaces_buyout_changelist"
 
 
 @admin.register(MarketplaceAccount)
-class MarketplaceAccountAdmin(TakeMixin, DashboardMixin, ModelAdmin):
+class MarketplaceAccountAdmin(NoRowsNoQueryMixin, TakeMixin, DashboardMixin, ModelAdmin):
     form = AccountForm
     list_display = [
         "name",

@@ -11,6 +11,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.exports import export_xlsx
 from mprating.partners.admin.steps import DECLINE, approve_action
 from mprating.partners.models import PartnerApplication, PartnerApplicationChange
@@ -64,7 +65,7 @@ class ChangeInline(TabularInline):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(ModelAdmin):
+class PartnerApplicationAdmin(NoRowsNoQueryMixin, ModelAdmin):
     list_display = [
         "created_at",
         "company_name",

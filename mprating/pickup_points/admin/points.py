@@ -13,6 +13,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.errors import ApplicationError
 from mprating.core.exports import export_xlsx
 from mprating.core.history import history_of
@@ -60,7 +61,7 @@ class OwnerFilter(admin.SimpleListFilter):
 
 
 @admin.register(PickupPoint)
-class PickupPointAdmin(ModelAdmin):
+class PickupPointAdmin(NoRowsNoQueryMixin, ModelAdmin):
     form = PointForm
     list_display = [
         "name",

@@ -17,6 +17,7 @@ from mprating.accounts.models import PersonalDataView
 from mprating.accounts.phones import try_normalize_phone
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
+from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.admin_filters import DateRangeFilter
 from mprating.core.money import format_rub
 from mprating.orders.cabinet_selectors import order_number_query
@@ -135,7 +136,7 @@ def _bulk_step(target: str, name: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(ClientDataViewJournal, ModelAdmin):
+class ReturnRequestAdmin(NoRowsNoQueryMixin, ClientDataViewJournal, ModelAdmin):
     journal_what = PersonalDataView.What.RETURN
 
     list_display = [
