@@ -10,44 +10,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
-from django.template.loader import get_template
-from django.utils.translation import get_language
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, RelatedDropdownFilter
 
 from mprating.core.admin_editable import PlannedEditableAdmin
-from mprating.core.kept import Kept
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
-
-
-class KeptDropdown:
-    """A related dropdown filter whose HTML is kept by exactly what it shows: the title, the
-    parameter, the chosen value and the choices (read from the database as before). unfold's
-    select of every make renders ~12,000 Python calls through the template engine, a quarter
-    of the list page; a list with facets shown renders it as unfold does."""
-
-    template = "vehicles/kept_filter.html"
-    _kept = Kept(limit=200)
-
-    def choices(self, changelist):
-        if getattr(changelist, "add_facets", False):
-            yield {"html": self._unfold_html(changelist)}
-            return
-        key = (
-            get_language(),
-            type(self).__qualname__,
-            str(self.title),
-            self.field_path,
-            self.lookup_kwarg,
-            repr(self.value()),
-            tuple((str(pk), str(label)) for pk, label in self.lookup_choices),
-        )
-        yield {"html": self._kept.get_or_make(key, lambda: self._unfold_html(changelist))}
-
-    def _unfold_html(self, changelist) -> str:
-        choices = list(super().choices(changelist))
-        context = {"title": self.title, "choices": choices, "spec": self}
-        return get_template(RelatedDropdownFilter.template).render(context)
 
 
 def with_text(queryset, name: str, *paths: str):
@@ -64,14 +31,8 @@ def with_text(queryset, name: str, *paths: str):
 
 def titled(base: type, title: str) -> type:
     """A related-field filter with a Russian title (the foreign keys have no verbose_name)."""
-    kept = (
-        issubclass(base, RelatedDropdownFilter)
-        and base.choices is RelatedDropdownFilter.choices  # not an autocomplete filter
-        and not getattr(base, "multiple", False)
-    )
-    bases = (KeptDropdown, base) if kept else (base,)
 
-    class Filter(*bases):
+    class Filter(base):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self.title = title
