@@ -19,6 +19,9 @@ from django.db.models.query import get_related_populators
 
 
 class _Statement:
+    """A queryset's statement compiled for the connection of `using`; `marker`, when not None,
+    is the one parameter that changes from run to run."""
+
     def __init__(self, queryset: QuerySet, marker, using: str):
         compiler = queryset.query.get_compiler(using=using)
         self.connection = compiler.connection
@@ -28,7 +31,7 @@ class _Statement:
             for index, value in enumerate(params)
             if type(value) is type(marker) and value == marker
         ]
-        if len(positions) != 1:
+        if marker is not None and len(positions) != 1:
             raise ValueError(f"the marker {marker!r} is not one of the statement's parameters")
         klass_info = compiler.klass_info
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
@@ -41,7 +44,7 @@ class _Statement:
             raise ValueError("CompiledQuery keeps plain model rows only")
         self.sql = sql
         self.params = list(params)
-        self.position = positions[0]
+        self.position = positions[0] if marker is not None else None
         self.converters = list(compiler.get_converters(fields).items())
         select_fields = klass_info["select_fields"]
         self.start, self.end = select_fields[0], select_fields[-1] + 1
@@ -61,6 +64,25 @@ class _Statement:
                     value = converter(value, expression, connection)
                 row[position] = value
             yield row
+
+    def objects(self, using: str, params) -> list:
+        """The model instances of the statement run with `params`."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return []
+        if self.converters:
+            rows = self.convert(rows)
+        model, init_list, populators = self.model, self.init_list, self.populators
+        start, end = self.start, self.end
+        objects = []
+        for row in rows:
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
 
 
 class CompiledQuery:
@@ -88,19 +110,4 @@ class CompiledQuery:
         statement = self.statement(using)
         params = statement.params.copy()
         params[statement.position] = value
-        with connections[using].cursor() as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
-        if not rows:
-            return []
-        if statement.converters:
-            rows = statement.convert(rows)
-        model, init_list, populators = statement.model, statement.init_list, statement.populators
-        start, end = statement.start, statement.end
-        objects = []
-        for row in rows:
-            obj = model.from_db(using, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, obj)
-            objects.append(obj)
-        return objects
+        return statement.objects(using, params)
