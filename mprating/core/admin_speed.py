@@ -63,6 +63,32 @@ def row_checkbox(pk) -> SafeString:
     return mark_safe(f'{before}value="{escape(pk)}"{after}')  # nosec B308 B703: pk escaped
 
 
+# The column headers of a list (titles, sort links, classes) per exactly what they are made of:
+# the ModelAdmin (its `ordering`, the columns' labels and `admin_order_field`s), the columns and
+# which of them sort, the query string (sort links are built from it) and the language. They
+# were built on every page: ~1,000 calls, ~0.3 ms.
+_headers_kept = Kept(limit=500)
+
+
+def headers_key(cl) -> tuple | None:
+    sortable_by = cl.sortable_by
+    try:
+        key = (
+            type(cl),
+            cl.model_admin,
+            cl.model,
+            tuple(cl.list_display),
+            None if sortable_by is None else tuple(sortable_by),
+            tuple(sorted((name, str(value)) for name, value in cl.params.items())),
+            tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+            get_language(),
+        )
+        hash(key)
+    except TypeError:  # something unhashable: built as unfold builds it
+        return None
+    return key
+
+
 def same_rows(query, root) -> bool:
     """Do the ORM queries `query` and `root` select the same rows (ordering aside)? Only when
     they filter alike; anything else that could change the rows makes the answer «no»."""
@@ -207,7 +233,11 @@ def install() -> None:
     def result_headers(cl):
         headers = cl.__dict__.get(HEADERS_ATTR)
         if headers is None:
-            headers = list(original_headers(cl))
+            key = headers_key(cl)
+            if key is None:
+                headers = list(original_headers(cl))
+            else:
+                headers = _headers_kept.get_or_make(key, lambda: tuple(original_headers(cl)))
             cl.__dict__[HEADERS_ATTR] = headers
         return iter(headers)
 

@@ -1,0 +1,69 @@
+"""What every back office list pays, made cheaper (issue 13: the fixed cost of a page), with the
+same HTML: the column headers kept per exact state."""
+
+import pytest
+from django.contrib.admin.views.main import ChangeList
+from unfold.templatetags import unfold_list
+
+from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.core import admin_speed
+
+pytestmark = pytest.mark.django_db
+
+CLIENTS = "/backoffice/accounts/client/"
+
+
+@pytest.fixture
+def boss_browser(client):
+    client.force_login(make_staff(email="boss@example.ru", superuser=True))
+    return client
+
+
+@pytest.fixture
+def header_builds(monkeypatch):
+    calls = []
+    original = ChangeList.get_ordering_field_columns
+
+    def counted(self):
+        calls.append(dict(self.params))
+        return original(self)
+
+    monkeypatch.setattr(ChangeList, "get_ordering_field_columns", counted)
+    return calls
+
+
+@pytest.mark.parametrize("query", ["", "?o=2", "?o=-2.3", "?q=Иван", "?o=2&q=Иван"])
+def test_kept_headers_are_unfolds_for_the_same_list(boss_browser, query):
+    make_client()
+    response = boss_browser.get(CLIENTS + query)
+    response = boss_browser.get(CLIENTS + query)  # the second visit reads the kept headers
+    cl = response.context["cl"]
+    kept = list(unfold_list.result_headers(cl))
+    assert kept == list(unfold_list.result_headers.__wrapped__(cl))
+    assert len(kept) == len(cl.list_display)
+
+
+def test_headers_are_built_once_per_state_and_anew_for_another(boss_browser, header_builds):
+    make_client()
+    admin_speed._headers_kept.clear()
+    boss_browser.get(CLIENTS)
+    boss_browser.get(CLIENTS + "?o=2")
+    assert len(header_builds) == 2
+    header_builds.clear()
+
+    html = boss_browser.get(CLIENTS).content.decode()
+    sorted_html = boss_browser.get(CLIENTS + "?o=2").content.decode()
+
+    assert header_builds == []
+    assert 'href="?o=2"' in html or "?o=2" in html
+    assert sorted_html != html
+
+    boss_browser.get(CLIENTS + "?o=-2")
+    assert header_builds == [{"o": "-2"}]
+
+
+def test_a_key_that_cannot_be_hashed_builds_the_headers_as_unfold_does(boss_browser):
+    make_client()
+    cl = boss_browser.get(CLIENTS).context["cl"]
+    cl.list_display = [["not", "hashable"]]
+    assert admin_speed.headers_key(cl) is None
