@@ -67,3 +67,54 @@ def test_a_key_that_cannot_be_hashed_builds_the_headers_as_unfold_does(boss_brow
     cl = boss_browser.get(CLIENTS).context["cl"]
     cl.list_display = [["not", "hashable"]]
     assert admin_speed.headers_key(cl) is None
+
+
+def test_unfolds_settings_are_merged_and_colours_converted_once(boss_browser, monkeypatch):
+    from unfold import sites as unfold_sites
+
+    from mprating.backoffice import site
+
+    boss_browser.get(CLIENTS)
+    merges, conversions = [], []
+    original_merge, original_convert = site.get_config, unfold_sites.convert_color
+    monkeypatch.setattr(
+        site, "get_config", lambda name: merges.append(name) or original_merge(name)
+    )
+    monkeypatch.setattr(
+        unfold_sites, "convert_color", lambda v: conversions.append(v) or original_convert(v)
+    )
+
+    html = boss_browser.get(CLIENTS).content.decode()
+
+    assert merges == [] and conversions == []
+    assert unfold_sites.get_config is site.kept_get_config
+    assert "--color-primary-600: rgb(29, 78, 216);" in html
+
+
+def test_a_changed_unfold_setting_takes_effect(boss_browser, settings):
+    boss_browser.get(CLIENTS)
+    colors = {**settings.UNFOLD["COLORS"], "primary": {"600": "#010203"}}
+    settings.UNFOLD = {
+        **settings.UNFOLD,
+        "SITE_HEADER": "Другой заголовок",
+        "COLORS": colors,
+        "ACCOUNT": {"navigation": [{"title": "Ссылка-проверка", "link": "/x-check/"}]},
+    }
+
+    html = boss_browser.get(CLIENTS).content.decode()
+
+    assert "Другой заголовок" in html
+    assert "--color-primary-600: rgb(1, 2, 3);" in html
+    assert "Ссылка-проверка" in html and "/x-check/" in html
+    assert settings.UNFOLD["COLORS"]["primary"]["600"] == "#010203"  # settings left as they are
+
+
+def test_plain_string_settings_are_taken_as_they_are(rf):
+    from django.contrib import admin
+    from unfold.sites import UnfoldAdminSite
+
+    request = rf.get("/backoffice/")
+    for value in ("MP Rating", "6px", "#f8fafc", "/", "mprating.backoffice.site.unfold_config"):
+        ours = admin.site._get_value(value, "UNFOLD")
+        assert ours == UnfoldAdminSite._get_value(admin.site, value, "UNFOLD")
+    assert admin.site._get_value("no.such.module", request) == "no.such.module"
