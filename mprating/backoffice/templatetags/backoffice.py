@@ -288,6 +288,22 @@ def _empty_results_key(context) -> tuple | None:
     )
 
 
+def _command_key(context) -> tuple | None:
+    """unfold's command search box (`{% url "admin:search" %}`, two `{% if %}`s)."""
+    request = context.get("request")
+    if request is None:
+        return None
+    resolver_match = getattr(request, "resolver_match", None)
+    return (
+        bool(getattr(getattr(request, "user", None), "is_staff", False)),
+        bool(context.get("command_show_history")),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        getattr(request, "current_app", None),
+        getattr(resolver_match, "namespace", None),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -297,6 +313,7 @@ _FRAME_KEYS = {
     "pagination": _pagination_key,
     "header": _header_key,
     "empty_results": _empty_results_key,
+    "command": _command_key,
 }
 
 

@@ -118,3 +118,34 @@ def test_plain_string_settings_are_taken_as_they_are(rf):
         ours = admin.site._get_value(value, "UNFOLD")
         assert ours == UnfoldAdminSite._get_value(admin.site, value, "UNFOLD")
     assert admin.site._get_value("no.such.module", request) == "no.such.module"
+
+
+@pytest.mark.parametrize("is_staff", [True, False])
+@pytest.mark.parametrize("history", [True, False])
+def test_kept_command_box_is_unfolds(rf, is_staff, history):
+    from pathlib import Path
+
+    import unfold
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template, engines
+
+    engine = engines["django"].engine
+    request = rf.get(CLIENTS)
+    request.user = make_staff(email="ops@example.ru") if is_staff else AnonymousUser()
+    request.current_app = "admin"
+    unfolds = Template(
+        (Path(unfold.__file__).parent / "templates/unfold/helpers/command.html").read_text(),
+        engine=engine,
+    )
+    ours = engine.get_template("unfold/helpers/command.html")
+    assert "kept_frame" in Path(ours.origin.name).read_text()
+
+    def render(template, token):
+        context = {"request": request, "csrf_token": token, "command_show_history": history}
+        return template.render(Context(context, autoescape=True))
+
+    expected = render(unfolds, "t1")
+    assert render(ours, "t1") == expected
+    assert render(ours, "t2") == expected  # the kept HTML
+    assert ("/backoffice/search/?extended=1" in expected) == is_staff
+    assert ("command-history" in expected) == (is_staff and history)

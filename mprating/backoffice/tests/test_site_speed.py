@@ -344,6 +344,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "pagination",
         "header",
         "empty_results",  # «Акты сверки», empty
+        "command",
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
