@@ -224,6 +224,9 @@ def install() -> None:
         return
     _install_full_count()
     _install_media_once()
+    from mprating.core import template_speed
+
+    template_speed.install()
     from mprating.core import admin_filters_html
 
     admin_filters_html.install()
