@@ -304,6 +304,29 @@ def _command_key(context) -> tuple | None:
     )
 
 
+def _search_key(context) -> tuple | None:
+    """unfold's search box of a list (`search_form`'s context): the words searched, the other
+    query parameters (hidden inputs), whether the list searches, its help text."""
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    help_text = _text(cl.search_help_text)
+    query = _text(cl.query)
+    if help_text is None or query is None:
+        return None
+    return (
+        bool(cl.search_fields),
+        bool(getattr(cl, "is_dataset", False)),
+        str(context.get("search_var")),
+        query,
+        help_text,
+        tuple(
+            (str(name), tuple(str(value) for value in values))
+            for name, values in cl.filter_params.items()
+        ),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -314,6 +337,7 @@ _FRAME_KEYS = {
     "header": _header_key,
     "empty_results": _empty_results_key,
     "command": _command_key,
+    "search": _search_key,
 }
 
 

@@ -149,3 +149,14 @@ def test_kept_command_box_is_unfolds(rf, is_staff, history):
     assert render(ours, "t2") == expected  # the kept HTML
     assert ("/backoffice/search/?extended=1" in expected) == is_staff
     assert ("command-history" in expected) == (is_staff and history)
+
+
+def test_the_kept_search_box_shows_each_search_and_its_parameters(boss_browser):
+    make_client()
+    boss_browser.get(CLIENTS + "?q=first")
+    html = boss_browser.get(CLIENTS + "?q=%3Csecond%3E&o=2").content.decode()
+    assert 'value="&lt;second&gt;"' in html
+    assert '<input type="hidden" name="o" value="2">' in html
+    assert 'value="first"' not in html
+    again = boss_browser.get(CLIENTS + "?q=first").content.decode()
+    assert 'value="first"' in again and 'name="o"' not in again
