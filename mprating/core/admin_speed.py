@@ -224,9 +224,10 @@ def install() -> None:
         return
     _install_full_count()
     _install_media_once()
-    from mprating.core import template_speed
+    from mprating.core import template_speed, url_speed
 
     template_speed.install()
+    url_speed.install()
     from mprating.core import admin_filters_html
 
     admin_filters_html.install()
