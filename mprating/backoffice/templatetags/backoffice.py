@@ -327,6 +327,33 @@ def _search_key(context) -> tuple | None:
     )
 
 
+def _column_headers_key(context) -> tuple | None:
+    """unfold's <thead> of a list: its headers are those kept for the list's state
+    (`core.admin_speed.headers_key`), the same objects the row template was given."""
+    from mprating.core import admin_speed
+
+    cl = context.get("cl")
+    headers = context.get("result_headers")
+    if cl is None or headers is None:
+        return None
+    kept = cl.__dict__.get(admin_speed.HEADERS_ATTR)
+    key = admin_speed.headers_key(cl)
+    if (
+        key is None
+        or type(kept) is not tuple
+        or len(kept) != len(headers)
+        or any(ours is not theirs for ours, theirs in zip(kept, headers, strict=True))
+    ):
+        return None
+    model_admin = cl.model_admin
+    return (
+        key,
+        str(getattr(model_admin, "ordering_field", None)),
+        len(getattr(model_admin, "list_sections", ()) or ()),
+        str(context.get("num_sorted_fields")),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -338,6 +365,7 @@ _FRAME_KEYS = {
     "empty_results": _empty_results_key,
     "command": _command_key,
     "search": _search_key,
+    "column_headers": _column_headers_key,
 }
 
 

@@ -160,3 +160,26 @@ def test_the_kept_search_box_shows_each_search_and_its_parameters(boss_browser):
     assert 'value="first"' not in html
     again = boss_browser.get(CLIENTS + "?q=first").content.decode()
     assert 'value="first"' in again and 'name="o"' not in again
+
+
+def _thead(html: str) -> str:
+    return html[html.index("<thead>") : html.index("</thead>")]
+
+
+def test_the_kept_column_heads_follow_the_sorting(boss_browser, settings):
+    from mprating.backoffice.templatetags import backoffice as backoffice_tags
+
+    make_client()
+    make_client()
+    backoffice_tags._frame_html.clear()
+    heads = {}
+    for query in ("?o=2", "?o=-2", "?o=2.-3", "?o=2"):
+        boss_browser.get(CLIENTS + query)
+        heads[query] = _thead(boss_browser.get(CLIENTS + query).content.decode())
+    assert len(set(heads.values())) == 3
+    assert "column_headers" in {key[0] for key in backoffice_tags._frame_html}
+    assert 'class="sortpriority' in heads["?o=2.-3"]
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
+    for query, ours in heads.items():
+        assert _thead(boss_browser.get(CLIENTS + query).content.decode()) == ours

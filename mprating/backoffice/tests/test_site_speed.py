@@ -347,6 +347,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "empty_results",  # «Акты сверки», empty
         "command",
         "search",
+        "column_headers",
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
