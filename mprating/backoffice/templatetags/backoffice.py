@@ -354,6 +354,35 @@ def _column_headers_key(context) -> tuple | None:
     )
 
 
+def _actions_bar_key(context) -> tuple | None:
+    """The action bar's «Выполнить» button and selection counter (admin/actions.html): the
+    counts and notes of the list, its model's name, two ModelAdmin switches."""
+    cl = context.get("cl")
+    template = getattr(context.render_context, "template", None)
+    if cl is None or template is None:
+        return None
+    texts = tuple(
+        _text(context.get(name))
+        for name in (
+            "action_index",
+            "actions_selection_counter",
+            "selection_note",
+            "selection_note_all",
+            "module_name",
+        )
+    )
+    if None in texts:
+        return None
+    model_admin = cl.model_admin
+    return (
+        template.origin.name,  # an app's own actions.html may override the blocks
+        *texts,
+        len(cl.result_list),
+        str(cl.result_count),
+        str(getattr(model_admin, "list_disable_select_all", None)),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -366,6 +395,7 @@ _FRAME_KEYS = {
     "command": _command_key,
     "search": _search_key,
     "column_headers": _column_headers_key,
+    "actions_bar": _actions_bar_key,
 }
 
 

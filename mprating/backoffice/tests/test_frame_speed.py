@@ -183,3 +183,15 @@ def test_the_kept_column_heads_follow_the_sorting(boss_browser, settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
     for query, ours in heads.items():
         assert _thead(boss_browser.get(CLIENTS + query).content.decode()) == ours
+
+
+def test_the_kept_action_bar_counts_each_lists_rows(boss_browser):
+    make_client()
+    boss_browser.get(CLIENTS)
+    first = boss_browser.get(CLIENTS)
+    make_client()
+    second = boss_browser.get(CLIENTS)
+    one, two = first.content.decode(), second.content.decode()
+    assert 'data-actions-icnt="1"' in one and 'data-actions-icnt="2"' in two
+    notes = (str(first.context["selection_note"]), str(second.context["selection_note"]))
+    assert notes[0] != notes[1] and notes[0] in one and notes[1] in two

@@ -348,6 +348,7 @@ def test_pages_are_unfolds_pages(boss_browser, settings, url):
         "command",
         "search",
         "column_headers",
+        "actions_bar",
     }
 
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]  # unfold's templates only
