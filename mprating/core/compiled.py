@@ -29,7 +29,7 @@ class _Statement:
         positions = [
             index
             for index, value in enumerate(params)
-            if type(value) is type(marker) and value == marker
+            if marker is not None and type(value) is type(marker) and value == marker
         ]
         if marker is not None and len(positions) != 1:
             raise ValueError(f"the marker {marker!r} is not one of the statement's parameters")

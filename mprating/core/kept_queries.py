@@ -65,9 +65,9 @@ def _statement(queryset: QuerySet, key: tuple) -> _Statement:
     statement = _rows.get(key)
     if statement is None or statement.connection is not connections[key[0]]:
         statement = _Statement(queryset, None, key[0])
-        _rows[key] = statement
-        if len(_rows) > _rows.limit:
+        if len(_rows) >= _rows.limit:
             _rows.clear()
+        _rows[key] = statement
     return statement
 
 
@@ -94,7 +94,8 @@ class KeptCountMixin:
         key = plain_key(self.query, using)
         if key is None:
             return super().count()
-        key = (*key[:2], key[2], key[4], key[5])  # the ordering does not change a count
+        database, model, select_related, _, low_mark, high_mark = key
+        key = (database, model, select_related, low_mark, high_mark)  # the ordering aside
         connection = connections[using]
         kept = _counts.get(key)
         if kept is None or kept[0] is not connection:
@@ -109,7 +110,8 @@ class KeptCountMixin:
             if len(statements) == 1:
                 if len(_counts) >= _counts.limit:
                     _counts.clear()
-                _counts[key] = (connection, *statements[0])
+                sql, params = statements[0]
+                _counts[key] = (connection, sql, params if params is None else tuple(params))
             return number
         _, sql, params = kept
         with connection.cursor() as cursor:
