@@ -5,6 +5,24 @@ from django.http import HttpRequest
 
 from mprating.accounts.models import User
 from mprating.accounts.phones import try_normalize_phone
+from mprating.core.compiled import CompiledQuery
+
+# `get_user`'s statement, compiled once (core.compiled): the same SQL as
+# `User._default_manager.select_related("client").filter(pk=…).first()`.
+USER_ID_MARKER = -7_130_013
+
+
+def _user_by_pk(user_id):
+    return User._default_manager.select_related("client").filter(pk=user_id)
+
+
+def _first_user_by_pk(user_id):
+    """What `.first()` runs."""
+    queryset = _user_by_pk(user_id)
+    return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+
+user_by_pk = CompiledQuery(_first_user_by_pk, marker=USER_ID_MARKER, model=User)
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -44,8 +62,14 @@ class EmailOrPhoneBackend(ModelBackend):
     def get_user(self, user_id: int) -> User | None:
         """The signed-in user of every request, with the client row in the same query (a LEFT
         JOIN on its unique key): `client_required` then reads `user.client` without a second
-        query on every cabinet page (issue 13). Staff and ПВЗ owners get no client (None)."""
-        user = User._default_manager.select_related("client").filter(pk=user_id).first()
+        query on every cabinet page (issue 13). Staff and ПВЗ owners get no client (None).
+        The statement is compiled once (`user_by_pk`); an id that is not an int (Django's
+        session reader converts it) takes the ORM's own path, with its errors."""
+        if type(user_id) is int:
+            users = user_by_pk.rows(user_id)
+            user = users[0] if users else None
+        else:
+            user = _user_by_pk(user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

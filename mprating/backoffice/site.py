@@ -17,6 +17,12 @@ list's ~47 ms of CPU, ~25 ms was the frame, not the list —
   (`unfold.settings.get_config`); the site reads the merge kept per settings dict
   (`unfold_config`: a changed `settings.UNFOLD`, as `override_settings` makes, is merged anew).
 
+- unfold also merges the whole dict directly (`unfold.sites.get_config`: the account links, the
+  login image, the global callback — ~180 calls a page), tries `import_string` on every plain
+  string setting (a raised ImportError for «MP Rating», «6px» …) and converts the ~20 theme
+  colours on every page. The first reads the kept merge, a string that cannot name anything
+  importable (no dot) is taken as it is, and the colours are converted once per merge.
+
 `UnfoldConfig` takes the place of unfold's own app config in INSTALLED_APPS («unfold» stays the
 app): it makes `admin.site` this site before the apps register their admins.
 """
@@ -26,6 +32,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import sites
 from django.utils.functional import SimpleLazyObject
+from unfold import sites as unfold_sites
 from unfold.settings import get_config
 from unfold.sites import UnfoldAdminSite
 
@@ -45,6 +52,15 @@ def unfold_config(settings_name: str) -> dict:
     return kept[1]
 
 
+def kept_get_config(settings_name=None) -> dict:
+    """`unfold.settings.get_config` as unfold's site calls it, on the kept merge."""
+    return unfold_config(settings_name or "UNFOLD")
+
+
+# settings name → the merge whose colours are converted (unfold converts them in place)
+_colors_converted: dict[str, object] = {}
+
+
 class BackofficeSite(UnfoldAdminSite):
     def each_context(self, request):
         setattr(request, LAZY_APPS_ATTR, True)
@@ -60,6 +76,28 @@ class BackofficeSite(UnfoldAdminSite):
         if config.get(key):
             return self._get_value(config[key], *args)
         return None
+
+    def _get_value(self, value, *args):
+        # unfold tries `import_string` on every string; one without a dot names nothing (Django
+        # raises ImportError for it at once), so it is the value itself.
+        if isinstance(value, str) and "." not in value:
+            return value
+        return super()._get_value(value, *args)
+
+    def _get_colors(self, key, *args):
+        config = unfold_config(self.settings_name)
+        colors = config.get(key)
+        if (
+            key == "COLORS"
+            and colors
+            and all(type(weights) is dict for weights in colors.values())
+            and _colors_converted.get(self.settings_name) is config
+        ):
+            return colors  # what unfold returns: the same dict, already converted
+        colors = super()._get_colors(key, *args)
+        if key == "COLORS" and all(type(weights) is dict for weights in colors.values()):
+            _colors_converted[self.settings_name] = config
+        return colors
 
     def _get_list(self, key, *args):
         items = unfold_config(self.settings_name)[key]
@@ -90,6 +128,7 @@ class UnfoldConfig(AppConfig):
     name = "unfold"
 
     def ready(self):
+        unfold_sites.get_config = kept_get_config
         site = BackofficeSite()
         admin.site = site
         sites.site = site

@@ -288,6 +288,101 @@ def _empty_results_key(context) -> tuple | None:
     )
 
 
+def _command_key(context) -> tuple | None:
+    """unfold's command search box (`{% url "admin:search" %}`, two `{% if %}`s)."""
+    request = context.get("request")
+    if request is None:
+        return None
+    resolver_match = getattr(request, "resolver_match", None)
+    return (
+        bool(getattr(getattr(request, "user", None), "is_staff", False)),
+        bool(context.get("command_show_history")),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        getattr(request, "current_app", None),
+        getattr(resolver_match, "namespace", None),
+    )
+
+
+def _search_key(context) -> tuple | None:
+    """unfold's search box of a list (`search_form`'s context): the words searched, the other
+    query parameters (hidden inputs), whether the list searches, its help text."""
+    cl = context.get("cl")
+    if cl is None:
+        return None
+    help_text = _text(cl.search_help_text)
+    query = _text(cl.query)
+    if help_text is None or query is None:
+        return None
+    return (
+        bool(cl.search_fields),
+        bool(getattr(cl, "is_dataset", False)),
+        str(context.get("search_var")),
+        query,
+        help_text,
+        tuple(
+            (str(name), tuple(str(value) for value in values))
+            for name, values in cl.filter_params.items()
+        ),
+    )
+
+
+def _column_headers_key(context) -> tuple | None:
+    """unfold's <thead> of a list: its headers are those kept for the list's state
+    (`core.admin_speed.headers_key`), the same objects the row template was given."""
+    from mprating.core import admin_speed
+
+    cl = context.get("cl")
+    headers = context.get("result_headers")
+    if cl is None or headers is None:
+        return None
+    kept = cl.__dict__.get(admin_speed.HEADERS_ATTR)
+    key = admin_speed.headers_key(cl)
+    if (
+        key is None
+        or type(kept) is not tuple
+        or len(kept) != len(headers)
+        or any(ours is not theirs for ours, theirs in zip(kept, headers, strict=True))
+    ):
+        return None
+    model_admin = cl.model_admin
+    return (
+        key,
+        str(getattr(model_admin, "ordering_field", None)),
+        len(getattr(model_admin, "list_sections", ()) or ()),
+        str(context.get("num_sorted_fields")),
+    )
+
+
+def _actions_bar_key(context) -> tuple | None:
+    """The action bar's «Выполнить» button and selection counter (admin/actions.html): the
+    counts and notes of the list, its model's name, two ModelAdmin switches."""
+    cl = context.get("cl")
+    template = getattr(context.render_context, "template", None)
+    if cl is None or template is None:
+        return None
+    texts = tuple(
+        _text(context.get(name))
+        for name in (
+            "action_index",
+            "actions_selection_counter",
+            "selection_note",
+            "selection_note_all",
+            "module_name",
+        )
+    )
+    if None in texts:
+        return None
+    model_admin = cl.model_admin
+    return (
+        template.origin.name,  # an app's own actions.html may override the blocks
+        *texts,
+        len(cl.result_list),
+        str(cl.result_count),
+        str(getattr(model_admin, "list_disable_select_all", None)),
+    )
+
+
 _FRAME_KEYS = {
     "sidebar": _sidebar_key,
     "assets": _assets_key,
@@ -297,6 +392,10 @@ _FRAME_KEYS = {
     "pagination": _pagination_key,
     "header": _header_key,
     "empty_results": _empty_results_key,
+    "command": _command_key,
+    "search": _search_key,
+    "column_headers": _column_headers_key,
+    "actions_bar": _actions_bar_key,
 }
 
 
