@@ -24,6 +24,9 @@ Measured with pyinstrument/cProfile on «Заявки» (bench/backoffice_lists.
   twice when nothing filters them: the page's count and the «total» count over the same rows,
   each statement compiled and sent (~0.7 ms a page). When the list's query filters exactly
   as the root one (same WHERE, joins, DISTINCT, annotations), the total is the page's count.
+  A list that does not count its total (`show_full_result_count = False`) gets that total too
+  when nothing filters it, so its header does not say «N результатов (Показать все)» with a
+  link to the very list it shows.
 
 `install()` runs from `CoreConfig.ready()`; `test_admin_lists_speed` checks the HTML is the
 same as unfold's own and that both replacements are in place (so an unfold upgrade that moves
@@ -117,9 +120,15 @@ def _install_full_count() -> None:
     def get_results(self, request):
         # An unfiltered list's count and rows: their statements compiled once (kept_queries).
         self.queryset = kept_statements(self.queryset)
-        if not self.model_admin.show_full_result_count or not same_rows(
-            self.queryset.query, self.root_queryset.query
-        ):
+        unfiltered = same_rows(self.queryset.query, self.root_queryset.query)
+        if not self.model_admin.show_full_result_count:
+            original(self, request)
+            if unfiltered:
+                # Nothing filters the rows: the page's count is the total, and the header does
+                # not offer «200000 результатов (Показать все)» linking to the same list.
+                self.full_result_count = self.result_count
+            return None
+        if not unfiltered:
             return original(self, request)
         # Django's get_results with the total taken from the page's count.
         root_queryset = self.root_queryset

@@ -135,3 +135,19 @@ def test_an_unfiltered_changelist_compiles_its_statements_once(client, compiled)
     # A search is compiled as Django compiles it, with its own rows.
     found = client.get(WAREHOUSES + "?q=nobody-by-that-name")
     assert Warehouse in compiled and found.context["cl"].result_count == 0
+
+
+def test_an_unfiltered_list_without_its_total_does_not_offer_to_show_all(client):
+    # «Товары» does not count its total (show_full_result_count = False); unfiltered, the
+    # header must not say «2 результата (Показать все)» with a link to the same list.
+    from mprating.catalog.tests.factories import make_product
+
+    client.force_login(make_staff(email="boss@example.ru", superuser=True))
+    make_product(article="AB-1")
+    make_product(article="CD-2")
+
+    plain = client.get("/backoffice/catalog/product/").content.decode()
+    searched = client.get("/backoffice/catalog/product/?q=AB1").content.decode()
+
+    assert "Показать все" not in plain
+    assert "Показать все" in searched and "1 результат" in searched
