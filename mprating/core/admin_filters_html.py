@@ -20,10 +20,10 @@ from django.core.validators import EMPTY_VALUES
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-UNFOLD_FILTER = "unfold/templates/admin/filter.html"
-KEPT = 500
+from mprating.core.kept import Kept
 
-_html: dict[tuple, str] = {}
+UNFOLD_FILTER = "unfold/templates/admin/filter.html"
+_html = Kept(limit=500)
 
 
 def _key(spec, choices: list[dict]) -> tuple:
@@ -88,26 +88,17 @@ def admin_list_filter(cl, spec):
     template = get_template(spec.template)
     form_key = _form_filter_key(spec, facets=bool(getattr(cl, "add_facets", False)))
     if form_key is not None:
-        html = _html.get(form_key)
-        if html is None:
-            context = {"title": spec.title, "choices": list(spec.choices(cl)), "spec": spec}
-            html = template.render(context)
-            if len(_html) >= KEPT:
-                _html.clear()
-            _html[form_key] = html
-        return html
+        return _html.get_or_make(
+            form_key,
+            lambda: template.render(
+                {"title": spec.title, "choices": list(spec.choices(cl)), "spec": spec}
+            ),
+        )
     choices = list(spec.choices(cl))
     context = {"title": spec.title, "choices": choices, "spec": spec}
     if not str(getattr(template.origin, "name", "")).endswith(UNFOLD_FILTER):
         return template.render(context)
-    key = _key(spec, choices)
-    html = _html.get(key)
-    if html is None:
-        html = template.render(context)
-        if len(_html) >= KEPT:
-            _html.clear()
-        _html[key] = html
-    return html
+    return _html.get_or_make(_key(spec, choices), lambda: template.render(context))
 
 
 def install() -> None:

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from mprating.backoffice.counts import records_ru
+from mprating.core.kept import Kept
 
 register = template.Library()
 
@@ -20,8 +21,7 @@ def records(opts, count: int) -> str:
 # The sidebar's HTML per (language, navigation): the navigation is plain data (titles, links,
 # icons, which item is active, badge numbers), so its repr names the HTML exactly; a new badge
 # number or another active item is another key. A few hundred are kept, then the lot is dropped.
-SIDEBAR_KEPT = 300
-_sidebar_html: dict[tuple, str] = {}
+_sidebar_html = Kept(limit=300)
 
 
 @register.simple_tag(takes_context=True)
@@ -33,15 +33,12 @@ def sidebar_app_list(context) -> str:
     if context.get("sidebar_show_all_applications"):  # the HTML then lists `available_apps`
         with context.push(app_list=context.get("available_apps")):
             return template.render(context)
-    key = (get_language(), repr(navigation))
-    html = _sidebar_html.get(key)
-    if html is None:
+
+    def make() -> str:
         with context.push(app_list=None):
-            html = template.render(context)
-        if len(_sidebar_html) >= SIDEBAR_KEPT:
-            _sidebar_html.clear()
-        _sidebar_html[key] = html
-    return html
+            return template.render(context)
+
+    return _sidebar_html.get_or_make((get_language(), repr(navigation)), make)
 
 
 # Parts of unfold's page frame that are the same on every page of one person in one state (the
@@ -51,9 +48,8 @@ def sidebar_app_list(context) -> str:
 # person's page, languages menu with its «next» URL, the command search reading the browser) is
 # rendered as unfold renders it. The logout form's CSRF token is the one thing per request: the
 # HTML is kept with a marker in its place.
-FRAME_KEPT = 300
 CSRF_MARKER = "mp-kept-frame-csrf-marker"
-_frame_html: dict[tuple, str] = {}
+_frame_html = Kept(limit=300)
 _frame_config: list = [None]
 
 
@@ -416,14 +412,12 @@ class KeptFrameNode(template.Node):
         if _frame_config[0] is not config:  # settings.UNFOLD changed: nothing kept holds
             _frame_html.clear()
             _frame_config[0] = config
-        key = (self.part, get_language(), state)
-        html = _frame_html.get(key)
-        if html is None:
+
+        def make() -> str:
             with context.push(csrf_token=CSRF_MARKER):
-                html = self.nodelist.render(context)
-            if len(_frame_html) >= FRAME_KEPT:
-                _frame_html.clear()
-            _frame_html[key] = html
+                return self.nodelist.render(context)
+
+        html = _frame_html.get_or_make((self.part, get_language(), state), make)
         token_html = escape(str(token))
         return mark_safe(html.replace(CSRF_MARKER, token_html))  # nosec B308 B703: rendered escaped
 
