@@ -14,6 +14,22 @@ def count_queries(action: Callable[[], object]) -> int:
     return len(ctx.captured_queries)
 
 
+def record_compiled_models(monkeypatch) -> list:
+    """A list that receives the model of every ORM query compiled to SQL (SQLCompiler.as_sql)
+    from now until the test ends: a statement kept once compiled adds nothing to it."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    models: list = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        models.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    return models
+
+
 def run_together(*calls: Callable[[], object]) -> list:
     """Run the calls at the same moment in threads (a barrier releases them together) and
     return what each returned or raised: for tests of row locks and idempotency keys."""

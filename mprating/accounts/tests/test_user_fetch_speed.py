@@ -4,13 +4,13 @@ the same user, the same client row and the same rules as the ORM's fetch."""
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mprating.accounts import backends
 from mprating.accounts.models import Client, User
 from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.core.testing import record_compiled_models
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +54,7 @@ def test_the_statement_is_compiled_once(monkeypatch):
     client = make_client()
     backend = backends.EmailOrPhoneBackend()
     backend.get_user(client.user_id)
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    compiled = record_compiled_models(monkeypatch)
     assert backend.get_user(client.user_id).pk == client.user_id
     assert compiled == []
 

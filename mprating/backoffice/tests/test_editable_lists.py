@@ -14,7 +14,6 @@ from django.forms import BaseModelFormSet
 from django.test.utils import CaptureQueriesContext
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 
-from mprating.accounts.tests.factories import make_staff
 from mprating.catalog.admin import brands as brands_admin
 from mprating.catalog.models import Brand, BrandAlias, Category
 from mprating.core import admin_editable, admin_filters_html
@@ -29,12 +28,6 @@ EVIL = '<script>alert("x")</script> & «ё»'
 CATEGORIES = "/backoffice/catalog/category/"
 REASONS = "/backoffice/returns/returnreason/"
 MAKES = "/backoffice/vehicles/make/"
-
-
-@pytest.fixture
-def boss_browser(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
 
 
 def _page(browser, url, data=None) -> str:

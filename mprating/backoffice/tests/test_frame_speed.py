@@ -14,12 +14,6 @@ CLIENTS = "/backoffice/accounts/client/"
 
 
 @pytest.fixture
-def boss_browser(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
-
-
-@pytest.fixture
 def header_builds(monkeypatch):
     calls = []
     original = ChangeList.get_ordering_field_columns

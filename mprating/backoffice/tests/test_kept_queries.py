@@ -4,7 +4,6 @@ ORM's own, every other query compiled as Django compiles it."""
 import pytest
 from django.db import connection
 from django.db.models import Count, F
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from mprating.accounts.models import Client
@@ -13,6 +12,7 @@ from mprating.catalog.models import Warehouse
 from mprating.catalog.tests.factories import make_warehouse
 from mprating.core import kept_queries
 from mprating.core.kept_queries import kept_statements, plain_key
+from mprating.core.testing import record_compiled_models
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,8 @@ WAREHOUSES = "/backoffice/catalog/warehouse/"
 
 @pytest.fixture
 def compiled(monkeypatch):
-    """The models whose queries were compiled (SQLCompiler.as_sql) while the test ran."""
-    models = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        models.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    return models
+    """The models whose queries were compiled while the test ran."""
+    return record_compiled_models(monkeypatch)
 
 
 def _fields(obj) -> dict:

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 EVIL = '<script>alert("x")</script> & «ё»'
 
 
-@pytest.fixture
-def boss_browser(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
-
-
 def _head(html: str) -> str:
     part = html[html.index("<thead>") :]
     part = admin_row_styles.shorten(part[: part.index("</thead>")])

@@ -25,12 +25,6 @@ EVIL = '<script>alert("x")</script> & «ё»'
 ROWS_CSS = '<link href="/static/css/backoffice-rows.css" rel="stylesheet">'
 
 
-@pytest.fixture
-def boss_browser(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
-
-
 def _between(html: str, start: str, end: str) -> str:
     """The part, unfold's class lists as our short classes (admin_row_styles), whitespace and
     the rows' stylesheet aside."""
