@@ -19,6 +19,8 @@ TEMPLATE_MARKERS = ("{#", "#}", "{%", "{{")
 # (a lower-case "go" inside a Latin article or e-mail is not a word of the UI).
 ENGLISH_UI = [
     "Welcome",
+    "Axes",  # django-axes' app name (breadcrumbs of its logs)
+    "User Agent",  # a column of django-axes' logs
     "Can add",
     "Can change",
     "Can delete",
