@@ -236,6 +236,7 @@ def install() -> None:
     from mprating.core import template_speed, url_speed
 
     template_speed.install()
+    template_speed.install_extends()
     url_speed.install()
     from mprating.core import admin_filters_html
 

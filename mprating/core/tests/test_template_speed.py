@@ -87,3 +87,54 @@ def _context():
     from django.template import Context
 
     return Context()
+
+
+def test_a_root_templates_blocks_are_found_once_and_as_django_finds_them(engine, monkeypatch):
+    """`{% extends %}` of a root template reads its blocks from the template, walked once."""
+    from django.template import loader_tags
+    from django.template.base import NodeList
+
+    skeleton = engine.get_template("unfold/layouts/skeleton.html")
+    skeleton.__dict__.pop(template_speed.ROOT_BLOCKS_ATTR, None)
+    walks = []
+    original = NodeList.get_nodes_by_type
+
+    def get_nodes_by_type(self, nodetype):
+        if self is skeleton.nodelist:
+            walks.append(nodetype)
+        return original(self, nodetype)
+
+    monkeypatch.setattr(NodeList, "get_nodes_by_type", get_nodes_by_type)
+    first = template_speed.root_blocks(skeleton)
+    assert template_speed.root_blocks(skeleton) is first
+    assert walks == [loader_tags.BlockNode]  # the tree walked once, not per render
+    assert first == {n.name: n for n in original(skeleton.nodelist, loader_tags.BlockNode)}
+    assert {"base", "title", "extrahead"} <= set(first)
+    # a template that extends another is no root: its parent's blocks are added by the parent
+    assert template_speed.root_blocks(engine.get_template("admin/base.html")) is None
+
+
+def test_a_page_over_several_extends_renders_as_with_djangos_extends(engine):
+    from django.template import Context, loader_tags
+
+    child = engine.from_string(
+        '{% extends "base_child.html" %}{% block a %}C{{ block.super }}{% endblock %}'
+    )
+    parent = engine.from_string(
+        "{% extends root %}{% block a %}P{{ block.super }}{% endblock %}"
+        "{% block b %}Pb{% endblock %}"
+    )
+    root = engine.from_string(
+        "{% block a %}R{% endblock %}|{% block b %}Rb{% endblock %}|{% block c %}Rc{% endblock %}"
+    )
+    context = {"root": root}
+    child.nodelist[0].parent_name.var = parent  # a Template object as parent, as Django allows
+    ours = [child.render(Context(context)) for _ in range(2)]
+    assert loader_tags.ExtendsNode.render is template_speed._extends_render
+    django_render = template_speed._extends_render.__wrapped__
+    try:
+        loader_tags.ExtendsNode.render = django_render
+        theirs = child.render(Context(context))
+    finally:
+        loader_tags.ExtendsNode.render = template_speed._extends_render
+    assert ours == [theirs, theirs] == ["CPR|Pb|Rc"] * 2
