@@ -25,11 +25,41 @@ only (`CSP_BACKOFFICE_UPDATE`):
 
 Every path under the prefix, its sign-in page included (unfold's layout), gets these
 additions; every other path keeps the strict policy.
+
+The header's text is made once per policy (issue 13: django-csp copies the settings' policy
+through `dataclasses.asdict` and rebuilds the text for both headers on every response, ~350
+Python calls): a response without a nonce is answered from the texts kept per exactly what
+they are made of — the settings' policy and the response's own config, update and replace.
 """
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from dataclasses import asdict
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+
+from mprating.core.kept import Kept
+
+_policies = Kept(limit=200)
+
+
+def policy_text(parts: PolicyParts, *, report_only: bool) -> str:
+    """`csp.utils.build_policy(**asdict(parts), report_only=…)`, kept when no nonce is in it."""
+    if parts.nonce is not None:
+        return build_policy(**asdict(parts), report_only=report_only)
+    name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+    key = (
+        report_only,
+        repr(getattr(settings, name, None)),
+        repr(parts.config),
+        repr(parts.update),
+        repr(parts.replace),
+    )
+    return _policies.get_or_make(
+        key, lambda: build_policy(**asdict(parts), report_only=report_only)
+    )
 
 
 def is_backoffice(request: HttpRequest) -> bool:
@@ -38,6 +68,34 @@ def is_backoffice(request: HttpRequest) -> bool:
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware with the back office's additions on its paths."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """django-csp 4.0's `process_response` with the policies' texts from `policy_text`."""
+        exempted_debug_codes = (500, 404)
+        if response.status_code in exempted_debug_codes and settings.DEBUG:
+            return response
+        for report_only, header, setting, exempt in (
+            (False, HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+            (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
+        ):
+            parts = self.get_policy_parts(request, response, report_only=report_only)
+            text = policy_text(parts, report_only=report_only)
+            if text:
+                # Only when not set already, not exempted and not under an excluded prefix.
+                policy = getattr(settings, setting, None) or {}
+                prefixes = policy.get("EXCLUDE_URL_PREFIXES", None) or ()
+                if (
+                    header not in response
+                    and getattr(response, exempt, False) is False
+                    and not request.path_info.startswith(tuple(prefixes))
+                ):
+                    response[header] = text
+        # A nonce read after the header is written would not be in it: django-csp raises then.
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
