@@ -17,7 +17,7 @@ from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.sql.query import Query
 from django.utils.hashable import make_hashable
 
-from mprating.core.compiled import _Statement
+from mprating.core.compiled import ModelStatement
 from mprating.core.kept import Kept
 
 MISSING = object()
@@ -61,10 +61,10 @@ def plain_key(query: Query, using: str) -> tuple | None:
     )
 
 
-def _statement(queryset: QuerySet, key: tuple) -> _Statement:
+def _statement(queryset: QuerySet, key: tuple) -> ModelStatement:
     statement = _rows.get(key)
     if statement is None or statement.connection is not connections[key[0]]:
-        statement = _Statement(queryset, None, key[0])
+        statement = ModelStatement(queryset, None, key[0])
         if len(_rows) >= _rows.limit:
             _rows.clear()
         _rows[key] = statement
