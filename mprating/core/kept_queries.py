@@ -137,3 +137,68 @@ def kept_statements(queryset: QuerySet) -> QuerySet:
     clone.__class__ = kept_cls
     clone._iterable_class = KeptModelIterable
     return clone
+
+
+# The statements of list pages under what names them exactly (`kept_page`).
+_pages = Kept(limit=500)
+
+
+class _KeptPageIterable(ModelIterable):
+    """The objects of the statement kept under `key` — compiled the first time (and again for
+    another connection: the converters are its own) from `shape(queryset)` — given to `then`
+    once read."""
+
+    key: tuple = ()
+    query = None  # the page's own query: a clone of the page (another query) is Django's
+    shape = None
+    then = None
+
+    def __iter__(self):
+        queryset = self.queryset
+        using = queryset.db
+        if self.chunked_fetch or queryset.query is not self.query:
+            yield from ModelIterable(queryset, self.chunked_fetch, self.chunk_size)
+            return
+        statement = _pages.get(self.key)
+        if statement is None or statement.connection is not connections[using]:
+            shaped = queryset._chain()
+            shaped._iterable_class = ModelIterable
+            if self.shape is not None:
+                shaped = self.shape(shaped)
+            if shaped._prefetch_related_lookups:
+                raise ValueError("a kept page prefetches nothing")
+            statement = ModelStatement(shaped, None, using, annotations=True)
+            if len(_pages) >= _pages.limit:
+                _pages.clear()
+            _pages[self.key] = statement
+        objects = statement.objects(using, statement.params)
+        if self.then is not None:
+            self.then(objects)
+        yield from objects
+
+
+def kept_page(queryset: QuerySet, key: tuple, *, shape=None, then=None) -> QuerySet:
+    """A clone of `queryset` (a list's page) whose objects are those of `shape(queryset)` — with
+    its annotations; a shape reads the rows alone, no prefetch — read with one statement
+    compiled once and kept under `key`, and given to `then(objects)` once read.
+
+    `key` must name the shaped statement exactly: every queryset kept under one key is shaped
+    into the same SQL and parameters. Callers build it from `plain_key` (the page's query is
+    plain: its model, ordering, slice and select_related name it) and what their shape adds.
+    The shaping itself (cloning and resolving the query) is skipped once the statement is kept
+    (issue 13: ~600–1,500 Python calls a list page). A clone of the result is Django's."""
+    if queryset._known_related_objects:
+        raise ValueError("kept_page keeps model rows only")
+    clone = queryset._chain()
+    clone._prefetch_related_lookups = ()  # the shaped page reads the rows alone
+    clone._iterable_class = type(
+        "KeptPageIterable",
+        (_KeptPageIterable,),
+        {
+            "key": key,
+            "query": clone.query,
+            "shape": None if shape is None else staticmethod(shape),
+            "then": None if then is None else staticmethod(then),
+        },
+    )
+    return clone

@@ -72,3 +72,38 @@ def test_instances_skip_init_only_when_nothing_listens_to_it():
         post_init.disconnect(listener, sender=User)
     assert seen == [user]  # built through Model.__init__, its signal sent
     assert _plain_model(User)
+
+
+def test_a_kept_page_is_compiled_once_and_read_anew_each_time(monkeypatch):
+    from mprating.core.kept_queries import kept_page, plain_key
+    from mprating.core.testing import record_compiled_models
+
+    first = make_client(last_name="Абрамов", first_name="Илья")
+    make_client(last_name="Белова", first_name="Ася")
+    compiled = record_compiled_models(monkeypatch)
+    read = []
+
+    def page():
+        rows = Client.objects.select_related("user").order_by("pk")[:10]
+        key = ("test-page", *plain_key(rows.query, rows.db))
+        return kept_page(
+            rows,
+            key,
+            shape=lambda queryset: queryset.annotate(surname=F("user__last_name")),
+            then=read.append,
+        )
+
+    assert [c.surname for c in page()] == ["Абрамов", "Белова"]
+    assert compiled == [Client]
+    User.objects.filter(pk=first.user_id).update(last_name="Абрамова")
+    assert [(c.surname, c.user.last_name) for c in page()] == [
+        ("Абрамова", "Абрамова"),
+        ("Белова", "Белова"),
+    ]
+    assert compiled == [Client]  # the page's statement was kept
+    assert [len(objects) for objects in read] == [2, 2]
+    # a clone of the page is another query: read as Django reads it, unshaped
+    cloned = list(page().all())
+    assert [c.pk for c in cloned] == [first.pk, first.pk + 1] or len(cloned) == 2
+    assert not any(hasattr(c, "surname") for c in cloned)
+    assert compiled == [Client, Client] and len(read) == 2
