@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from mprating.core.kept_queries import kept_statements
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState, Source
 
 
@@ -78,10 +79,12 @@ STATUSES_ATTR = "_orders_statuses"
 
 def statuses_of(request: HttpRequest) -> dict[int, OrderStatus]:
     """Every line status by id, read once per request: a handful of rows that the status
-    filter lists and the listed lines share (`with_statuses`)."""
+    filter lists and the listed lines share (`with_statuses`). Read, not kept between
+    requests (managers edit the statuses), with its statement compiled once
+    (`core.kept_queries`)."""
     statuses = getattr(request, STATUSES_ATTR, None)
     if statuses is None:
-        statuses = {status.pk: status for status in OrderStatus.objects.all()}
+        statuses = {status.pk: status for status in kept_statements(OrderStatus.objects.all())}
         setattr(request, STATUSES_ATTR, statuses)
     return statuses
 

@@ -14,7 +14,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 
-from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
+from mprating.accounts.admin_people import listed_person, person_values
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
@@ -23,9 +23,10 @@ from mprating.orders.admin.common import (
     LineStatusFilter,
     refusal_cell,
     status_badge,
-    with_statuses,
+    statuses_of,
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
+from mprating.orders.admin.listed import KeptPageChangeList
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
 
 
@@ -58,11 +59,12 @@ class LineOwnStatusFilter(LineStatusFilter):
         return queryset
 
 
-class LineChangeList(ListedRowsChangeList):
-    """The list with the lines' statuses shared from the status filter's read (`with_statuses`),
-    not one status object joined per line; the page itself with its order's number and date
-    and its client's name annotated (no `Order`, `Client`, `User` objects per line) and only
-    the fields the cells read (`ListedRowsChangeList`, issue 13)."""
+class LineChangeList(KeptPageChangeList):
+    """The list with its page read by a statement compiled once when nothing filters it
+    (`KeptPageChangeList`), with its order's number and date and its client's name annotated
+    (no `Order`, `Client`, `User` objects per line) and only the fields the cells read
+    (`ListedRowsChangeList`), and the lines' statuses shared from the status filter's read
+    (`statuses_of`), not one status object joined per line (issue 13)."""
 
     listed_values = {
         "listed_order_number": F("order__number"),
@@ -74,9 +76,15 @@ class LineChangeList(ListedRowsChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
-        return with_statuses(
-            queryset.select_related(None).select_related("order", "client__user"), request
-        )
+        return queryset.select_related(None).select_related("order", "client__user")
+
+    def rows_read(self, rows, request):
+        # A status the filter's read does not know yet is read as Django reads it, lazily.
+        statuses = statuses_of(request)
+        for line in rows:
+            status = statuses.get(line.status_id)
+            if status is not None:
+                line._state.fields_cache["status"] = status
 
 
 def _bulk_action(description: str, code: str):

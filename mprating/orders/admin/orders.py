@@ -24,7 +24,7 @@ from unfold.decorators import action, display
 from unfold.forms import PaginationInlineFormSet
 
 from mprating.accounts.admin_journal import ClientDataViewJournal
-from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
+from mprating.accounts.admin_people import listed_person, person_values
 from mprating.accounts.models import Client, PersonalDataView
 from mprating.accounts.phones import format_phone, try_normalize_phone
 from mprating.catalog.normalize import normalize_article
@@ -49,9 +49,9 @@ from mprating.orders.admin.common import (
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
 from mprating.orders.admin.listed import (
+    KeptPageChangeList,
     attach_lines,
-    composition_html,
-    lines_of,
+    composition_cell,
     status_cell,
 )
 from mprating.orders.admin.order_page import readonly_fieldsets_html, readonly_inline_rows_html
@@ -191,11 +191,12 @@ LIST_ORDER_FIELDS = ("number", "client_id", "created_at", "comment", "payment_me
 LIST_ORDER_FIELDS += ("recipient_phone", "archived_at")
 
 
-class OrderChangeList(ListedRowsChangeList):
+class OrderChangeList(KeptPageChangeList):
     """The list (and the actions' selection) without the joins only the order's page reads,
     and with the lines' statuses shared from the status filter's (`with_statuses`). The
     page itself is read with the client's name annotated and only the fields the cells read
-    (`ListedRowsChangeList`), its lines as plain values (`listed.attach_lines`)."""
+    (`ListedRowsChangeList`), by a statement compiled once when nothing filters it
+    (`KeptPageChangeList`), its lines as plain values (`listed.attach_lines`)."""
 
     listed_values = person_values("client__user", "client")
     listed_fields = LIST_ORDER_FIELDS
@@ -428,7 +429,7 @@ class OrderAdmin(ClientDataViewJournal, EstimatedCountMixin, ModelAdmin):
 
     @display(description="артикул и состав")
     def composition(self, obj: Order):
-        return composition_html(lines_of(obj))
+        return composition_cell(obj)
 
     @display(description="комментарий к заявке")
     def comment_display(self, obj: Order):
