@@ -14,6 +14,7 @@ Values come back through the compiler's converters, so a row is what the queryse
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -99,21 +100,32 @@ class PageStatement:
             column[0].target.attname for column in compiler.select[self.start : self.end]
         ]
         self.populators = get_related_populators(klass_info, compiler.select, alias)
-        self.annotations = tuple(compiler.annotation_col_map.items())
+        names = tuple(compiler.annotation_col_map)
+        positions = tuple(compiler.annotation_col_map.values())
+        # The annotations go straight into the objects' __dict__ (one call a row rather than a
+        # setattr each) unless the model has an attribute of the name (a setter: Django's
+        # setattr would call it).
+        self.annotations = names, positions
+        self.setattr = any(hasattr(self.model, name) for name in names)
 
     def objects(self, alias: str) -> list:
         with self.connection.cursor() as cursor:
             cursor.execute(self.sql, self.params)
             rows = cursor.fetchall()
         model, init_list, populators = self.model, self.init_list, self.populators
-        start, end, annotations = self.start, self.end, self.annotations
+        start, end = self.start, self.end
+        names, positions = self.annotations
+        values_of = itemgetter(*positions) if len(positions) > 1 else None
         objects = []
         for row in self.compiler.results_iter([rows]):
             obj = model.from_db(alias, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
-            for name, position in annotations:
-                setattr(obj, name, row[position])
+            if values_of is None or self.setattr:
+                for name, position in zip(names, positions, strict=True):
+                    setattr(obj, name, row[position])
+            else:
+                obj.__dict__.update(zip(names, values_of(row), strict=True))
             objects.append(obj)
         return objects
 
@@ -123,35 +135,59 @@ _pages = Kept(limit=500)
 
 
 class _KeptPageIterable(ModelIterable):
-    """`ModelIterable` over the statement kept under the class's `key` (compiled from the
-    queryset the first time, and again for another connection: the converters are its own)."""
+    """The objects of the statement kept under `key` — compiled the first time (and again for
+    another connection: the converters are its own) from `shape(queryset)` — given to `then`
+    once read."""
 
     key: tuple = ()
+
+    @staticmethod
+    def shape(queryset: QuerySet) -> QuerySet:  # pragma: no cover - set by kept_page
+        return queryset
+
+    @staticmethod
+    def then(objects: list) -> None:  # pragma: no cover - set by kept_page
+        pass
 
     def __iter__(self):
         queryset = self.queryset
         alias = queryset.db
-        if self.chunked_fetch or queryset._known_related_objects:  # pragma: no cover
-            yield from ModelIterable(queryset, self.chunked_fetch, self.chunk_size)
-            return
         statement = _pages.get(self.key)
         if statement is None or statement.connection is not connections[alias]:
-            statement = PageStatement(queryset, alias)
+            shaped = queryset._chain()
+            shaped._iterable_class = ModelIterable
+            shaped = self.shape(shaped)
+            if shaped._prefetch_related_lookups:  # pragma: no cover - kept_page drops them
+                raise ValueError("a kept page prefetches nothing")
+            statement = PageStatement(shaped, alias)
             if len(_pages) >= _pages.limit:
                 _pages.clear()
             _pages[self.key] = statement
-        yield from statement.objects(alias)
+        objects = statement.objects(alias)
+        self.then(objects)
+        return iter(objects)
 
 
-_iterables = Kept(limit=500)
-
-
-def kept_page(queryset: QuerySet, key: tuple) -> QuerySet:
-    """A clone of `queryset` whose rows (its clones' too: they keep the iterable class) come
-    from one statement compiled once under `key`. `key` must name the statement exactly:
-    every query built under one key compiles to the same SQL and parameters."""
+def kept_page(
+    queryset: QuerySet,
+    key: tuple,
+    *,
+    shape: Callable[[QuerySet], QuerySet],
+    then: Callable[[list], None],
+) -> QuerySet:
+    """A clone of `queryset` whose objects are those of `shape(queryset)` (a shape that reads
+    the rows alone: no prefetch), read with one statement compiled once under `key` and given
+    to `then` once read. `key` must name the
+    shaped statement exactly: every queryset kept under one key is shaped into the same SQL
+    and parameters. The shaping itself (cloning and resolving the query) is skipped once the
+    statement is kept (issue 13: ~600 Python calls a list page)."""
+    if queryset._known_related_objects:  # pragma: no cover - a list's page has none
+        raise ValueError("kept_page keeps model rows only")
     clone = queryset._chain()
-    clone._iterable_class = _iterables.get_or_make(
-        key, lambda: type("KeptPageIterable", (_KeptPageIterable,), {"key": key})
+    clone._prefetch_related_lookups = ()  # the shaped page reads the rows alone
+    clone._iterable_class = type(
+        "KeptPageIterable",
+        (_KeptPageIterable,),
+        {"key": key, "shape": staticmethod(shape), "then": staticmethod(then)},
     )
     return clone

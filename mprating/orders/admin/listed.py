@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from mprating.accounts.admin_people import ListedRowsChangeList, listed_rows
+from mprating.core.admin_rows import put_page_urls
 from mprating.core.kept import Kept
 from mprating.core.kept_queries import KeptModelIterable, plain_key
 from mprating.orders.admin.common import status_badge, statuses_of
@@ -68,13 +69,24 @@ class KeptPageChangeList(ListedRowsChangeList):
         page = self.result_list
         key = plain_key(page.query, page.db)
         # An iterable of the admin's own (it does more than read the rows) is left as it is.
-        if key is not None and page._iterable_class in (ModelIterable, KeptModelIterable):
-            page = kept_page(page, (type(self), *key))
-        self.result_list = listed_rows(
+        if key is None or page._iterable_class not in (ModelIterable, KeptModelIterable):
+            self.result_list = listed_rows(
+                page,
+                self.listed_values,
+                self.listed_fields,
+                then=lambda rows: self.rows_read(rows, request),
+            )
+            return
+
+        def then(rows: list) -> None:  # what listed_rows' iterable does with the rows
+            put_page_urls(rows)
+            self.rows_read(rows, request)
+
+        self.result_list = kept_page(
             page,
-            self.listed_values,
-            self.listed_fields,
-            then=lambda rows: self.rows_read(rows, request),
+            (type(self), *key),
+            shape=lambda queryset: listed_rows(queryset, self.listed_values, self.listed_fields),
+            then=then,
         )
 
 

@@ -3,10 +3,12 @@ compiled once, and write the orders' composed cells once per value (issue 13): w
 shows is still what the database holds, and the HTML is what the ORM's reads give."""
 
 import re
+from html import escape
 
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.utils import timezone
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
@@ -146,3 +148,21 @@ def test_the_page_reads_stay_fixed_with_kept_statements(manager_browser, orders)
 
     for url, number in queries.items():
         assert count_queries(lambda url=url: manager_browser.get(url)) == number
+
+
+def test_line_cells_written_per_page_are_the_lines_own(manager, orders, settings):
+    settings.TIME_ZONE = "Asia/Yekaterinburg"
+    request = RequestFactory().get(LINES)
+    request.user = manager
+    model_admin = admin.site._registry[OrderLine]
+    for _ in range(2):  # compiled, then kept
+        rows = list(model_admin.get_changelist_instance(request).result_list)
+        for row in rows:
+            line = OrderLine.objects.select_related("order", "client__user").get(pk=row.pk)
+            local = timezone.localtime(line.order.created_at)
+            assert model_admin.created(row) == local.strftime("%d.%m.%Y %H:%M")
+            assert model_admin.created(row) == model_admin.created(line)
+            assert model_admin.client_display(row) == escape(line.client.user.get_full_name())
+            assert model_admin.order_link(row) == model_admin.order_link(line)
+            assert row.status == line.status
+        assert len(rows) == 6

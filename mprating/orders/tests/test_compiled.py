@@ -45,28 +45,26 @@ def test_an_id_that_is_not_an_int_is_refused():
         list(statement.rows("default", ["1) OR (1=1"]))
 
 
-def _listed_orders(alias="default"):
-    return (
-        Order.objects.using(alias)
-        .annotate(listed_email=F("client__user__email"))
-        .only("number", "client_id")
-        .order_by("-pk")[:10]
-    )
+def _listed(queryset):
+    return queryset.annotate(listed_email=F("client__user__email")).only("number", "client_id")
 
 
-def test_a_kept_page_gives_the_orms_objects_and_compiles_once(monkeypatch):
+def test_a_kept_page_gives_the_shaped_querysets_objects_and_compiles_once(monkeypatch):
     buyer = make_client()
     for _ in range(2):
         order_with_lines(buyer)
     compiled._pages.clear()
-    expected = list(_listed_orders())
+    page = Order.objects.prefetch_related("lines").order_by("-pk")[:10]
+    expected = list(_listed(page))
     key = ("test", "listed orders")
+    given = []
 
-    first = list(kept_page(_listed_orders(), key))
+    first = list(kept_page(page, key, shape=_listed, then=given.append))
     models = record_compiled_models(monkeypatch)
-    queries = count_queries(lambda: first.extend(kept_page(_listed_orders(), key)))
+    queries = count_queries(lambda: first.extend(kept_page(page, key, shape=_listed, then=len)))
 
-    assert queries == 1 and models == []
+    assert queries == 1 and models == []  # the rows alone: no prefetch, nothing compiled
+    assert given == [first[:2]]
     assert len(first) == 2 * len(expected) == 4
     for got, want in zip(first, expected + expected, strict=True):
         assert type(got) is Order and not got._state.adding and got._state.db == "default"
