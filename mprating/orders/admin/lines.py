@@ -2,8 +2,6 @@
 pending refusal requests, at its own address for the sidebar. The bulk actions are the line
 actions of `line_actions`, each one service call for all the ticked lines (all or nothing)."""
 
-from html import escape
-
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,18 +12,20 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 
-from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
+from mprating.accounts.admin_people import listed_person, person_values
 from mprating.catalog.normalize import normalize_article
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_paging import EstimatedCountMixin
 from mprating.core.admin_rows import row_object_url
 from mprating.orders.admin.common import (
     LineStatusFilter,
+    escape_kept,
     refusal_cell,
     status_badge,
-    with_statuses,
+    statuses_of,
 )
 from mprating.orders.admin.line_actions import LINE_ACTIONS, line_candidates
+from mprating.orders.admin.listed import KeptPageChangeList
 from mprating.orders.models import OrderLine, OrderStatus, RefusalState
 
 
@@ -58,11 +58,20 @@ class LineOwnStatusFilter(LineStatusFilter):
         return queryset
 
 
-class LineChangeList(ListedRowsChangeList):
-    """The list with the lines' statuses shared from the status filter's read (`with_statuses`),
-    not one status object joined per line; the page itself with its order's number and date
-    and its client's name annotated (no `Order`, `Client`, `User` objects per line) and only
-    the fields the cells read (`ListedRowsChangeList`, issue 13)."""
+LISTED_CREATED = "_listed_created"
+
+
+def _created_text(created_at, zone) -> str:
+    """«Дата заказа»: the order's date and time where the manager is."""
+    return timezone.localtime(created_at, zone).strftime("%d.%m.%Y %H:%M")
+
+
+class LineChangeList(KeptPageChangeList):
+    """The list with its page read by a statement compiled once when nothing filters it
+    (`KeptPageChangeList`), with its order's number and date and its client's name annotated
+    (no `Order`, `Client`, `User` objects per line) and only the fields the cells read
+    (`ListedRowsChangeList`), and the lines' statuses shared from the status filter's read
+    (`statuses_of`), not one status object joined per line (issue 13)."""
 
     listed_values = {
         "listed_order_number": F("order__number"),
@@ -72,11 +81,23 @@ class LineChangeList(ListedRowsChangeList):
     listed_fields = ("order_id", "client_id", "brand_name", "article", "product_name")
     listed_fields += ("quantity", "status_id", "refusal_state", "refusal_seen", "manager_comment")
 
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        return with_statuses(
-            queryset.select_related(None).select_related("order", "client__user"), request
-        )
+    def rows_read(self, rows, request):
+        # A status the filter's read does not know yet is read as Django reads it, lazily.
+        statuses = statuses_of(request)
+        # «Дата заказа» once per order of the page (its lines share it), in the request's zone.
+        zone = timezone.get_current_timezone()
+        created = {}
+        for line in rows:
+            values = line.__dict__
+            status = statuses.get(line.status_id)
+            if status is not None:
+                line._state.fields_cache["status"] = status
+            created_at = values.get("listed_order_created_at")
+            if created_at is not None:
+                text = created.get(created_at)
+                if text is None:
+                    text = created[created_at] = _created_text(created_at, zone)
+                values[LISTED_CREATED] = text
 
 
 def _bulk_action(description: str, code: str):
@@ -195,19 +216,22 @@ class OrderLineAdmin(EstimatedCountMixin, ModelAdmin):
 
     @display(description="заказ", ordering="order_id")
     def order_link(self, obj: OrderLine):
-        url = escape(row_object_url(obj, "admin:orders_order_change", obj.order_id))
+        url = escape_kept(row_object_url(obj, "admin:orders_order_change", obj.order_id))
         number = obj.__dict__.get("listed_order_number") or obj.order.number
-        return SafeString(f'<a href="{url}">{escape(number)}</a>')  # nosec B703: escaped
+        return SafeString(f'<a href="{url}">{escape_kept(number)}</a>')  # nosec B703: escaped
 
     @display(description="дата заказа", ordering="order__created_at")
     def created(self, obj: OrderLine) -> str:
+        text = obj.__dict__.get(LISTED_CREATED)
+        if text is not None:
+            return text
         created_at = obj.__dict__.get("listed_order_created_at") or obj.order.created_at
-        return timezone.localtime(created_at).strftime("%d.%m.%Y %H:%M")
+        return _created_text(created_at, timezone.get_current_timezone())
 
     @display(description="клиент", ordering="client__user__last_name")
-    def client_display(self, obj: OrderLine) -> str:
+    def client_display(self, obj: OrderLine) -> SafeString:
         person = listed_person(obj, "client") or obj.client.user
-        return person.get_full_name() or person.email
+        return SafeString(escape_kept(person.get_full_name() or person.email))  # nosec B703
 
     @display(description="статус", ordering="status__sort_order")
     def status_display(self, obj: OrderLine):
