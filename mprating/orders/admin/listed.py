@@ -5,7 +5,8 @@ one query (no `OrderLine` object per line, no prefetch machinery), and the cells
 the same either way (`test_admin_list_cells`).
 
 The statements of the page and of its lines are compiled once (`KeptPageChangeList`,
-`orders.compiled`): building them with the ORM cost ~2,000 Python calls a request."""
+`core.kept_queries.kept_page`, `orders.compiled`): building them with the ORM cost ~2,000
+Python calls a request."""
 
 import functools
 from collections import Counter
@@ -19,9 +20,9 @@ from django.utils.safestring import SafeString
 from mprating.accounts.admin_people import ListedRowsChangeList, listed_rows
 from mprating.core.admin_rows import put_page_urls
 from mprating.core.kept import Kept
-from mprating.core.kept_queries import KeptModelIterable, plain_key
+from mprating.core.kept_queries import KeptModelIterable, kept_page, plain_key
 from mprating.orders.admin.common import status_badge, statuses_of
-from mprating.orders.compiled import IdsStatement, ids_statement, kept_page
+from mprating.orders.compiled import IdsStatement, ids_statement
 from mprating.orders.models import OrderLine, OrderStatus
 
 LISTED_LINES = "_listed_lines"

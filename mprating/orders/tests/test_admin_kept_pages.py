@@ -51,9 +51,8 @@ def _html(response) -> str:
 def _forget_kept() -> None:
     """Empty what the lists keep between requests, as in a process that just started."""
     from mprating.core import kept_queries
-    from mprating.orders import compiled
 
-    for store in (compiled._pages, listed._cells, listed._summaries, kept_queries._rows):
+    for store in (kept_queries._pages, listed._cells, listed._summaries, kept_queries._rows):
         store.clear()
     listed._lines_statement.cache_clear()
 

@@ -5,9 +5,10 @@ import pytest
 from django.db.models import F
 
 from mprating.accounts.tests.factories import make_client
+from mprating.core import kept_queries
+from mprating.core.kept_queries import kept_page
 from mprating.core.testing import count_queries, record_compiled_models
-from mprating.orders import compiled
-from mprating.orders.compiled import ids_statement, kept_page
+from mprating.orders.compiled import ids_statement
 from mprating.orders.models import Order, OrderStatus
 from mprating.orders.tests.status_helpers import order_with_lines
 
@@ -53,7 +54,7 @@ def test_a_kept_page_gives_the_shaped_querysets_objects_and_compiles_once(monkey
     buyer = make_client()
     for _ in range(2):
         order_with_lines(buyer)
-    compiled._pages.clear()
+    kept_queries._pages.clear()
     page = Order.objects.prefetch_related("lines").order_by("-pk")[:10]
     expected = list(_listed(page))
     key = ("test", "listed orders")
