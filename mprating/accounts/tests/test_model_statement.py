@@ -1,6 +1,6 @@
-"""`core.compiled.ModelStatement`: a queryset's rows built from its kept statement are the
-instances Django's `ModelIterable` builds — fields, deferred fields, related rows, annotations,
-`_state` — with or without `Model.__init__`."""
+"""`core.compiled.ModelStatement` and `core.kept_queries.kept_page`, on accounts' models: a
+queryset's rows built from its kept statement are the instances Django's `ModelIterable` builds
+(fields, deferred fields, related rows, annotations, `_state`), with or without `Model.__init__`."""
 
 import pytest
 from django.db.models import F, Value
