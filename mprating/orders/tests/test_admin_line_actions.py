@@ -5,6 +5,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
@@ -244,3 +245,34 @@ def test_changelists_cost_what_they_cost_before_the_split(manager_browser, buyer
 
     assert few == expected
     assert many == expected
+
+
+def test_the_lines_list_finds_an_orders_lines_by_number_and_lines_by_article(
+    manager_browser, buyer
+):
+    """«Номер заказа или артикул в любом написании»: one UNION of two index reads."""
+    order, lines = order_with_lines(buyer, kinds=(Warehouse.Kind.HOME, Warehouse.Kind.HOME))
+    other_order, [other] = order_with_lines(make_client(last_name="Другой"))
+    spaced = " ".join(other.product.article_normalized).lower()
+
+    def found(term: str) -> set[int]:
+        page = manager_browser.get(LINES, {"q": term}).content.decode()
+        return {line.pk for line in (*lines, other) if f'value="{line.pk}"' in page}
+
+    assert found(order.number.lower()) == {line.pk for line in lines}
+    assert found(spaced) == {
+        line.pk
+        for line in (*lines, other)
+        if line.product.article_normalized == other.product.article_normalized
+    }
+    assert other.pk in found(spaced)
+    assert found("нет-такого") == set()
+    queries = count_queries(lambda: manager_browser.get(LINES, {"q": other_order.number}))
+    assert queries == count_queries(lambda: manager_browser.get(LINES, {"q": order.number}))
+    # the rows are found through each index, not one OR across the two joined tables
+    with CaptureQueriesContext(connection) as captured:
+        manager_browser.get(LINES, {"q": order.number})
+    rows = [
+        q["sql"] for q in captured if 'FROM "orders_orderline"' in q["sql"] and "UNION" in q["sql"]
+    ]
+    assert rows and not any(" OR " in sql for sql in rows)
