@@ -88,6 +88,7 @@ class StatusChangeInline(TabularInline):
 class ClientChangeList(ListedRowsChangeList):
     listed_values = person_values("user", "client", ("phone", "is_active"))
     listed_fields = ("company_name", "created_at")
+    rows_from_url = True  # `clients_for_backoffice()`, the filters and the search read the URL only
 
 
 @admin.register(Client)
@@ -356,6 +357,7 @@ class UserChangeList(ListedRowsChangeList):
 
     listed_fields = ("email", "last_name", "first_name", "middle_name", "phone")
     listed_fields += ("is_staff", "is_superuser", "is_active")
+    rows_from_url = True  # the queryset, the filters and the search read the URL only
 
 
 @admin.register(User)
