@@ -73,6 +73,10 @@ def test_the_page_is_the_page_read_as_before(boss, people, monkeypatch, url, sta
 
     monkeypatch.setattr(accounts_admin.ClientChangeList, "rows_from_url", False)
     monkeypatch.setattr(accounts_admin.UserChangeList, "rows_from_url", False)
+    # «доступ» as a `label=` column again (`ClientAdmin.access`), through the planned cells
+    monkeypatch.setattr(
+        accounts_admin.ClientAdmin, "get_list_display", lambda self, request: self.list_display
+    )
     plain = [_page(boss, url, params) for params in states]
 
     assert kept == plain
@@ -161,3 +165,55 @@ def test_the_page_of_a_post_is_not_read(boss, people, rf):
     for model in (Client, User):
         changelist = admin.site._registry[model].get_changelist_instance(request)
         assert changelist.result_list._result_cache is None
+
+
+def test_the_access_badge_is_made_once_not_per_row(boss, people, monkeypatch):
+    from unfold import utils as unfold_utils
+    from unfold.templatetags import unfold_list
+
+    boss.get(CLIENTS)
+    made = []
+    original = unfold_list.display_for_label
+
+    def counting(*args):
+        made.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(unfold_list, "display_for_label", counting)
+    monkeypatch.setattr(unfold_utils, "display_for_label", counting)
+
+    page = boss.get(CLIENTS).content.decode()
+
+    assert made == []
+    assert len(BLOCKED.findall(page)) == 1
+    assert page.count('data-label="доступ"><span class="mp-l mp-green" >Активен</span>') == 5
+
+
+def test_a_popup_lists_access_as_unfold_does(boss, people, monkeypatch):
+    popup = _page(boss, CLIENTS, {"_popup": "1"})
+    monkeypatch.setattr(
+        accounts_admin.ClientAdmin, "get_list_display", lambda self, request: self.list_display
+    )
+
+    assert popup == _page(boss, CLIENTS, {"_popup": "1"})
+    assert popup.count("Активен") >= 5
+
+
+def test_the_groups_filter_reads_the_groups_without_compiling_their_query(
+    boss, people, monkeypatch
+):
+    from django.contrib.auth.models import Group
+
+    boss.get(USERS)
+    compiled = record_compiled_models(monkeypatch)
+
+    page = _page(boss, USERS, {})
+    Group.objects.create(name="Новая роль <b>")
+    with_new = _page(boss, USERS, {})
+
+    assert Group not in compiled
+    assert "Новая роль &lt;b&gt;" not in page and "Новая роль &lt;b&gt;" in with_new
+    monkeypatch.setattr(
+        accounts_admin.UserAdmin, "list_filter", ["is_staff", "is_superuser", "is_active", "groups"]
+    )
+    assert with_new == _page(boss, USERS, {})  # Django's own filter of the groups
