@@ -217,3 +217,24 @@ def test_the_groups_filter_reads_the_groups_without_compiling_their_query(
         accounts_admin.UserAdmin, "list_filter", ["is_staff", "is_superuser", "is_active", "groups"]
     )
     assert with_new == _page(boss, USERS, {})  # Django's own filter of the groups
+
+
+def test_a_date_filter_gets_a_statement_per_time_zone(boss, people, monkeypatch):
+    """A typed day starts at midnight of the current time zone: another zone is another
+    statement, and each gives the page Django gives."""
+    from django.utils import timezone
+
+    from mprating.accounts import admin_people
+
+    monkeypatch.setattr(admin_people, "_kept_pages", admin_people.Kept(limit=500))
+    params = {"created_at_from": timezone.localdate().strftime("%d.%m.%Y")}
+    pages = {}
+    for zone in ("Europe/Moscow", "Etc/GMT+12"):
+        with timezone.override(zone):
+            pages[zone] = _page(boss, CLIENTS, params)
+    monkeypatch.setattr(accounts_admin.ClientChangeList, "rows_from_url", False)
+
+    assert len(admin_people._kept_pages) == 2
+    for zone, page in pages.items():
+        with timezone.override(zone):
+            assert page == _page(boss, CLIENTS, params)
