@@ -10,20 +10,17 @@ own method, so the name is written by the one rule — or None when the row was 
 (the object's page, an export): the caller then reads the related user as before.
 `ListedRowsChangeList` reads a list's page that way; a list whose rows statement is made from
 the URL alone (`rows_from_url`) has it compiled once per exact query state and its rows built
-from plain values (`kept_page`)."""
+from plain values (`kept_listed_page`)."""
 
-from django.db import connections
 from django.db.models import F
-from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import get_language
 from unfold.views import ChangeList
 
 from mprating.accounts.models import User
 from mprating.core.admin_rows import put_page_urls
-from mprating.core.kept import Kept
+from mprating.core.kept_queries import kept_page
 
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "email")
 
@@ -72,7 +69,7 @@ class ListedRowsChangeList(ChangeList):
     listed_fields: tuple[str, ...] = ()
     # True for a list whose rows statement is made from the URL alone: its admin's queryset,
     # filters and search read nothing else (not the user, not the clock, not the data). Its
-    # page is then read through a statement kept per exact query state (`kept_page`).
+    # page is then read through a statement kept per exact query state (`kept_listed_page`).
     rows_from_url = False
 
     def get_results(self, request):
@@ -82,7 +79,7 @@ class ListedRowsChangeList(ChangeList):
             self.rows_read(rows, request)
 
         if self.rows_from_url:
-            page = kept_page(self, self.result_list, then=then)
+            page = kept_listed_page(self, self.result_list, then=then)
             if page is not None:
                 self.result_list = page
                 return
@@ -120,61 +117,12 @@ def listed_rows(queryset, values: dict[str, F], fields: tuple[str, ...] = (), *,
 # Compiling a list's page (its joins, the annotated names, the ordering) and building a model
 # object per row from it cost ~1,200 and ~30 Python calls a row. A list whose statement is made
 # from the URL alone runs the same statement for the same URL, so the statement is compiled once
-# under everything it is made of — the changelist class and its admin, the database, the query
-# string (filters, search, sorting; the page number is the slice below), the language and time
-# zone (dates typed into a filter are read in them), the query's ordering and slice (whether the
-# page is sliced depends on the count) — and the rows are read as the plain values the cells show
-# and put straight into the model's objects (no `__init__`: nothing listens to its signals for
-# these models; when something does, the page is read as before).
-
-_kept_pages = Kept(limit=500)
-KEPT_PAGE = "_mp_kept_page"
-
-
-class PageStatement:
-    """The page's values statement compiled once: its SQL and parameters, the database's
-    converters of its columns, and where each value goes in a row's object."""
-
-    def __init__(self, queryset, values: dict[str, F], fields: tuple[str, ...]):
-        model = queryset.model
-        opts = model._meta
-        own = ("pk", *fields)
-        names = [*own, *(expression.name for expression in values.values())]
-        query = queryset.select_related(None).prefetch_related(None).values_list(*names).query
-        using = queryset.db
-        compiler = query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        if compiler.has_extra_select or compiler.col_count != len(names):
-            raise ValueError("the page's values statement selects more than the listed values")
-        self.connection = compiler.connection
-        self.compiler = compiler
-        self.sql, self.params = sql, tuple(params)
-        columns = [column[0] for column in compiler.select[: compiler.col_count]]
-        self.converters = compiler.get_converters(columns)
-        self.model = model
-        self.using = using
-        self.keys = (opts.pk.attname, *(opts.get_field(name).attname for name in fields))
-        self.keys += tuple(values)
-
-    def rows(self) -> list:
-        """The page's objects: the model's instances with the listed fields and values."""
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            rows = cursor.fetchall()
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
-        model, keys, using, new = self.model, self.keys, self.using, object.__new__
-        objects = []
-        for row in rows:
-            obj = new(model)
-            state = ModelState()
-            state.adding = False
-            state.db = using
-            values = obj.__dict__
-            values["_state"] = state
-            values.update(zip(keys, row, strict=True))
-            objects.append(obj)
-        return objects
+# under everything it is made of — the changelist class (its listed values and fields) and its
+# admin, the database, the query string (filters, search, sorting; the page number is the slice
+# below), the language and time zone (dates typed into a filter are read in them), the query's
+# ordering and slice (whether the page is sliced depends on the count) — and kept
+# (`core.kept_queries.kept_page`; its rows are built without `Model.__init__` when nothing can
+# tell, `core.compiled`).
 
 
 def _page_key(changelist, queryset) -> tuple | None:
@@ -199,48 +147,25 @@ def _page_key(changelist, queryset) -> tuple | None:
     return key
 
 
-def kept_page(changelist, queryset, *, then=None):
-    """`queryset` (the changelist's page) read through its kept `PageStatement`, or None when
-    it cannot be: the caller reads it as `listed_rows` does. Still a queryset, read when the
-    page is shown."""
-    model = queryset.model
+def kept_listed_page(changelist, queryset, *, then):
+    """`queryset` (the changelist's page) shaped as `listed_rows` shapes it and read through
+    the statement kept for its query state, or None when it cannot be named: the caller reads
+    it as `listed_rows` does. Still a queryset, read when the page is shown."""
     if (
         not issubclass(queryset._iterable_class, ModelIterable)  # core.kept_queries' too
         or queryset._result_cache is not None
-        or not changelist.listed_fields
-        or pre_init.has_listeners(model)
-        or post_init.has_listeners(model)
-        or not all(type(value) is F for value in changelist.listed_values.values())
+        or queryset._known_related_objects
     ):
         return None
     key = _page_key(changelist, queryset)
     if key is None:
         return None
-    page = queryset._chain()
-    page._iterable_class = KeptPageIterable
-    page.__dict__[KEPT_PAGE] = (changelist, key, then)
-    return page
 
+    def shape(page):
+        return listed_rows(page, changelist.listed_values, changelist.listed_fields)
 
-class KeptPageIterable(ModelIterable):
-    """The rows of a page made by `kept_page`: from its kept statement, compiled on the first
-    visit of its query state (a clone of the page is read as Django reads it)."""
-
-    def __iter__(self):
-        queryset = self.queryset
-        kept = queryset.__dict__.get(KEPT_PAGE)
-        if kept is None or self.chunked_fetch:
-            yield from ModelIterable(queryset, self.chunked_fetch, self.chunk_size)
-            return
-        changelist, key, then = kept
-        statement = _kept_pages.get(key)
-        if statement is None or statement.connection is not connections[key[2]]:
-            statement = PageStatement(queryset, changelist.listed_values, changelist.listed_fields)
-            if len(_kept_pages) >= _kept_pages.limit:
-                _kept_pages.clear()
-            _kept_pages[key] = statement
-        rows = statement.rows()
+    def read(rows):
         put_page_urls(rows)
-        if then is not None:
-            then(rows)
-        yield from rows
+        then(rows)
+
+    return kept_page(queryset, ("accounts.listed", *key), shape=shape, then=read)
