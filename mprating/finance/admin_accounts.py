@@ -134,16 +134,19 @@ class ClientAccountChangeList(ListedRowsChangeList):
     """The page's clients with their user's name and e-mail annotated, no `User` objects.
 
     The balance columns (`selectors.client_accounts_for_backoffice`) are annotated on the
-    page's rows only, and on the whole list when it is sorted or filtered by them (issue 13):
-    resolving them and compiling the count of an annotated query (its LEFT JOIN of the
-    balances kept) cost ~1,200 Python calls a page; the plain clients' count statement is kept
-    (`core.kept_queries`). Same rows, same cells."""
+    page's rows only, and on the whole list when it is sorted or filtered by them or shows
+    the filter's counts (issue 13): resolving them and compiling the count of an annotated
+    query (its LEFT JOIN of the balances kept) cost ~1,200 Python calls a page; the plain
+    clients' count statement is kept (`core.kept_queries`). Same rows, same cells."""
 
     listed_values = person_values("user", "client")
     listed_fields = ("company_name",)
 
     def get_queryset(self, request, exclude_parameters=None):
-        if BalanceFilter.parameter_name in self.params or self._sorted_by_balance(request):
+        # The filter «баланс» reads the columns, also for its counts (`_facets`).
+        filtered = BalanceFilter.parameter_name in self.params or self.add_facets
+        plain = BALANCE_COLUMNS[0] not in self.root_queryset.query.annotations
+        if plain and (filtered or self._sorted_by_balance(request)):
             self.root_queryset = selectors.client_accounts_for_backoffice(self.root_queryset)
         return super().get_queryset(request, exclude_parameters)
 

@@ -99,7 +99,7 @@ class PackageChangeList(ChangeList):
     calls); the plain count's statement is kept (`core.kept_queries`). Same rows, same cells."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        if self._sorted_by_sold(request):
+        if SOLD not in self.root_queryset.query.annotations and self._sorted_by_sold(request):
             self.root_queryset = with_sold(self.root_queryset)
         return super().get_queryset(request, exclude_parameters)
 

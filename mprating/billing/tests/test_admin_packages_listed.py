@@ -41,7 +41,9 @@ def _page(browser, query: str) -> str:
     return re.sub(r'nonce="[^"]*"', "", html)
 
 
-@pytest.mark.parametrize("query", ["", "?o=6", "?o=-6.2", "?is_on_sale__exact=1", "?q=Нов"])
+@pytest.mark.parametrize(
+    "query", ["", "?o=6", "?o=-6.2", "?is_on_sale__exact=1", "?q=Нов", "?_facets=1&o=6"]
+)
 def test_the_list_is_the_same_as_with_sold_on_its_whole_query(browser, monkeypatch, query):
     _packages()
     shown = _page(browser, query)

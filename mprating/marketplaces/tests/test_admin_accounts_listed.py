@@ -45,7 +45,17 @@ def _page(browser, query: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?o=4", "?o=-4.2", "?o=7", "?buyouts=no", "?buyouts=yes", "?status=busy&o=5"]
+    "query",
+    [
+        "",
+        "?o=4",
+        "?o=-4.2",
+        "?o=7",
+        "?buyouts=no",
+        "?buyouts=yes",
+        "?status=busy&o=5",
+        "?_facets=1",
+    ],
 )
 def test_the_list_is_the_same_as_with_the_columns_on_its_whole_query(browser, monkeypatch, query):
     _accounts()
