@@ -33,6 +33,7 @@ from mprating.garage.admin_vin.inlines import (
     StatusHistoryInline,
     can_process,
 )
+from mprating.garage.admin_vin.listed import PageColumnsMixin
 from mprating.garage.models import VinAnswer, VinRequest
 
 Status = VinRequest.Status
@@ -88,7 +89,9 @@ DETAIL_STATUS_ACTIONS = {
 
 
 @admin.register(VinRequest)
-class VinRequestAdmin(NoRowsNoQueryMixin, ClientDataViewJournal, ChatAdminMixin, ModelAdmin):
+class VinRequestAdmin(
+    PageColumnsMixin, NoRowsNoQueryMixin, ClientDataViewJournal, ChatAdminMixin, ModelAdmin
+):
     journal_what = PersonalDataView.What.VIN_REQUEST
 
     list_display = [
@@ -125,7 +128,20 @@ class VinRequestAdmin(NoRowsNoQueryMixin, ClientDataViewJournal, ChatAdminMixin,
     fieldsets = [("VIN-запрос", {"fields": readonly_fields})]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VinRequest]:
+        if self.listed_root(request):
+            return self.page_queryset()
         return selectors.vin_requests_for_backoffice()
+
+    # The list's counts «позиций», «обработано» and the chat's unread (`PageColumnsMixin`):
+    # what `selectors.vin_requests_for_backoffice` annotates, on the page's rows only.
+    page_column_names = ("lines_count", "answered_count", "unread_for_managers")
+
+    def page_queryset(self) -> QuerySet[VinRequest]:
+        return VinRequest.objects.select_related("client__user")
+
+    def page_columns(self, queryset: QuerySet[VinRequest]) -> QuerySet[VinRequest]:
+        # The selector's own annotations (the one rule for the counts; private to it for now).
+        return selectors._with_counts(queryset)
 
     # ---- permissions: only «обрабатывать VIN-запросы» ------------------------------------
 

@@ -40,10 +40,12 @@ from mprating.marketplaces.admin.account_parts import (
     EffectiveStatusFilter,
     HasBuyoutsFilter,
     ServiceLifeFilter,
+    has_buyouts_expression,
 )
 from mprating.marketplaces.admin.account_take import TakeMixin
 from mprating.marketplaces.admin.common import (
     ACCOUNT_STATUS_LABELS,
+    PageColumnsMixin,
     badge,
     date_ru,
     expiry_message,
@@ -61,7 +63,9 @@ BUYOUTS_URL = "admin:marketplaces_buyout_changelist"
 
 
 @admin.register(MarketplaceAccount)
-class MarketplaceAccountAdmin(NoRowsNoQueryMixin, TakeMixin, DashboardMixin, ModelAdmin):
+class MarketplaceAccountAdmin(
+    PageColumnsMixin, NoRowsNoQueryMixin, TakeMixin, DashboardMixin, ModelAdmin
+):
     form = AccountForm
     list_display = [
         "name",
@@ -99,7 +103,19 @@ class MarketplaceAccountAdmin(NoRowsNoQueryMixin, TakeMixin, DashboardMixin, Mod
     readonly_fields = ["status_display", "service_life", "holder_display", "buyouts_summary"]
 
     def get_queryset(self, request: HttpRequest):
+        if self.listed_root(request):
+            return self.page_queryset()
         return selectors.accounts_for_backoffice()
+
+    # The list's columns «статус» and «выкупы» (`PageColumnsMixin`): what
+    # `selectors.accounts_for_backoffice` annotates, on the page's rows only.
+    page_column_names = ("effective_status", "has_buyouts")
+
+    def page_queryset(self):
+        return MarketplaceAccount.objects.select_related("taken_by")
+
+    def page_columns(self, queryset):
+        return selectors.with_status(queryset).annotate(has_buyouts=has_buyouts_expression())
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         editable = ["marketplace", "name", "login", "service_until", "notes"]
