@@ -8,7 +8,6 @@ from html import escape
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from mprating.accounts.admin_people import ListedRowsChangeList, listed_person, person_values
+from mprating.core.admin_page_columns import PageColumnsMixin, page_columns_changelist
 from mprating.core.errors import ApplicationError
 from mprating.core.money import format_rub
 from mprating.finance import selectors, services
@@ -127,52 +127,17 @@ class BalanceFilter(admin.SimpleListFilter):
 
 
 BALANCE_COLUMNS = ("balance_value", "credit_limit_value", "balance_updated_at")
-LISTING = "_finance_client_accounts_listing"
 
 
 class ClientAccountChangeList(ListedRowsChangeList):
-    """The page's clients with their user's name and e-mail annotated, no `User` objects.
-
-    The balance columns (`selectors.client_accounts_for_backoffice`) are annotated on the
-    page's rows only, and on the whole list when it is sorted or filtered by them or shows
-    the filter's counts (issue 13): resolving them and compiling the count of an annotated
-    query (its LEFT JOIN of the balances kept) cost ~1,200 Python calls a page; the plain
-    clients' count statement is kept (`core.kept_queries`). Same rows, same cells."""
+    """The page's clients with their user's name and e-mail annotated, no `User` objects."""
 
     listed_values = person_values("user", "client")
     listed_fields = ("company_name",)
 
-    def get_queryset(self, request, exclude_parameters=None):
-        # The filter «баланс» reads the columns, also for its counts (`_facets`).
-        filtered = BalanceFilter.parameter_name in self.params or self.add_facets
-        plain = BALANCE_COLUMNS[0] not in self.root_queryset.query.annotations
-        if plain and (filtered or self._sorted_by_balance(request)):
-            self.root_queryset = selectors.client_accounts_for_backoffice(self.root_queryset)
-        return super().get_queryset(request, exclude_parameters)
-
-    def _sorted_by_balance(self, request) -> bool:
-        """Does the ordering (the admin's, or `o=` as `ChangeList.get_ordering` reads it)
-        name a balance column?"""
-        fields = list(self.model_admin.get_ordering(request) or ())
-        for part in (self.params.get(ORDER_VAR) or "").split("."):
-            try:
-                name = self.list_display[int(part.rpartition("-")[2])]
-            except (IndexError, ValueError):
-                continue
-            fields.append(self.get_ordering_field(name))
-        return any(type(field) is str and field.lstrip("-") in BALANCE_COLUMNS for field in fields)
-
-    def get_results(self, request):
-        super().get_results(request)
-        if BALANCE_COLUMNS[0] not in self.result_list.query.annotations:
-            # After `listed_rows`: its rows read no `User` (the selector's select_related off).
-            self.result_list = selectors.client_accounts_for_backoffice(
-                self.result_list
-            ).select_related(None)
-
 
 @admin.register(ClientAccount)
-class ClientAccountAdmin(ReadOnlyAdmin):
+class ClientAccountAdmin(PageColumnsMixin, ReadOnlyAdmin):
     list_display = ["full_name", "company_name", "balance_column", "limit_column", "updated_column"]
     list_filter = [BalanceFilter]
     list_per_page = 50
@@ -199,23 +164,31 @@ class ClientAccountAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
+    # The balance columns (`selectors.client_accounts_for_backoffice`) on the page's rows only
+    # (`PageColumnsMixin`, issue 13): resolving them and compiling the count of the annotated
+    # query (its LEFT JOIN of the balances) cost ~1,200 Python calls a page.
+    page_column_names = BALANCE_COLUMNS
+
+    def page_columns(self, queryset: QuerySet) -> QuerySet:
+        # On the list's rows, which read no `User` (`ListedRowsChangeList`).
+        return selectors.client_accounts_for_backoffice(queryset).select_related(None)
+
+    def page_columns_for_whole_list(self, changelist, request) -> bool:
+        # The filter «баланс» reads the columns, also for its counts (`_facets`).
+        return (
+            BalanceFilter.parameter_name in changelist.params
+            or changelist.add_facets
+            or super().page_columns_for_whole_list(changelist, request)
+        )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
-        if request is not None and request.__dict__.get(LISTING) is self:
-            return queryset  # the list's root: `ClientAccountChangeList` adds the balances
+        if self.listed_root(request):
+            return queryset
         return selectors.client_accounts_for_backoffice(queryset)
 
-    def get_changelist_instance(self, request):
-        # Only the list's own root is plain: anything else asking `get_queryset` (an account's
-        # page, «Корректировка баланса») gets the balances.
-        request.__dict__[LISTING] = self
-        try:
-            return super().get_changelist_instance(request)
-        finally:
-            request.__dict__.pop(LISTING, None)
-
     def get_changelist(self, request: HttpRequest, **kwargs):
-        return ClientAccountChangeList
+        return page_columns_changelist(ClientAccountChangeList)
 
     @display(description="клиент", ordering="user__last_name")
     def full_name(self, obj) -> str:

@@ -4,12 +4,10 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
-from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from mprating.billing import services
@@ -22,6 +20,7 @@ from mprating.billing.models import (
 )
 from mprating.billing.services import PackageData
 from mprating.core.admin_actions import AdminAction, admin_action_view
+from mprating.core.admin_page_columns import PageColumnsMixin
 from mprating.core.money import format_rub
 
 
@@ -84,7 +83,6 @@ SALE_ON = _sale_action(True)
 
 
 SOLD = "sold_count"
-LISTING = "_billing_packages_listing"
 
 
 def with_sold(queryset: QuerySet[Package]) -> QuerySet[Package]:
@@ -92,37 +90,8 @@ def with_sold(queryset: QuerySet[Package]) -> QuerySet[Package]:
     return queryset.annotate(**{SOLD: Count("purchases", filter=Q(purchases__status="paid"))})
 
 
-class PackageChangeList(ChangeList):
-    """«Пакеты» counts, filters and searches the plain packages and annotates «продано» on the
-    page's rows only, on the whole list when it is sorted by it (issue 13): the count of the
-    annotated list was a GROUP BY over the purchases compiled on every visit (~700 Python
-    calls); the plain count's statement is kept (`core.kept_queries`). Same rows, same cells."""
-
-    def get_queryset(self, request, exclude_parameters=None):
-        if SOLD not in self.root_queryset.query.annotations and self._sorted_by_sold(request):
-            self.root_queryset = with_sold(self.root_queryset)
-        return super().get_queryset(request, exclude_parameters)
-
-    def _sorted_by_sold(self, request) -> bool:
-        """Does the ordering (the admin's, or `o=` as `ChangeList.get_ordering` reads it)
-        name «продано»?"""
-        fields = list(self.model_admin.get_ordering(request) or ())
-        for part in (self.params.get(ORDER_VAR) or "").split("."):
-            try:
-                name = self.list_display[int(part.rpartition("-")[2])]
-            except (IndexError, ValueError):
-                continue
-            fields.append(self.get_ordering_field(name))
-        return any(type(field) is str and field.lstrip("-") == SOLD for field in fields)
-
-    def get_results(self, request):
-        super().get_results(request)
-        if SOLD not in self.result_list.query.annotations:
-            self.result_list = with_sold(self.result_list)
-
-
 @admin.register(Package)
-class PackageAdmin(ModelAdmin):
+class PackageAdmin(PageColumnsMixin, ModelAdmin):
     form = PackageForm
     list_display = [
         "name",
@@ -149,23 +118,16 @@ class PackageAdmin(ModelAdmin):
         "sort_order",
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Package]:
-        queryset = super().get_queryset(request)
-        if request is not None and request.__dict__.get(LISTING) is self:
-            return queryset  # the list's root: `PackageChangeList` adds «продано»
+    # «Продано» on the page's rows only (`PageColumnsMixin`, issue 13): the count of the
+    # annotated list was a GROUP BY over the purchases compiled on every visit.
+    page_column_names = (SOLD,)
+
+    def page_columns(self, queryset: QuerySet[Package]) -> QuerySet[Package]:
         return with_sold(queryset)
 
-    def get_changelist(self, request: HttpRequest, **kwargs):
-        return PackageChangeList
-
-    def get_changelist_instance(self, request):
-        # Only the list's own root is plain: anything else asking `get_queryset` (a package's
-        # page, the actions' confirmation pages) gets «продано».
-        request.__dict__[LISTING] = self
-        try:
-            return super().get_changelist_instance(request)
-        finally:
-            request.__dict__.pop(LISTING, None)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Package]:
+        queryset = super().get_queryset(request)
+        return queryset if self.listed_root(request) else with_sold(queryset)
 
     @display(description="цена", ordering="price")
     def price_display(self, obj: Package) -> str:

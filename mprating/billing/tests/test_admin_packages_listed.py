@@ -1,6 +1,6 @@
 """Back office «Пакеты»: the list counts the plain packages and reads «продано» on the page's
-rows only (`admin.packages.PackageChangeList`, issue 13), showing exactly what it showed when
-its whole query carried it."""
+rows only (`core.admin_page_columns`, issue 13), showing exactly what it showed when its whole
+query carried it."""
 
 import re
 

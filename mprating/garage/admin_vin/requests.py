@@ -23,6 +23,7 @@ from mprating.accounts.models import PersonalDataView
 from mprating.core.admin_actions import AdminAction, admin_action_view
 from mprating.core.admin_empty import NoRowsNoQueryMixin
 from mprating.core.admin_filters import DateRangeFilter
+from mprating.core.admin_page_columns import PageColumnsMixin
 from mprating.core.errors import ApplicationError
 from mprating.core.models import OutgoingEmail
 from mprating.garage import selectors, services
@@ -33,7 +34,6 @@ from mprating.garage.admin_vin.inlines import (
     StatusHistoryInline,
     can_process,
 )
-from mprating.garage.admin_vin.listed import PageColumnsMixin
 from mprating.garage.models import VinAnswer, VinRequest
 
 Status = VinRequest.Status

@@ -1,6 +1,6 @@
 """Back office «VIN-запросы»: the list reads its counts on the page's rows only
-(`admin_vin.listed.PageColumnsMixin`, issue 13) and shows exactly what it showed when its whole
-query carried them."""
+(`core.admin_page_columns`, issue 13) and shows exactly what it showed when its whole query
+carried them."""
 
 import re
 

@@ -27,6 +27,7 @@ from unfold.decorators import action, display
 
 from mprating.core.admin_actions import admin_action_view
 from mprating.core.admin_empty import NoRowsNoQueryMixin
+from mprating.core.admin_page_columns import PageColumnsMixin
 from mprating.core.exports import export_xlsx
 from mprating.core.text import days_ru
 from mprating.marketplaces import selectors, services
@@ -45,7 +46,6 @@ from mprating.marketplaces.admin.account_parts import (
 from mprating.marketplaces.admin.account_take import TakeMixin
 from mprating.marketplaces.admin.common import (
     ACCOUNT_STATUS_LABELS,
-    PageColumnsMixin,
     badge,
     date_ru,
     expiry_message,
