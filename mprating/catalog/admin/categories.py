@@ -10,7 +10,7 @@ from unfold.decorators import display
 
 from mprating.catalog.admin.common import ListedColumnsMixin, titled
 from mprating.catalog.models import Category, Warehouse
-from mprating.core.admin_editable import PlannedEditableAdmin
+from mprating.vehicles.admin import KeptEditableAdmin
 
 
 class CategoryForm(forms.ModelForm):
@@ -43,7 +43,7 @@ class TopLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(ListedColumnsMixin, PlannedEditableAdmin, ModelAdmin):
+class CategoryAdmin(ListedColumnsMixin, KeptEditableAdmin, ModelAdmin):
     form = CategoryForm
     list_display = ["name", "code", "parent_name", "sort_order"]
     list_editable = ["sort_order"]

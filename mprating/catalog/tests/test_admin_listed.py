@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from mprating.accounts.tests.factories import make_staff
-from mprating.catalog.models import Brand, Category, Offer, Product, Warehouse
+from mprating.catalog import services
+from mprating.catalog.models import Brand, BrandAlias, Category, Offer, Product, Warehouse
 from mprating.catalog.tests.factories import make_offer, make_product, make_warehouse
 from mprating.core.testing import record_compiled_models
 
@@ -59,3 +60,25 @@ def test_renamed_related_rows_show_on_the_next_visit(boss, catalog):
     offers = boss.get(_url("offer")).content.decode()
     assert "BOSCH RENAMED" in offers and "Склад в Твери" in offers
     assert "Фильтры и масла" in boss.get(_url("category")).content.decode()
+
+
+def test_brands_seen_again_read_their_spellings_with_a_kept_statement(boss, monkeypatch):
+    bosch = services.brand_get_or_create(name="BOSCH")
+    services.brand_alias_add(brand=bosch, alias="БОШ")
+    url = _url("brand")
+    boss.get(url)
+
+    compiled = record_compiled_models(monkeypatch)
+    first = boss.get(url).content.decode()
+    kept = list(compiled)
+    services.brand_alias_add(brand=bosch, alias="Robert Bosch")
+    compiled.clear()
+    again = boss.get(url).content.decode()
+    kept += compiled
+    searched = boss.get(url, {"q": "bosch"}).content.decode()
+
+    assert BrandAlias not in kept and Brand not in kept, kept
+    assert BrandAlias in compiled  # a search: the page's ids, compiled as Django does
+    assert "БОШ" in first and "Robert Bosch" not in first
+    assert "Robert Bosch, БОШ" in again or "БОШ, Robert Bosch" in again
+    assert "Robert Bosch" in searched
