@@ -274,7 +274,7 @@ class _KeptManagementForm:
 
     def __init__(self, formset, html: str):
         self._formset = formset
-        self._html = SafeString(html)  # nosec B703: Django's rendering of the form, kept
+        self._html = SafeString(html)  # nosec B703: Django's own rendering of the form
 
     def __str__(self) -> str:
         return self._html
