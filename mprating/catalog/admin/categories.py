@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter
 from unfold.decorators import display
 
-from mprating.catalog.admin.common import titled
+from mprating.catalog.admin.common import ListedColumnsMixin, titled
 from mprating.catalog.models import Category, Warehouse
-from mprating.core.admin_editable import PlannedEditableAdmin
+from mprating.vehicles.admin import KeptEditableAdmin
 
 
 class CategoryForm(forms.ModelForm):
@@ -42,13 +43,15 @@ class TopLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(PlannedEditableAdmin, ModelAdmin):
+class CategoryAdmin(ListedColumnsMixin, KeptEditableAdmin, ModelAdmin):
     form = CategoryForm
     list_display = ["name", "code", "parent_name", "sort_order"]
     list_editable = ["sort_order"]
     list_filter = [TopLevelFilter, ("parent", titled(AutocompleteSelectFilter, "родитель"))]
     list_filter_submit = True
-    list_select_related = ["parent"]
+    # Issue 13: the parent's name as a column of the page's statement, not a parent per row.
+    list_select_related = ()
+    listed_columns = {"mp_parent_name": F("parent__name")}
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
     ordering = ["parent__name", "sort_order", "name"]
@@ -56,7 +59,9 @@ class CategoryAdmin(PlannedEditableAdmin, ModelAdmin):
 
     @display(description="входит в", ordering="parent__name")
     def parent_name(self, obj: Category) -> str:
-        return obj.parent.name if obj.parent else "—"
+        if obj.parent_id is None:
+            return "—"
+        return obj.mp_parent_name if hasattr(obj, "mp_parent_name") else obj.parent.name
 
 
 # ---- warehouses -------------------------------------------------------------------------------
