@@ -20,10 +20,13 @@ A model admin opts in with `PlannedEditableAdmin`; `admin_rows._editable_row` pr
 
 import datetime
 import html
+from functools import partial
 
+from django.contrib.admin.options import ModelAdmin as DjangoModelAdmin
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import BaseModelForm, BaseModelFormSet, Field
 from django.forms.formsets import BaseFormSet
+from django.forms.models import modelform_factory, modelformset_factory
 from django.forms.widgets import CheckboxInput, FileInput, Input
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
@@ -264,3 +267,108 @@ def _parts(form, bound, column) -> dict:
         before, after = marked.split(VALUE_MARKER)
         parts["value"] = (tuple(before.split(NAME_MARKER)), tuple(after.split(NAME_MARKER)))
     return parts
+
+
+class KeptEditableAdmin(PlannedEditableAdmin):
+    """`PlannedEditableAdmin` with the list's formset class made once per admin (issue 13): on
+    every visit Django made a form class of all the model's fields and another of the editable
+    ones (~450–850 Python calls). The request only reaches the form fields, and an editable
+    field that is a plain value (not a relation, no choices) gets its form field without it; so
+    when all editable fields are such and the admin makes its changelist form and form fields as
+    Django and unfold do, the class is made once, without a request (the kept class holds none),
+    and kept. Unbound, its management form's HTML (four hidden inputs through the form template,
+    ~1,000 calls) is kept per exactly what it prints."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        if kwargs or not self._formset_keepable():
+            return super().get_changelist_formset(request, **kwargs)
+        key = (self, tuple(self.list_editable), self.form)
+        return _formsets.get_or_make(key, self._kept_formset)
+
+    def _kept_formset(self) -> type:
+        """What Django's `get_changelist_formset` makes, with the form fields made without a
+        request (`_formset_keepable`: they do not read it)."""
+        callback = partial(self.formfield_for_dbfield, request=None)
+        fields = self.list_editable
+        form = modelform_factory(
+            self.model, form=self.form, fields=fields, formfield_callback=callback
+        )
+        formset = modelformset_factory(
+            self.model, form, extra=0, fields=fields, formfield_callback=callback
+        )
+        return type(formset.__name__, (KeptManagementFormSet, PlannedRowsFormSet, formset), {})
+
+    def _formset_keepable(self) -> bool:
+        cls = type(self)
+        if (
+            cls.get_changelist_form is not DjangoModelAdmin.get_changelist_form
+            or cls.formfield_for_dbfield.__module__ not in _FORM_FIELDS_WITHOUT_REQUEST
+        ):
+            return False
+        opts = self.model._meta
+        for name in self.list_editable:
+            try:
+                field = opts.get_field(name)
+            except FieldDoesNotExist:
+                return False
+            if not field.concrete or field.is_relation or field.choices:
+                return False
+        return True
+
+
+# Django's and unfold's `formfield_for_dbfield`: a plain field's form field without the request.
+_FORM_FIELDS_WITHOUT_REQUEST = {"django.contrib.admin.options", "unfold.mixins.base_model_admin"}
+_formsets = Kept(limit=100)
+_management_html = Kept(limit=500)
+
+
+class KeptManagementFormSet:
+    """A formset whose unbound management form prints the HTML kept for its values."""
+
+    @cached_property
+    def management_form(self):
+        if self.is_bound:
+            return BaseFormSet.management_form.func(self)
+        key = (
+            self.prefix,
+            self.auto_id,
+            self.total_form_count(),
+            self.initial_form_count(),
+            self.min_num,
+            self.max_num,
+            type(self.renderer),
+            get_language(),
+        )
+        html = _management_html.get_or_make(
+            key, lambda: str(BaseFormSet.management_form.func(self))
+        )
+        return _KeptManagementForm(self, html)
+
+
+class _KeptManagementForm:
+    """Prints the kept HTML; anything else is asked of the real management form, built then."""
+
+    def __init__(self, formset, html: str):
+        self._formset = formset
+        self._html = SafeString(html)  # nosec B703: Django's own rendering of the form
+
+    def __str__(self) -> str:
+        return self._html
+
+    def __html__(self) -> str:
+        return self._html
+
+    @cached_property
+    def real(self):
+        return BaseFormSet.management_form.func(self._formset)
+
+    def __getitem__(self, name):
+        return self.real[name]
+
+    def __iter__(self):
+        return iter(self.real)
+
+    def __getattr__(self, name):
+        if name == "real" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.real, name)

@@ -10,7 +10,7 @@ from unfold.decorators import display
 
 from mprating.catalog.admin.common import ListedColumnsMixin, titled
 from mprating.catalog.models import Category, Warehouse
-from mprating.vehicles.admin import KeptEditableAdmin
+from mprating.core.admin_editable import KeptEditableAdmin
 
 
 class CategoryForm(forms.ModelForm):

@@ -1,14 +1,12 @@
-"""Pieces shared by the catalog's admins: Russian titles for related filters, article search,
-the related names of a list read as columns of its page (`ListedColumnsMixin`).
-
-The filters' titles and the listed columns are the vehicle reference's (`mprating.vehicles.admin`,
-the floor below), so both back office sections read their lists one way.
-"""
+"""Pieces shared by the catalog's admins: article search; the Russian titles of related filters
+(`core.admin_filters.titled`) and the related names read as columns of a list's page
+(`core.admin_listed_columns.ListedColumnsMixin`), shared with the vehicle reference's lists."""
 
 from django.db.models import Q
 
 from mprating.catalog.normalize import normalize_article
-from mprating.vehicles.admin import ListedColumnsMixin, titled
+from mprating.core.admin_filters import titled
+from mprating.core.admin_listed_columns import ListedColumnsMixin
 
 __all__ = ["ListedColumnsMixin", "article_filter", "titled"]
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mprating.accounts.tests.factories import make_staff
+from mprating.core.admin_listed_columns import listed_page
 from mprating.core.testing import record_compiled_models
-from mprating.vehicles import admin as vehicles_admin
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
 from mprating.vehicles.tests.factories import clear_reference
 
@@ -90,7 +90,7 @@ def test_a_filtered_or_searched_list_shows_its_rows_with_their_names(boss, lada)
 
 def test_a_clone_of_the_page_is_read_as_django_reads_it(lada):
     page = Modification.objects.order_by("name")[:10]
-    rows = vehicles_admin.listed_page(page, {"mp_make_name": F("generation__model__make__name")})
+    rows = listed_page(page, {"mp_make_name": F("generation__model__make__name")})
 
     again = rows.annotate(shown=Value("другой запрос"))
 
