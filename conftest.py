@@ -25,6 +25,15 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
 
+@pytest.fixture
+def boss_browser(client):
+    """Django's test client signed in as a superuser of the back office."""
+    from mprating.accounts.tests.factories import make_staff
+
+    client.force_login(make_staff(email="boss@example.ru", superuser=True))
+    return client
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():

@@ -174,3 +174,13 @@ def database_url_for_other_processes(tmp_path) -> str:
     if db["PASSWORD"]:
         credentials += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def page_html(browser, url: str) -> str:
+    """The HTML of the page at `url` without what differs from request to request (the CSRF
+    token's value, the CSP nonces): for comparing a page with itself read another way."""
+    import re
+
+    html = browser.get(url).content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)

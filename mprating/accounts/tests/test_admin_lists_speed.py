@@ -41,12 +41,6 @@ USER_STATES = [
 
 
 @pytest.fixture
-def boss(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
-
-
-@pytest.fixture
 def people():
     make_client(last_name="Захаров", email="petrov@example.ru", phone="+79035550101")
     blocked = make_client(last_name="Иванов <b>", email="ivanov@example.ru", company_name="ООО «Ё»")
@@ -65,11 +59,11 @@ def _page(client, url, params) -> str:
 
 
 @pytest.mark.parametrize(("url", "states"), [(CLIENTS, CLIENT_STATES), (USERS, USER_STATES)])
-def test_the_page_is_the_page_read_as_before(boss, people, monkeypatch, url, states):
+def test_the_page_is_the_page_read_as_before(boss_browser, people, monkeypatch, url, states):
     monkeypatch.setattr(accounts_admin.ClientAdmin, "list_per_page", 2)
     monkeypatch.setattr(accounts_admin.UserAdmin, "list_per_page", 2)
-    kept = [_page(boss, url, params) for params in states]
-    again = [_page(boss, url, params) for params in states]  # now from the kept statements
+    kept = [_page(boss_browser, url, params) for params in states]
+    again = [_page(boss_browser, url, params) for params in states]  # now from the kept statements
 
     monkeypatch.setattr(accounts_admin.ClientChangeList, "rows_from_url", False)
     monkeypatch.setattr(accounts_admin.UserChangeList, "rows_from_url", False)
@@ -77,7 +71,7 @@ def test_the_page_is_the_page_read_as_before(boss, people, monkeypatch, url, sta
     monkeypatch.setattr(
         accounts_admin.ClientAdmin, "get_list_display", lambda self, request: self.list_display
     )
-    plain = [_page(boss, url, params) for params in states]
+    plain = [_page(boss_browser, url, params) for params in states]
 
     assert kept == plain
     assert again == plain
@@ -95,14 +89,14 @@ def test_the_page_is_the_page_read_as_before(boss, people, monkeypatch, url, sta
     ],
 )
 def test_the_rows_statement_is_compiled_once_per_query_state(
-    boss, people, monkeypatch, url, params, model
+    boss_browser, people, monkeypatch, url, params, model
 ):
     first = record_compiled_models(monkeypatch)
-    boss.get(url, params)
+    boss_browser.get(url, params)
     compiled_first = first.count(model)
     first.clear()
 
-    boss.get(url, params)
+    boss_browser.get(url, params)
 
     # The rows' statement is kept; a filtered list's counts are still compiled (Django's).
     assert first.count(model) == compiled_first - 1
@@ -110,7 +104,7 @@ def test_the_rows_statement_is_compiled_once_per_query_state(
         assert first.count(model) == 0
 
 
-def test_the_rows_are_not_built_through_the_models_init(boss, people, monkeypatch):
+def test_the_rows_are_not_built_through_the_models_init(boss_browser, people, monkeypatch):
     """Nothing listens to `Client`'s or `User`'s init: the rows skip `from_db` and `__init__`
     (`core.compiled`), the signed-in user's fetch too."""
     from django.db.models import Model
@@ -123,21 +117,21 @@ def test_the_rows_are_not_built_through_the_models_init(boss, people, monkeypatc
         return original(cls, db, field_names, values)
 
     monkeypatch.setattr(Model, "from_db", classmethod(from_db))
-    boss.get(CLIENTS)
-    boss.get(USERS)
+    boss_browser.get(CLIENTS)
+    boss_browser.get(USERS)
     built.clear()
 
-    clients = boss.get(CLIENTS).content.decode()
-    users = boss.get(USERS).content.decode()
+    clients = boss_browser.get(CLIENTS).content.decode()
+    users = boss_browser.get(USERS).content.decode()
 
     assert built.count(Client) == built.count(User) == 0
     assert clients.count('class="data-row') == Client.objects.count() == 6
     assert users.count('class="data-row') == User.objects.count() == 8
 
 
-def test_a_change_shows_on_the_next_request(boss, people):
+def test_a_change_shows_on_the_next_request(boss_browser, people):
     petrov = Client.objects.get(user__email="petrov@example.ru")
-    before = boss.get(CLIENTS).content.decode()
+    before = boss_browser.get(CLIENTS).content.decode()
     assert "Захаров" in before
     assert len(BLOCKED.findall(before)) == 1
 
@@ -147,8 +141,8 @@ def test_a_change_shows_on_the_next_request(boss, people):
     services.client_set_active(client_id=petrov.pk, active=False, reason="тест", actor=actor)
     make_client(last_name="Новенький", email="new@example.ru")
 
-    after = boss.get(CLIENTS).content.decode()
-    users = boss.get(USERS).content.decode()
+    after = boss_browser.get(CLIENTS).content.decode()
+    users = boss_browser.get(USERS).content.decode()
 
     assert "Захаров" not in after
     assert len(BLOCKED.findall(after)) == 2
@@ -158,7 +152,7 @@ def test_a_change_shows_on_the_next_request(boss, people):
     assert "sid@example.ru" in users and "petrov@example.ru" not in users
 
 
-def test_the_page_of_a_post_is_not_read(boss, people, rf):
+def test_the_page_of_a_post_is_not_read(boss_browser, people, rf):
     """An action's POST builds the list without showing it: nothing of the page is read."""
     from django.contrib import admin
 
@@ -169,11 +163,11 @@ def test_the_page_of_a_post_is_not_read(boss, people, rf):
         assert changelist.result_list._result_cache is None
 
 
-def test_the_access_badge_is_made_once_not_per_row(boss, people, monkeypatch):
+def test_the_access_badge_is_made_once_not_per_row(boss_browser, people, monkeypatch):
     from unfold import utils as unfold_utils
     from unfold.templatetags import unfold_list
 
-    boss.get(CLIENTS)
+    boss_browser.get(CLIENTS)
     made = []
     original = unfold_list.display_for_label
 
@@ -184,44 +178,44 @@ def test_the_access_badge_is_made_once_not_per_row(boss, people, monkeypatch):
     monkeypatch.setattr(unfold_list, "display_for_label", counting)
     monkeypatch.setattr(unfold_utils, "display_for_label", counting)
 
-    page = boss.get(CLIENTS).content.decode()
+    page = boss_browser.get(CLIENTS).content.decode()
 
     assert made == []
     assert len(BLOCKED.findall(page)) == 1
     assert page.count('data-label="доступ"><span class="mp-l mp-green" >Активен</span>') == 5
 
 
-def test_a_popup_lists_access_as_unfold_does(boss, people, monkeypatch):
-    popup = _page(boss, CLIENTS, {"_popup": "1"})
+def test_a_popup_lists_access_as_unfold_does(boss_browser, people, monkeypatch):
+    popup = _page(boss_browser, CLIENTS, {"_popup": "1"})
     monkeypatch.setattr(
         accounts_admin.ClientAdmin, "get_list_display", lambda self, request: self.list_display
     )
 
-    assert popup == _page(boss, CLIENTS, {"_popup": "1"})
+    assert popup == _page(boss_browser, CLIENTS, {"_popup": "1"})
     assert popup.count("Активен") >= 5
 
 
 def test_the_groups_filter_reads_the_groups_without_compiling_their_query(
-    boss, people, monkeypatch
+    boss_browser, people, monkeypatch
 ):
     from django.contrib.auth.models import Group
 
-    boss.get(USERS)
+    boss_browser.get(USERS)
     compiled = record_compiled_models(monkeypatch)
 
-    page = _page(boss, USERS, {})
+    page = _page(boss_browser, USERS, {})
     Group.objects.create(name="Новая роль <b>")
-    with_new = _page(boss, USERS, {})
+    with_new = _page(boss_browser, USERS, {})
 
     assert Group not in compiled
     assert "Новая роль &lt;b&gt;" not in page and "Новая роль &lt;b&gt;" in with_new
     monkeypatch.setattr(
         accounts_admin.UserAdmin, "list_filter", ["is_staff", "is_superuser", "is_active", "groups"]
     )
-    assert with_new == _page(boss, USERS, {})  # Django's own filter of the groups
+    assert with_new == _page(boss_browser, USERS, {})  # Django's own filter of the groups
 
 
-def test_a_date_filter_gets_a_statement_per_time_zone(boss, people, monkeypatch):
+def test_a_date_filter_gets_a_statement_per_time_zone(boss_browser, people, monkeypatch):
     """A typed day starts at midnight of the current time zone: another zone is another
     statement, and each gives the page Django gives."""
     from django.utils import timezone
@@ -233,10 +227,10 @@ def test_a_date_filter_gets_a_statement_per_time_zone(boss, people, monkeypatch)
     pages = {}
     for zone in ("Europe/Moscow", "Etc/GMT+12"):
         with timezone.override(zone):
-            pages[zone] = _page(boss, CLIENTS, params)
+            pages[zone] = _page(boss_browser, CLIENTS, params)
     monkeypatch.setattr(accounts_admin.ClientChangeList, "rows_from_url", False)
 
     assert len(kept_queries._pages) == 2
     for zone, page in pages.items():
         with timezone.override(zone):
-            assert page == _page(boss, CLIENTS, params)
+            assert page == _page(boss_browser, CLIENTS, params)

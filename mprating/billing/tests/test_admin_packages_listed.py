@@ -2,8 +2,6 @@
 rows only (`core.admin_page_columns`, issue 13), showing exactly what it showed when its whole
 query carried it."""
 
-import re
-
 import pytest
 from django.db import connection
 from django.test import Client as BrowserClient
@@ -14,6 +12,7 @@ from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
 from mprating.billing.admin.packages import PackageAdmin
 from mprating.billing.tests.factories import make_package, make_paid_purchase, order_by_invoice
+from mprating.core.testing import page_html
 
 pytestmark = pytest.mark.django_db
 PACKAGES = "/backoffice/billing/package/"
@@ -36,9 +35,7 @@ def _packages():
 
 
 def _page(browser, query: str) -> str:
-    html = browser.get(f"{PACKAGES}{query}").content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    return re.sub(r'nonce="[^"]*"', "", html)
+    return page_html(browser, f"{PACKAGES}{query}")
 
 
 @pytest.mark.parametrize(

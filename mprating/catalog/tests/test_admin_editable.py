@@ -5,7 +5,6 @@ the page stays the one Django prints, and the rows' values and count are read on
 import pytest
 from django.forms.formsets import BaseFormSet, ManagementForm
 
-from mprating.accounts.tests.factories import make_staff
 from mprating.catalog.models import Category
 from mprating.vehicles.models import Make
 from mprating.vehicles.tests.factories import clear_reference
@@ -14,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 MAKES = "/backoffice/vehicles/make/"
 CATEGORIES = "/backoffice/catalog/category/"
-
-
-@pytest.fixture
-def boss(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -45,12 +38,12 @@ def _built_management_forms(monkeypatch) -> list:
 
 @pytest.mark.parametrize("url", [MAKES, CATEGORIES])
 def test_a_list_seen_again_makes_neither_its_formset_class_nor_its_management_form(
-    boss, rows, monkeypatch, url
+    boss_browser, rows, monkeypatch, url
 ):
-    first = boss.get(url).context["cl"].formset
+    first = boss_browser.get(url).context["cl"].formset
     built = _built_management_forms(monkeypatch)
 
-    again = boss.get(url)
+    again = boss_browser.get(url)
     formset = again.context["cl"].formset
 
     assert type(formset) is type(first)
@@ -62,21 +55,21 @@ def test_a_list_seen_again_makes_neither_its_formset_class_nor_its_management_fo
     assert formset.management_form["TOTAL_FORMS"].value() == formset.total_form_count()
 
 
-def test_a_new_row_and_a_changed_value_show_on_the_next_visit(boss, rows):
-    page = boss.get(MAKES).content.decode()
+def test_a_new_row_and_a_changed_value_show_on_the_next_visit(boss_browser, rows):
+    page = boss_browser.get(MAKES).content.decode()
     total = Make.objects.count()
     assert f'name="form-TOTAL_FORMS" value="{total}"' in page
 
     Make.objects.create(name="Haval", sort_order=3)
     Make.objects.filter(name="Lada").update(sort_order=77)
 
-    page = boss.get(MAKES).content.decode()
+    page = boss_browser.get(MAKES).content.decode()
     assert f'name="form-TOTAL_FORMS" value="{total + 1}"' in page
     assert "Haval" in page and 'value="77"' in page
 
 
-def test_saving_through_the_kept_formset_is_djangos(boss, rows):
-    formset = boss.get(MAKES).context["cl"].formset
+def test_saving_through_the_kept_formset_is_djangos(boss_browser, rows):
+    formset = boss_browser.get(MAKES).context["cl"].formset
     data = {
         "form-TOTAL_FORMS": str(formset.total_form_count()),
         "form-INITIAL_FORMS": str(formset.initial_form_count()),
@@ -88,9 +81,9 @@ def test_saving_through_the_kept_formset_is_djangos(boss, rows):
         data[f"form-{i}-id"] = str(make.pk)
         data[f"form-{i}-sort_order"] = "-5" if make.name == "Kia" else str(make.sort_order + 10)
 
-    refused = boss.post(MAKES, data)
+    refused = boss_browser.post(MAKES, data)
     data[next(k for k, v in data.items() if v == "-5")] = "40"
-    saved = boss.post(MAKES, data)
+    saved = boss_browser.post(MAKES, data)
 
     assert refused.status_code == 200
     assert "Убедитесь, что это значение больше либо равно 0." in refused.content.decode()

@@ -2,7 +2,6 @@
 columns on the page's rows only (`admin_accounts.ClientAccountChangeList`, issue 13), showing
 exactly what it showed when its whole query carried them."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from unfold.admin import ModelAdmin
 from mprating.accounts import roles
 from mprating.accounts.models import Client
 from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.core.testing import page_html
 from mprating.finance import services
 from mprating.finance.admin_accounts import ClientAccountAdmin
 from mprating.finance.tests.factories import charge, pay
@@ -38,9 +38,7 @@ def _clients() -> None:
 
 
 def _page(client, query: str) -> str:
-    html = client.get(f"{ACCOUNTS}{query}").content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    return re.sub(r'nonce="[^"]*"', "", html)
+    return page_html(client, f"{ACCOUNTS}{query}")
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,12 @@
 (`core.admin_page_columns`, issue 13) and shows exactly what it showed when its whole query
 carried them."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from mprating.accounts import roles
 from mprating.accounts.tests.factories import make_client, make_staff
-from mprating.core.testing import record_compiled_models
+from mprating.core.testing import page_html, record_compiled_models
 from mprating.garage import services
 from mprating.garage.admin_vin.requests import VinRequestAdmin
 from mprating.garage.models import VinRequest
@@ -43,9 +41,7 @@ def _requests(manager) -> VinRequest:
 
 
 def _page(client, query: str) -> str:
-    html = client.get(f"{CHANGELIST}{query}").content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    return re.sub(r'nonce="[^"]*"', "", html)
+    return page_html(client, f"{CHANGELIST}{query}")
 
 
 @pytest.mark.parametrize(

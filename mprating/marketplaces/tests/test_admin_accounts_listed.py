@@ -2,13 +2,12 @@
 only (`admin.common.PageColumnsMixin`, issue 13) and shows exactly what it showed when its
 whole query carried them."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from mprating.core.testing import record_compiled_models
+from mprating.core.testing import page_html, record_compiled_models
 from mprating.marketplaces import services
 from mprating.marketplaces.admin.accounts import MarketplaceAccountAdmin
 from mprating.marketplaces.models import MarketplaceAccount
@@ -39,9 +38,7 @@ def _accounts() -> None:
 
 
 def _page(browser, query: str) -> str:
-    html = browser.get(f"{LIST}{query}").content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    return re.sub(r'nonce="[^"]*"', "", html)
+    return page_html(browser, f"{LIST}{query}")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 
 from mprating.accounts import roles
+from mprating.accounts.tests.factories import make_staff
 
 _statuses_migration = importlib.import_module("mprating.orders.migrations.0002_default_statuses")
 
@@ -22,3 +23,15 @@ def migration_rows(transactional_db):
     for name in roles.ALL:
         Group.objects.get_or_create(name=name)
     _statuses_migration.create_statuses(apps, None)
+
+
+@pytest.fixture
+def manager():
+    return make_staff(roles.MANAGER, email="manager@example.ru")
+
+
+@pytest.fixture
+def manager_browser(client, manager):
+    """Django's test client signed in as a manager of the back office."""
+    client.force_login(manager)
+    return client

@@ -10,8 +10,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
-from mprating.accounts import roles
-from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.accounts.tests.factories import make_client
 from mprating.core.testing import count_queries, record_compiled_models
 from mprating.orders.admin import listed
 from mprating.orders.admin.listed import composition_html, lines_of, status_summary_html
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.django_db
 
 ORDERS = "/backoffice/orders/order/"
 LINES = "/backoffice/orders/orderline/"
-
-
-@pytest.fixture
-def manager():
-    return make_staff(roles.MANAGER, email="manager@example.ru")
-
-
-@pytest.fixture
-def manager_browser(client, manager):
-    client.force_login(manager)
-    return client
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test import Client as BrowserClient
 from django.test.utils import CaptureQueriesContext
 
-from mprating.accounts import roles
-from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.accounts.tests.factories import make_client
 from mprating.catalog.models import Warehouse
 from mprating.core.errors import ApplicationError
 from mprating.core.testing import count_queries
@@ -26,17 +25,6 @@ LINES = "/backoffice/orders/orderline/"
 @pytest.fixture(autouse=True)
 def no_mail(monkeypatch):
     monkeypatch.setattr(hooks, "line_status_changed", lambda ids: None)
-
-
-@pytest.fixture
-def manager():
-    return make_staff(roles.MANAGER, email="manager@example.ru")
-
-
-@pytest.fixture
-def manager_browser(client, manager):
-    client.force_login(manager)
-    return client
 
 
 @pytest.fixture

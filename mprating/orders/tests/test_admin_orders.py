@@ -38,17 +38,6 @@ def mails(monkeypatch):
 
 
 @pytest.fixture
-def manager():
-    return make_staff(roles.MANAGER, email="manager@example.ru")
-
-
-@pytest.fixture
-def manager_browser(client, manager):
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
 def buyer():
     return make_client(last_name="Покупатель", first_name="Иван", phone="+7 916 111-22-33")
 

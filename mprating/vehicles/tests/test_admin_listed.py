@@ -9,7 +9,6 @@ from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mprating.accounts.tests.factories import make_staff
 from mprating.core.admin_listed_columns import listed_page
 from mprating.core.testing import record_compiled_models
 from mprating.vehicles.models import Generation, Make, Modification, VehicleModel
@@ -22,12 +21,6 @@ LISTS = {
     "generation": (Generation, "Lada Vesta"),
     "vehiclemodel": (VehicleModel, "Lada"),
 }
-
-
-@pytest.fixture
-def boss(client):
-    client.force_login(make_staff(email="boss@example.ru", superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -45,13 +38,13 @@ def _url(name: str) -> str:
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_a_list_seen_again_compiles_none_of_its_statements(boss, lada, monkeypatch, name):
+def test_a_list_seen_again_compiles_none_of_its_statements(boss_browser, lada, monkeypatch, name):
     model, shown = LISTS[name]
-    assert shown in boss.get(_url(name)).content.decode()
+    assert shown in boss_browser.get(_url(name)).content.decode()
 
     compiled = record_compiled_models(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
-        page = boss.get(_url(name)).content.decode()
+        page = boss_browser.get(_url(name)).content.decode()
 
     # the rows (with their names), the count and the makes of the filter: kept statements
     assert shown in page
@@ -63,24 +56,26 @@ def test_a_list_seen_again_compiles_none_of_its_statements(boss, lada, monkeypat
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_a_renamed_make_shows_on_the_next_visit(boss, lada, name):
-    boss.get(_url(name))
+def test_a_renamed_make_shows_on_the_next_visit(boss_browser, lada, name):
+    boss_browser.get(_url(name))
 
     Make.objects.filter(pk=lada.pk).update(name="ВАЗ")
 
-    page = boss.get(_url(name)).content.decode()
+    page = boss_browser.get(_url(name)).content.decode()
     assert LISTS[name][1].replace("Lada", "ВАЗ") in page
     assert "Lada" not in page.replace('value="Lada"', "")
 
 
-def test_a_filtered_or_searched_list_shows_its_rows_with_their_names(boss, lada):
+def test_a_filtered_or_searched_list_shows_its_rows_with_their_names(boss_browser, lada):
     other = Make.objects.create(name="Kia")
     model = VehicleModel.objects.create(make=other, name="Rio")
     generation = Generation.objects.create(model=model, name="IV", year_from=2017)
     Modification.objects.create(generation=generation, name="1.4 AT", fuel="petrol")
 
-    by_make = boss.get(_url("modification"), {"generation__model__make__id__exact": other.pk})
-    searched = boss.get(_url("modification"), {"q": "Vesta"})
+    by_make = boss_browser.get(
+        _url("modification"), {"generation__model__make__id__exact": other.pk}
+    )
+    searched = boss_browser.get(_url("modification"), {"q": "Vesta"})
 
     assert "Kia Rio IV" in by_make.content.decode()
     assert "Lada Vesta I" not in by_make.content.decode()
