@@ -21,6 +21,10 @@ class CoreConfig(AppConfig):
         from mprating.core import admin_speed
 
         admin_speed.install()
+        # A list's page title is the list's name (core/admin_titles.py).
+        from mprating.core import admin_titles
+
+        admin_titles.install()
         # Column identities of the ORM built without `inspect` (core/orm_speed.py).
         from mprating.core import orm_speed
 
