@@ -33,13 +33,6 @@ def _reference():
 
 
 @pytest.fixture
-def manager(client):
-    user = make_staff(roles.MANAGER, email="manager@example.ru")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def vin_request():
     return make_vin_request(make_client(), parts=("масло моторное", "фильтр масляный"))
 

@@ -5,8 +5,7 @@ carried them."""
 import pytest
 from django.urls import reverse
 
-from mprating.accounts import roles
-from mprating.accounts.tests.factories import make_client, make_staff
+from mprating.accounts.tests.factories import make_client
 from mprating.core.testing import page_html, record_compiled_models
 from mprating.garage import services
 from mprating.garage.admin_vin.requests import VinRequestAdmin
@@ -21,13 +20,6 @@ CHANGELIST = reverse("admin:garage_vinrequest_changelist")
 def _reference():
     clear_reference()
     reference()
-
-
-@pytest.fixture
-def manager(client):
-    user = make_staff(roles.MANAGER, email="manager@example.ru")
-    client.force_login(user)
-    return user
 
 
 def _requests(manager) -> VinRequest:
