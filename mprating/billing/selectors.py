@@ -229,3 +229,13 @@ def purchases_awaiting_payment() -> int:
     """Package purchases by invoice waiting for an operator to confirm the payment
     («Монетизация → Покупки пакетов», «Ожидает оплаты»): one count."""
     return PackagePurchase.objects.filter(status=PurchaseStatus.AWAITING_PAYMENT).count()
+
+
+SOLD = "sold_count"
+
+
+def with_sold(queryset: QuerySet[Package]) -> QuerySet[Package]:
+    """«Продано» of the back office's packages: each package's paid purchases."""
+    return queryset.annotate(
+        **{SOLD: Count("purchases", filter=Q(purchases__status=PurchaseStatus.PAID))}
+    )

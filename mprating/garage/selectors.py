@@ -179,7 +179,7 @@ def vin_lookup(number: str, *, vehicle: Vehicle | None = None) -> VinLookup:
 # ---- VIN requests --------------------------------------------------------------------------
 
 
-def _with_counts(queryset: QuerySet[VinRequest]) -> QuerySet[VinRequest]:
+def with_counts(queryset: QuerySet[VinRequest]) -> QuerySet[VinRequest]:
     """Rows, answered rows (seed 004: «количество строк, к которым были даны предложения в виде
     пары “Бренд, Артикул”») and unread chat messages for each side."""
     answered_lines = VinRequestLine.objects.filter(answers__isnull=False)
@@ -216,7 +216,7 @@ def _lines_with_answers() -> Prefetch:
 def vin_requests_for_client(client: Client) -> QuerySet[VinRequest]:
     """The cabinet list («доступном только клиенту, создавшему VIN-запрос»): blocks with rows."""
     return (
-        _with_counts(VinRequest.objects.filter(client=client))
+        with_counts(VinRequest.objects.filter(client=client))
         .prefetch_related(_lines_with_answers())
         .order_by("-created_at", "-id")
     )
@@ -240,8 +240,14 @@ def attach_answer_offers(requests: list[VinRequest]) -> None:
         answer.offer = offers.get(answer.product_id)
 
 
+def vin_requests_plain_for_backoffice() -> QuerySet[VinRequest]:
+    """The back office's VIN requests without their counts: what its list counts, filters and
+    searches (the counts are added to the page's rows, `with_counts`)."""
+    return VinRequest.objects.select_related("client__user")
+
+
 def vin_requests_for_backoffice() -> QuerySet[VinRequest]:
-    return _with_counts(VinRequest.objects.select_related("client__user"))
+    return with_counts(vin_requests_plain_for_backoffice())
 
 
 def vin_request_letter(request: VinRequest) -> OutgoingEmail | None:

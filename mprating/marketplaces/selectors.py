@@ -106,11 +106,27 @@ def days_until_inactive(service_until: date, today: date) -> int:
     return max(0, (service_until - today).days + 1)
 
 
+def has_buyouts_expression() -> Exists:
+    """«Выкупы: есть»: the account has at least one buyout."""
+    return Exists(Buyout.objects.filter(account=OuterRef("pk")))
+
+
+def accounts_plain_for_backoffice() -> QuerySet[MarketplaceAccount]:
+    """The accounts with their holder, without the computed columns: what the back office's
+    list counts, filters and searches (`with_list_columns` is added to the page's rows)."""
+    return MarketplaceAccount.objects.select_related("taken_by")
+
+
+def with_list_columns(
+    queryset: QuerySet[MarketplaceAccount], at: Clock | None = None
+) -> QuerySet[MarketplaceAccount]:
+    """`queryset` with the list's status and whether the account has buyouts."""
+    return with_status(queryset, at).annotate(has_buyouts=has_buyouts_expression())
+
+
 def accounts_for_backoffice(at: Clock | None = None) -> QuerySet[MarketplaceAccount]:
     """The accounts list: status, holder and whether it has buyouts, in one query per page."""
-    return with_status(MarketplaceAccount.objects.select_related("taken_by"), at).annotate(
-        has_buyouts=Exists(Buyout.objects.filter(account=OuterRef("pk")))
-    )
+    return with_list_columns(accounts_plain_for_backoffice(), at)
 
 
 def account_with_status(account_id: int, at: Clock | None = None) -> MarketplaceAccount | None:

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextInputWidget
 
-from mprating.billing import services
+from mprating.billing import selectors, services
 from mprating.billing.admin.common import (
     PackageHistoryInline,
     RubField,
@@ -82,14 +82,6 @@ SALE_OFF = _sale_action(False)
 SALE_ON = _sale_action(True)
 
 
-SOLD = "sold_count"
-
-
-def with_sold(queryset: QuerySet[Package]) -> QuerySet[Package]:
-    """«Продано»: the package's paid purchases."""
-    return queryset.annotate(**{SOLD: Count("purchases", filter=Q(purchases__status="paid"))})
-
-
 @admin.register(Package)
 class PackageAdmin(PageColumnsMixin, ModelAdmin):
     form = PackageForm
@@ -120,14 +112,14 @@ class PackageAdmin(PageColumnsMixin, ModelAdmin):
 
     # «Продано» on the page's rows only (`PageColumnsMixin`, issue 13): the count of the
     # annotated list was a GROUP BY over the purchases compiled on every visit.
-    page_column_names = (SOLD,)
+    page_column_names = (selectors.SOLD,)
 
     def page_columns(self, queryset: QuerySet[Package]) -> QuerySet[Package]:
-        return with_sold(queryset)
+        return selectors.with_sold(queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Package]:
         queryset = super().get_queryset(request)
-        return queryset if self.listed_root(request) else with_sold(queryset)
+        return queryset if self.listed_root(request) else selectors.with_sold(queryset)
 
     @display(description="цена", ordering="price")
     def price_display(self, obj: Package) -> str:

@@ -137,11 +137,10 @@ class VinRequestAdmin(
     page_column_names = ("lines_count", "answered_count", "unread_for_managers")
 
     def page_queryset(self) -> QuerySet[VinRequest]:
-        return VinRequest.objects.select_related("client__user")
+        return selectors.vin_requests_plain_for_backoffice()
 
     def page_columns(self, queryset: QuerySet[VinRequest]) -> QuerySet[VinRequest]:
-        # The selector's own annotations (the one rule for the counts; private to it for now).
-        return selectors._with_counts(queryset)
+        return selectors.with_counts(queryset)  # the one rule for the counts
 
     # ---- permissions: only «обрабатывать VIN-запросы» ------------------------------------
 

@@ -4,7 +4,6 @@ computed status, the inlines of the account page and the actions as data."""
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from unfold.admin import TabularInline
 from unfold.decorators import display
@@ -120,15 +119,10 @@ class HasBuyoutsFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # The subquery itself, not the list's column: the list filters rows without it.
         if self.value() == "yes":
-            return queryset.filter(has_buyouts_expression())
+            return queryset.filter(selectors.has_buyouts_expression())
         if self.value() == "no":
-            return queryset.filter(~has_buyouts_expression())
+            return queryset.filter(~selectors.has_buyouts_expression())
         return queryset
-
-
-def has_buyouts_expression() -> Exists:
-    """«Выкупы: есть»: the account's `has_buyouts` of `selectors.accounts_for_backoffice`."""
-    return Exists(Buyout.objects.filter(account=OuterRef("pk")))
 
 
 class AccountBuyoutInline(TabularInline):

@@ -41,7 +41,6 @@ from mprating.marketplaces.admin.account_parts import (
     EffectiveStatusFilter,
     HasBuyoutsFilter,
     ServiceLifeFilter,
-    has_buyouts_expression,
 )
 from mprating.marketplaces.admin.account_take import TakeMixin
 from mprating.marketplaces.admin.common import (
@@ -112,10 +111,10 @@ class MarketplaceAccountAdmin(
     page_column_names = ("effective_status", "has_buyouts")
 
     def page_queryset(self):
-        return MarketplaceAccount.objects.select_related("taken_by")
+        return selectors.accounts_plain_for_backoffice()
 
     def page_columns(self, queryset):
-        return selectors.with_status(queryset).annotate(has_buyouts=has_buyouts_expression())
+        return selectors.with_list_columns(queryset)
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         editable = ["marketplace", "name", "login", "service_until", "notes"]
