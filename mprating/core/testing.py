@@ -184,3 +184,15 @@ def page_html(browser, url: str) -> str:
     html = browser.get(url).content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
     return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def list_formset_post(formset) -> dict:
+    """The management form of a list's editable rows (`cl.formset`) with «Сохранить» pressed:
+    the rows' fields (`form-<i>-…`) are the caller's to add."""
+    return {
+        "form-TOTAL_FORMS": str(formset.total_form_count()),
+        "form-INITIAL_FORMS": str(formset.initial_form_count()),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Сохранить",
+    }

@@ -17,7 +17,7 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 from mprating.catalog.admin import brands as brands_admin
 from mprating.catalog.models import Brand, BrandAlias, Category
 from mprating.core import admin_editable, admin_filters_html
-from mprating.core.testing import count_queries
+from mprating.core.testing import count_queries, list_formset_post
 from mprating.returns.models import ReturnReason
 from mprating.vehicles import admin as vehicles_admin
 from mprating.vehicles.models import Make, VehicleModel
@@ -121,13 +121,7 @@ def test_editing_through_the_list_saves(boss_browser):
     reasons = list(ReturnReason.objects.filter(name__startswith=EVIL).order_by("sort_order"))
     page = boss_browser.get(REASONS)
     formset = page.context["cl"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Сохранить",
-    }
+    data = list_formset_post(formset)
     for i, reason in enumerate(formset.get_queryset()):
         data[f"form-{i}-id"] = str(reason.pk)
         data[f"form-{i}-sort_order"] = str(reason.sort_order + 100)

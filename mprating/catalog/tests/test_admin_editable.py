@@ -6,6 +6,7 @@ import pytest
 from django.forms.formsets import BaseFormSet, ManagementForm
 
 from mprating.catalog.models import Category
+from mprating.core.testing import list_formset_post
 from mprating.vehicles.models import Make
 from mprating.vehicles.tests.factories import clear_reference
 
@@ -70,13 +71,7 @@ def test_a_new_row_and_a_changed_value_show_on_the_next_visit(boss_browser, rows
 
 def test_saving_through_the_kept_formset_is_djangos(boss_browser, rows):
     formset = boss_browser.get(MAKES).context["cl"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Сохранить",
-    }
+    data = list_formset_post(formset)
     for i, make in enumerate(formset.get_queryset()):
         data[f"form-{i}-id"] = str(make.pk)
         data[f"form-{i}-sort_order"] = "-5" if make.name == "Kia" else str(make.sort_order + 10)
